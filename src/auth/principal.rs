@@ -1,0 +1,190 @@
+//! Roles, scopes and the authenticated user of a request.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::str::FromStr;
+
+use actix_web::{web, FromRequest, HttpRequest};
+use chrono::Utc;
+use diesel::prelude::*;
+
+use super::tokens::hash_token;
+use crate::db::schema::{tokens, users};
+use crate::http::error::AppError;
+use crate::http::AppState;
+
+/// What a user does in the system (see domain.md, "The people and what they do").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Role {
+    Registrar,
+    Screener,
+    Analyst,
+    National,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Registrar,
+        Role::Screener,
+        Role::Analyst,
+        Role::National,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Registrar => "registrar",
+            Role::Screener => "screener",
+            Role::Analyst => "analyst",
+            Role::National => "national",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown role {s:?}: use registrar, screener, analyst, national or admin")
+            })
+    }
+}
+
+/// The incidents a user may see: one unit, or all (`*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Unit(String),
+    National,
+}
+
+impl Scope {
+    pub fn parse(s: &str) -> Scope {
+        if s == "*" {
+            Scope::National
+        } else {
+            Scope::Unit(s.to_owned())
+        }
+    }
+
+    pub fn covers(&self, unit: &str) -> bool {
+        match self {
+            Scope::National => true,
+            Scope::Unit(own) => own == unit,
+        }
+    }
+
+    pub fn unit(&self) -> Option<&str> {
+        match self {
+            Scope::National => None,
+            Scope::Unit(u) => Some(u),
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scope::National => f.write_str("*"),
+            Scope::Unit(u) => f.write_str(u),
+        }
+    }
+}
+
+/// The authenticated user of a request, from a valid, unexpired, unrevoked token.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: String,
+    pub role: Role,
+    pub scope: Scope,
+}
+
+impl Principal {
+    /// Refuses the request unless the user has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+            Err(AppError::forbidden(format!(
+                "role {} may not do this; allowed: {}",
+                self.role,
+                names.join(", ")
+            )))
+        }
+    }
+
+    /// Whether the user may read the unit's incidents.
+    pub fn sees_unit(&self, unit: &str) -> bool {
+        self.scope.covers(unit)
+    }
+
+    /// The narrative stays within the unit: only its own users read it.
+    pub fn reads_narrative_of(&self, unit: &str) -> bool {
+        self.scope.unit() == Some(unit)
+    }
+
+    /// Looks up the user behind a bearer token.
+    pub fn from_token(
+        conn: &mut crate::db::AnyConnection,
+        token: &str,
+    ) -> Result<Principal, AppError> {
+        let now = Utc::now().naive_utc();
+        let found: Option<(String, String, String)> = tokens::table
+            .inner_join(users::table.on(users::name.eq(tokens::user_name)))
+            .filter(tokens::token_hash.eq(hash_token(token)))
+            .filter(tokens::revoked_at.is_null())
+            .filter(tokens::expires_at.is_null().or(tokens::expires_at.gt(now)))
+            .select((users::name, users::role, users::scope))
+            .first(conn)
+            .optional()?;
+        let (user, role, scope) = found.ok_or_else(|| {
+            AppError::Unauthorized("the token is unknown, expired or revoked".into())
+        })?;
+        let role = role
+            .parse()
+            .map_err(|e: String| AppError::Internal(anyhow::anyhow!(e)))?;
+        Ok(Principal {
+            user,
+            role,
+            scope: Scope::parse(&scope),
+        })
+    }
+}
+
+impl FromRequest for Principal {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Principal, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let token = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_owned());
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let token = token.ok_or_else(|| {
+                AppError::Unauthorized("an Authorization: Bearer token is required".into())
+            })?;
+            let state = state
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?;
+            state
+                .db
+                .run(move |db| Principal::from_token(&mut *db.conn()?, &token))
+                .await
+        })
+    }
+}

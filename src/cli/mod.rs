@@ -1,0 +1,145 @@
+//! The command line of contract.md: `dira serve`, `dira token create`, `dira demo`.
+//!
+//! Reads `DIRA_DATABASE_URL` (or `--database`) and `DIRA_LOG` (tracing filter,
+//! default `info`).
+
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::auth::{create_token, Role};
+use crate::codes::Catalog;
+use crate::db::{self, Db};
+use crate::http::Application;
+
+#[derive(Debug, Parser)]
+#[command(name = "dira", version, about = "DIscriminatie Registratie en Analyse")]
+struct Cli {
+    /// sqlite://PATH (embedded, default sqlite://dira.db) or postgres://…
+    #[arg(long, env = "DIRA_DATABASE_URL", global = true)]
+    database: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the HTTP API until SIGTERM/SIGINT.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        workers: Option<usize>,
+    },
+    /// Manage bearer tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Fill a database (default sqlite://dira-demo.db) with synthetic incidents, print
+    /// a token per role, and serve.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Number of synthetic incidents when the database is empty.
+        #[arg(long, default_value_t = 6000)]
+        incidents: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create the user if new and a token; prints the token alone on stdout.
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long, value_enum)]
+        role: Role,
+        /// A unit code, or '*' for national.
+        #[arg(long)]
+        scope: String,
+        /// Days until the token expires.
+        #[arg(long, default_value_t = crate::auth::DEFAULT_TOKEN_DAYS)]
+        days: i64,
+    },
+}
+
+/// Bad arguments the parser could not see (an unknown unit as scope, say).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct UsageError(String);
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<UsageError>() => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DIRA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn execute(cli: Cli) -> anyhow::Result<()> {
+    let url = |default: &str| cli.database.clone().unwrap_or_else(|| default.to_owned());
+    match cli.command {
+        Command::Serve { bind, workers } => {
+            serve(&Db::open(&url(db::DEFAULT_URL))?, &bind, workers)
+        }
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    user,
+                    role,
+                    scope,
+                    days,
+                },
+        } => {
+            let db = Db::open(&url(db::DEFAULT_URL))?;
+            let mut conn = db.conn()?;
+            let catalog = Catalog::load(&mut conn)?;
+            let token = create_token(&mut conn, &catalog, &user, role, &scope, days)
+                .map_err(|e| anyhow::Error::new(UsageError(e.to_string())))?;
+            println!("{}", token.token);
+            Ok(())
+        }
+        Command::Demo {
+            bind,
+            incidents,
+            seed,
+        } => {
+            let db = Db::open(&url(crate::demo::DEFAULT_URL))?;
+            crate::demo::prepare(&db, incidents, seed)?;
+            serve(&db, &bind, None)
+        }
+    }
+}
+
+fn serve(db: &Db, bind: &str, workers: Option<usize>) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
+    let app = Application::build(db.clone(), listener, workers)?;
+    tracing::info!(address = %bind, "dira serves; API documentation at /docs");
+    actix_web::rt::System::new().block_on(app.run_until_stopped())?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}

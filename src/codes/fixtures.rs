@@ -1,0 +1,69 @@
+//! Loads the reference data shipped in `fixtures/` into the database when missing.
+
+use anyhow::Context;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use crate::db::schema::{codes, municipalities};
+use crate::db::AnyConnection;
+
+const CODES_CSV: &str = include_str!("../../fixtures/codes.csv");
+const MUNICIPALITIES_CSV: &str = include_str!("../../fixtures/municipalities.csv");
+
+#[derive(Deserialize, Insertable)]
+#[diesel(table_name = codes)]
+struct CodeRow {
+    list: String,
+    code: String,
+    label_nl: String,
+    label_en: String,
+    valid_from: chrono::NaiveDate,
+    valid_to: Option<chrono::NaiveDate>,
+    replaced_by: Option<String>,
+}
+
+#[derive(Deserialize, Insertable)]
+#[diesel(table_name = municipalities)]
+struct MunicipalityRow {
+    code: String,
+    name: String,
+    unit: String,
+}
+
+/// Inserts every fixture row whose key is not in the database yet; rows an
+/// administrator changed are left as they are.
+pub fn load_fixtures(conn: &mut AnyConnection) -> anyhow::Result<()> {
+    conn.transaction(|conn| {
+        let known: Vec<(String, String)> =
+            codes::table.select((codes::list, codes::code)).load(conn)?;
+        let missing: Vec<CodeRow> = read_csv::<CodeRow>(CODES_CSV)?
+            .into_iter()
+            .filter(|r| !known.iter().any(|(l, c)| *l == r.list && *c == r.code))
+            .collect();
+        if !missing.is_empty() {
+            crate::per_backend!(conn, |c| diesel::insert_into(codes::table)
+                .values(&missing)
+                .execute(c))?;
+        }
+        let known: Vec<String> = municipalities::table
+            .select(municipalities::code)
+            .load(conn)?;
+        let missing: Vec<MunicipalityRow> = read_csv::<MunicipalityRow>(MUNICIPALITIES_CSV)?
+            .into_iter()
+            .filter(|r| !known.contains(&r.code))
+            .collect();
+        if !missing.is_empty() {
+            crate::per_backend!(conn, |c| diesel::insert_into(municipalities::table)
+                .values(&missing)
+                .execute(c))?;
+        }
+        Ok(())
+    })
+}
+
+fn read_csv<T: for<'de> Deserialize<'de>>(text: &str) -> anyhow::Result<Vec<T>> {
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        .context("the reference data in fixtures/ is malformed")
+}

@@ -1,0 +1,10 @@
+//! The national code lists (with their validity) and the municipality reference:
+//! loaded from `fixtures/` into the database, held in memory as a [`Catalog`] for
+//! validation, and served at `GET /api/v1/codes`.
+
+mod catalog;
+mod fixtures;
+pub mod http;
+
+pub use catalog::{Catalog, Code, Municipality};
+pub use fixtures::load_fixtures;

@@ -1,0 +1,100 @@
+//! Dates and times as the police use them: stored in UTC, read and shown in
+//! Europe/Amsterdam, where the registration date of an incident is decided.
+
+use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Europe::Amsterdam;
+
+/// Parses an RFC 3339 timestamp; one without an offset is Europe/Amsterdam local time.
+pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let local = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+    .ok_or_else(|| {
+        format!("{text:?} is not a timestamp: use RFC 3339, e.g. 2024-03-01T14:30:00+01:00")
+    })?;
+    match Amsterdam.from_local_datetime(&local) {
+        LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
+        // The hour repeated when summer time ends: take the first (summer time) one.
+        LocalResult::Ambiguous(first, _) => Ok(first.with_timezone(&Utc)),
+        LocalResult::None => Err(format!(
+            "{text:?} does not exist in Europe/Amsterdam (skipped when summer time starts)"
+        )),
+    }
+}
+
+/// Parses a calendar date `YYYY-MM-DD`.
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date: use YYYY-MM-DD, e.g. 2024-03-01"))
+}
+
+/// The date in Amsterdam at a UTC instant: the registration date of an incident.
+pub fn amsterdam_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&Amsterdam).date_naive()
+}
+
+/// The first UTC instant of a date in Amsterdam (start of an inclusive date filter).
+pub fn amsterdam_midnight(date: NaiveDate) -> NaiveDateTime {
+    let local = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    match Amsterdam.from_local_datetime(&local) {
+        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.naive_utc(),
+        LocalResult::None => local,
+    }
+}
+
+/// RFC 3339 with the Amsterdam offset, the way exports and the API show times.
+pub fn to_rfc3339(at: NaiveDateTime) -> String {
+    let fixed: DateTime<FixedOffset> = Utc
+        .from_utc_datetime(&at)
+        .with_timezone(&Amsterdam)
+        .fixed_offset();
+    fixed.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_with_offset_z_and_local_time_are_accepted() {
+        let with_offset = parse_timestamp("2024-07-01T12:00:00+02:00");
+        let zulu = parse_timestamp("2024-07-01T10:00:00Z");
+        let local = parse_timestamp("2024-07-01T12:00:00");
+        assert_eq!(with_offset, zulu);
+        assert_eq!(local, zulu);
+        assert!(parse_timestamp("1 juli").is_err());
+    }
+
+    #[test]
+    fn the_registration_date_is_the_amsterdam_date() {
+        let late = parse_timestamp("2024-12-31T23:30:00Z").ok();
+        assert_eq!(
+            late.map(amsterdam_date),
+            NaiveDate::from_ymd_opt(2025, 1, 1)
+        );
+    }
+
+    #[test]
+    fn times_are_shown_with_the_amsterdam_offset() {
+        let t = parse_timestamp("2024-01-15T09:00:00Z").map(|t| t.naive_utc());
+        assert_eq!(
+            t.map(to_rfc3339).ok().as_deref(),
+            Some("2024-01-15T10:00:00+01:00")
+        );
+    }
+
+    #[test]
+    fn dates_must_be_iso() {
+        assert!(parse_date("2024-02-30").is_err());
+        assert!(parse_date("01-02-2024").is_err());
+        assert!(parse_date("2024-02-29").is_ok());
+    }
+}

@@ -1,0 +1,253 @@
+//! Database plumbing: one connection type over SQLite and PostgreSQL, the pool,
+//! embedded migrations, and running blocking diesel calls off the async executor.
+//!
+//! The backend follows the URL scheme: `sqlite://PATH` (the embedded default) or
+//! `postgres://…`.
+
+pub mod schema;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection, R2D2Connection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+pub const DEFAULT_URL: &str = "sqlite://dira.db";
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+/// Key of the PostgreSQL advisory lock held while migrating, so replicas never race.
+const MIGRATION_LOCK: i64 = 0x0d1a_0001;
+
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// Runs `$body` with `$c` bound to the backend's own connection, for the few statements
+/// `MultiConnection` cannot express (multi-row inserts).
+#[macro_export]
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::AnyConnection::Sqlite($c) => $body,
+            $crate::db::AnyConnection::Postgresql($c) => $body,
+        }
+    };
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl Target {
+    fn parse(url: &str) -> anyhow::Result<Self> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                bail!("database URL {url:?} names no file: use sqlite://PATH");
+            }
+            Ok(Target::Sqlite(path.to_owned()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Target::Postgres(url.to_owned()))
+        } else {
+            bail!("database URL {url:?} is not supported: use sqlite://PATH or postgres://…")
+        }
+    }
+}
+
+/// Opens connections of the configured backend; SQLite connections get their pragmas here.
+#[derive(Debug)]
+pub struct Manager {
+    target: Target,
+}
+
+impl ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        match &self.target {
+            Target::Sqlite(path) => {
+                let mut conn = diesel::SqliteConnection::establish(path)
+                    .map_err(r2d2::Error::ConnectionError)?;
+                // WAL lets readers work beside the writer; a committed transaction is in
+                // the WAL file before the commit returns, so it survives the process being
+                // killed. `synchronous = NORMAL` skips the fsync per commit (power loss may
+                // lose the last commits, a crash of the process never does); set
+                // DIRA_SQLITE_SYNCHRONOUS=FULL to fsync every commit.
+                let sync = std::env::var("DIRA_SQLITE_SYNCHRONOUS")
+                    .ok()
+                    .filter(|v| v.eq_ignore_ascii_case("FULL"))
+                    .map_or("NORMAL", |_| "FULL");
+                conn.batch_execute(&format!(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; \
+                     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;"
+                ))
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(AnyConnection::Sqlite(conn))
+            }
+            Target::Postgres(url) => diesel::PgConnection::establish(url)
+                .map(AnyConnection::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+pub type Conn = PooledConnection<Manager>;
+
+/// The database: a pool, plus (for SQLite) the lock that lets one writer in at a time.
+///
+/// SQLite allows a single writer; queueing writers on an in-process mutex is far cheaper
+/// than letting them collide and back off inside SQLite's busy handler.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<Manager>,
+    write_lock: Option<Arc<Mutex<()>>>,
+}
+
+impl Db {
+    /// Connects, brings the schema up to date and loads missing reference data.
+    pub fn open(url: &str) -> anyhow::Result<Db> {
+        let target = Target::parse(url)?;
+        let sqlite = matches!(target, Target::Sqlite(_));
+        let pool = Pool::builder()
+            .max_size(if sqlite { 8 } else { 12 })
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(Manager { target })
+            .with_context(|| format!("cannot open database {}", redact(url)))?;
+        let db = Db {
+            pool,
+            write_lock: sqlite.then(|| Arc::new(Mutex::new(()))),
+        };
+        let mut conn = db.conn()?;
+        migrate(&mut conn)?;
+        crate::codes::load_fixtures(&mut conn)?;
+        Ok(db)
+    }
+
+    pub fn conn(&self) -> anyhow::Result<Conn> {
+        self.pool.get().context("no database connection available")
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.write_lock.is_some()
+    }
+
+    /// Runs `f` in one transaction as the only writer (SQLite) and retries it when a
+    /// concurrent writer won a race on a unique key (PostgreSQL), so callers can use
+    /// "look, then insert" without losing a request to a race.
+    pub fn write<T, E>(&self, f: impl Fn(&mut AnyConnection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<diesel::result::Error> + From<anyhow::Error> + RetryableError,
+    {
+        let mut conn = self.conn()?;
+        let _guard = match &self.write_lock {
+            Some(lock) => Some(lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
+            None => None,
+        };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match conn.transaction(|c| f(c)) {
+                Err(e) if attempt < 4 && e.is_retryable() => continue,
+                other => return other,
+            }
+        }
+    }
+
+    /// Runs a blocking database closure on actix' blocking thread pool.
+    pub async fn run<T, E>(
+        &self,
+        f: impl FnOnce(&Db) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: Send + 'static + From<anyhow::Error>,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || f(&db))
+            .await
+            .map_err(|e| E::from(anyhow!("blocking task failed: {e}")))?
+    }
+}
+
+/// Errors that mean "another transaction won a race; try again".
+pub trait RetryableError {
+    fn is_retryable(&self) -> bool;
+}
+
+impl RetryableError for diesel::result::Error {
+    fn is_retryable(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind as K, Error};
+        matches!(
+            self,
+            Error::DatabaseError(K::UniqueViolation | K::SerializationFailure, _)
+        )
+    }
+}
+
+fn migrate(conn: &mut AnyConnection) -> anyhow::Result<()> {
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            c.run_pending_migrations(SQLITE_MIGRATIONS)
+                .map_err(|e| anyhow!("migrating the SQLite database failed: {e}"))?;
+        }
+        AnyConnection::Postgresql(c) => {
+            diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).execute(c)?;
+            let result = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|_| ())
+                .map_err(|e| anyhow!("migrating the PostgreSQL database failed: {e}"));
+            diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).execute(c)?;
+            result?;
+        }
+    }
+    Ok(())
+}
+
+/// The URL without a password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_follows_the_url_scheme() {
+        assert_eq!(
+            Target::parse("sqlite://dira.db").ok(),
+            Some(Target::Sqlite("dira.db".into()))
+        );
+        assert!(matches!(
+            Target::parse("postgres://u@h/db"),
+            Ok(Target::Postgres(_))
+        ));
+        assert!(Target::parse("mysql://x").is_err());
+        assert!(Target::parse("sqlite://").is_err());
+    }
+
+    #[test]
+    fn redact_hides_credentials() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://…@h/db");
+    }
+}

@@ -1,0 +1,119 @@
+//! The tables, in types both backends share (text UUIDs, UTC timestamps, no booleans:
+//! diesel's `MultiConnection` supports only the common subset of SQL types).
+
+diesel::table! {
+    codes (list, code) {
+        list -> Text,
+        code -> Text,
+        label_nl -> Text,
+        label_en -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        replaced_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    municipalities (code) {
+        code -> Text,
+        name -> Text,
+        unit -> Text,
+    }
+}
+
+diesel::table! {
+    users (name) {
+        name -> Text,
+        role -> Text,
+        scope -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tokens (id) {
+        id -> Text,
+        token_hash -> Text,
+        user_name -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    incidents (id) {
+        id -> Text,
+        registration_number -> Text,
+        source_reference -> Nullable<Text>,
+        registered_at -> Timestamp,
+        occurred_from -> Nullable<Date>,
+        occurred_to -> Nullable<Date>,
+        unit -> Text,
+        district -> Nullable<Text>,
+        basic_team -> Nullable<Text>,
+        municipality -> Nullable<Text>,
+        registration_type -> Text,
+        channel -> Text,
+        grounds -> Text,
+        manifestations -> Text,
+        domain -> Nullable<Text>,
+        articles -> Text,
+        victim_kind -> Nullable<Text>,
+        suspect_known -> Nullable<Integer>,
+        summary -> Nullable<Text>,
+        narrative -> Nullable<Text>,
+        status -> Text,
+        rejection_reason -> Nullable<Text>,
+        screened_at -> Nullable<Timestamp>,
+        prosecution_status -> Nullable<Text>,
+        forwarded_on -> Nullable<Date>,
+        prosecution_updated_on -> Nullable<Date>,
+        event_id -> Nullable<Text>,
+        version -> Integer,
+        created_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    incident_history (id) {
+        id -> BigInt,
+        incident_id -> Text,
+        version -> Integer,
+        at -> Timestamp,
+        user_name -> Text,
+        action -> Text,
+        changes -> Text,
+    }
+}
+
+diesel::table! {
+    registration_counters (unit, year) {
+        unit -> Text,
+        year -> Integer,
+        last -> Integer,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_name, key) {
+        user_name -> Text,
+        key -> Text,
+        request_hash -> Text,
+        incident_id -> Text,
+        response -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    codes,
+    municipalities,
+    users,
+    tokens,
+    incidents,
+    incident_history,
+    registration_counters,
+    idempotency_keys,
+);

@@ -1,0 +1,78 @@
+//! `dira demo`: a database full of realistic synthetic incidents and a token per role.
+
+use anyhow::Context;
+use chrono::Datelike;
+use diesel::prelude::*;
+
+use crate::auth::{create_token, Role};
+use crate::codes::Catalog;
+use crate::db::schema::{incident_history, incidents};
+use crate::db::Db;
+use crate::incidents::{insert_rows, set_counter};
+use crate::synthetic::Generator;
+
+pub const DEFAULT_URL: &str = "sqlite://dira-demo.db";
+/// The unit the demo users work in.
+const DEMO_UNIT: &str = "AMS";
+
+/// Fills an empty database with `count` incidents since four years before this one
+/// (an existing demo database is kept), then prints a token per role.
+pub fn prepare(db: &Db, count: usize, seed: u64) -> anyhow::Result<()> {
+    let mut conn = db.conn()?;
+    let catalog = Catalog::load(&mut conn)?;
+    let existing: i64 = incidents::table.count().get_result(&mut conn)?;
+    if existing == 0 {
+        let now = crate::incidents::Draft::new(String::new()).registered_at;
+        let mut generator = Generator::new(&catalog, count, now.year() - 4, now, seed);
+        let rows: Vec<_> = generator.by_ref().collect();
+        conn.transaction(|conn| {
+            insert_rows(conn, &rows)?;
+            for chunk in rows.chunks(1000) {
+                let history: Vec<_> = chunk
+                    .iter()
+                    .map(|r| {
+                        (
+                            incident_history::incident_id.eq(&r.id),
+                            incident_history::version.eq(1),
+                            incident_history::at.eq(r.registered_at),
+                            incident_history::user_name.eq("synthetic"),
+                            incident_history::action.eq("registered"),
+                            incident_history::changes
+                                .eq(r#"{"source":{"old":null,"new":"synthetic demo data"}}"#),
+                        )
+                    })
+                    .collect();
+                crate::per_backend!(&mut **conn, |c| diesel::insert_into(
+                    incident_history::table
+                )
+                .values(&history)
+                .execute(c))?;
+            }
+            for ((unit, year), last) in generator.counters() {
+                set_counter(conn, unit, *year, *last)?;
+            }
+            diesel::QueryResult::Ok(())
+        })
+        .context("storing the demo data failed")?;
+        eprintln!("demo: {count} synthetic incidents stored");
+    } else {
+        eprintln!("demo: the database already holds {existing} incidents; keeping them");
+    }
+    println!("Demo tokens (unit {DEMO_UNIT}; national and admin see all units):");
+    for role in Role::ALL {
+        let scope = match role {
+            Role::National | Role::Admin => "*",
+            _ => DEMO_UNIT,
+        };
+        let token = create_token(
+            &mut conn,
+            &catalog,
+            &format!("demo-{role}"),
+            role,
+            scope,
+            30,
+        )?;
+        println!("  {:<10} {}", role.as_str(), token.token);
+    }
+    Ok(())
+}

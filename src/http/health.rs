@@ -1,0 +1,29 @@
+//! `GET /health`: is the database reachable?
+
+use actix_web::{get, web, HttpResponse};
+use diesel::connection::SimpleConnection;
+
+use super::error::{AppError, Problem};
+use super::AppState;
+
+/// 200 when the database answers.
+#[utoipa::path(
+    tag = "service",
+    responses(
+        (status = 200, description = "The service and its database are up"),
+        (status = 500, description = "The database is unreachable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/health")]
+pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    state
+        .db
+        .run(|db| {
+            db.conn()?
+                .batch_execute("SELECT 1")
+                .map_err(anyhow::Error::from)?;
+            Ok::<_, AppError>(())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({"status": "ok"})))
+}

@@ -1,0 +1,138 @@
+//! The HTTP side: the route table (which is also the OpenAPI document), shared state,
+//! and starting and stopping the server.
+
+pub mod error;
+mod health;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use tracing_actix_web::TracingLogger;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::codes::Catalog;
+use crate::db::Db;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: Db,
+    pub catalog: Arc<Catalog>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "dira",
+        description = "DIscriminatie Registratie en Analyse: uniform registration, screening and reporting of discrimination incidents by the Dutch police."
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "incidents", description = "Registering and correcting incidents"),
+        (name = "reference", description = "National code lists and municipalities"),
+        (name = "service", description = "Health"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The one route table: every route registered here is in the OpenAPI document.
+fn routes<T>(app: utoipa_actix_web::UtoipaApp<T>) -> utoipa_actix_web::UtoipaApp<T>
+where
+    T: actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+{
+    app.service(health::health).service(
+        scope("/api/v1")
+            .service(crate::codes::http::list_codes)
+            .service(crate::incidents::http::register)
+            .service(crate::incidents::http::list)
+            .service(crate::incidents::http::read)
+            .service(crate::incidents::http::correct),
+    )
+}
+
+/// The OpenAPI document, built from the route table.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) =
+        routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi())).split_for_parts();
+    api
+}
+
+/// A bound, ready-to-run server. Tests and `dira serve` start the app the same way.
+pub struct Application {
+    server: Server,
+    port: u16,
+}
+
+impl Application {
+    /// Binds `listener` and builds the server around `db`.
+    pub fn build(
+        db: Db,
+        listener: TcpListener,
+        workers: Option<usize>,
+    ) -> anyhow::Result<Application> {
+        let catalog = Arc::new(Catalog::load(&mut *db.conn()?)?);
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState { db, catalog });
+        let mut server = HttpServer::new(move || {
+            let (app, api) = routes(
+                App::new()
+                    .into_utoipa_app()
+                    .openapi(ApiDoc::openapi())
+                    .app_data(state.clone())
+                    .app_data(
+                        web::JsonConfig::default()
+                            .limit(1 << 20)
+                            .error_handler(error::json_error),
+                    )
+                    .app_data(web::QueryConfig::default().error_handler(error::query_error)),
+            )
+            .split_for_parts();
+            app.wrap(TracingLogger::default())
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", api))
+        })
+        .listen(listener)?
+        .shutdown_timeout(10);
+        if let Some(n) = workers {
+            server = server.workers(n);
+        }
+        Ok(Application {
+            server: server.run(),
+            port,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGINT/SIGTERM (or a stop through the handle), finishing requests
+    /// in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,13 @@
+//! Incidents: registration with the national codes, reading, listing, correcting,
+//! and the history of every change.
+
+mod draft;
+mod fields;
+pub mod http;
+mod model;
+mod store;
+
+pub use draft::Draft;
+pub use fields::IncidentFields;
+pub use model::{HistoryEntry, Incident, IncidentRow, Status};
+pub use store::{insert_rows, next_registration_number, set_counter};

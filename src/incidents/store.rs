@@ -1,0 +1,330 @@
+//! Reading and writing incidents and their history. Every function here runs inside
+//! a transaction the caller opened (`Db::write`), so a change and its history entry
+//! are stored together or not at all.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+
+use super::draft::{now, Draft};
+use super::model::{HistoryEntry, HistoryRow, IncidentRow, Status};
+use crate::db::schema::{idempotency_keys, incident_history, incidents, registration_counters};
+use crate::db::AnyConnection;
+use crate::http::error::{AppError, FieldError};
+
+/// A client's `Idempotency-Key` with a fingerprint of the request it came with.
+pub struct IdempotencyKey {
+    pub key: String,
+    pub request_hash: String,
+}
+
+/// Looks up the first answer to an earlier request with the same key.
+pub fn replay(
+    conn: &mut AnyConnection,
+    user: &str,
+    key: &IdempotencyKey,
+) -> Result<Option<String>, AppError> {
+    let stored: Option<(String, String)> = idempotency_keys::table
+        .find((user, &key.key))
+        .select((idempotency_keys::request_hash, idempotency_keys::response))
+        .first(conn)
+        .optional()?;
+    match stored {
+        Some((hash, response)) if hash == key.request_hash => Ok(Some(response)),
+        Some(_) => Err(AppError::Conflict(
+            "this Idempotency-Key was used for a different request".into(),
+            vec![FieldError::new(
+                "Idempotency-Key",
+                "already used with another body",
+            )],
+        )),
+        None => Ok(None),
+    }
+}
+
+pub fn remember(
+    conn: &mut AnyConnection,
+    user: &str,
+    key: &IdempotencyKey,
+    incident_id: &str,
+    response: &str,
+) -> Result<(), AppError> {
+    diesel::insert_into(idempotency_keys::table)
+        .values((
+            idempotency_keys::user_name.eq(user),
+            idempotency_keys::key.eq(&key.key),
+            idempotency_keys::request_hash.eq(&key.request_hash),
+            idempotency_keys::incident_id.eq(incident_id),
+            idempotency_keys::response.eq(response),
+            idempotency_keys::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Stores a new, validated registration with its first history entry.
+pub fn register(
+    conn: &mut AnyConnection,
+    user: &str,
+    draft: &Draft,
+) -> Result<(IncidentRow, HistoryEntry), AppError> {
+    let number = match &draft.registration_number {
+        Some(number) => {
+            if number_taken(conn, number)? {
+                return Err(AppError::Conflict(
+                    format!("registration number {number} is already in use"),
+                    vec![FieldError::new("registration_number", "is already in use")],
+                ));
+            }
+            number.clone()
+        }
+        None => next_registration_number(conn, &draft.unit, draft.registration_date())?,
+    };
+    let at = now();
+    let status = if draft.missing().is_empty() {
+        Status::Registered
+    } else {
+        Status::Incomplete
+    };
+    let mut row = IncidentRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        registration_number: number.clone(),
+        source_reference: None,
+        registered_at: draft.registered_at,
+        occurred_from: None,
+        occurred_to: None,
+        unit: String::new(),
+        district: None,
+        basic_team: None,
+        municipality: None,
+        registration_type: String::new(),
+        channel: String::new(),
+        grounds: String::new(),
+        manifestations: String::new(),
+        domain: None,
+        articles: String::new(),
+        victim_kind: None,
+        suspect_known: None,
+        summary: None,
+        narrative: None,
+        status: status.as_str().to_owned(),
+        rejection_reason: None,
+        screened_at: None,
+        prosecution_status: None,
+        forwarded_on: None,
+        prosecution_updated_on: None,
+        event_id: None,
+        version: 1,
+        created_by: user.to_owned(),
+        updated_at: at,
+    };
+    let mut stored = draft.clone();
+    stored.registration_number = Some(number);
+    stored.write_into(&mut row);
+    diesel::insert_into(incidents::table)
+        .values(&row)
+        .execute(conn)?;
+    let mut changes = stored.changes_since(None);
+    changes.insert(
+        "status".into(),
+        serde_json::json!({"old": null, "new": status.as_str()}),
+    );
+    let entry = add_history(conn, &row.id, 1, at, user, "registered", changes)?;
+    Ok((row, entry))
+}
+
+/// Records one change of an incident.
+pub fn add_history(
+    conn: &mut AnyConnection,
+    incident_id: &str,
+    version: i32,
+    at: NaiveDateTime,
+    user: &str,
+    action: &str,
+    changes: serde_json::Map<String, serde_json::Value>,
+) -> Result<HistoryEntry, AppError> {
+    let changes = serde_json::Value::Object(changes);
+    diesel::insert_into(incident_history::table)
+        .values((
+            incident_history::incident_id.eq(incident_id),
+            incident_history::version.eq(version),
+            incident_history::at.eq(at),
+            incident_history::user_name.eq(user),
+            incident_history::action.eq(action),
+            incident_history::changes.eq(changes.to_string()),
+        ))
+        .execute(conn)?;
+    Ok(HistoryEntry {
+        version,
+        at: crate::dates::to_rfc3339(at),
+        user: user.to_owned(),
+        action: action.to_owned(),
+        changes,
+    })
+}
+
+fn number_taken(conn: &mut AnyConnection, number: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        incidents::table.filter(incidents::registration_number.eq(number)),
+    ))
+    .get_result(conn)
+}
+
+/// The next free `{UNIT}-{YYYY}-{NNNNNN}` for the unit and the year of `date`,
+/// skipping numbers already taken (e.g. by an import).
+pub fn next_registration_number(
+    conn: &mut AnyConnection,
+    unit: &str,
+    date: NaiveDate,
+) -> QueryResult<String> {
+    let year = date.year();
+    let key = registration_counters::table.find((unit, year));
+    loop {
+        let bumped = diesel::update(key)
+            .set(registration_counters::last.eq(registration_counters::last + 1))
+            .execute(conn)?;
+        if bumped == 0 {
+            diesel::insert_into(registration_counters::table)
+                .values((
+                    registration_counters::unit.eq(unit),
+                    registration_counters::year.eq(year),
+                    registration_counters::last.eq(1),
+                ))
+                .execute(conn)?;
+        }
+        let last: i32 = key.select(registration_counters::last).first(conn)?;
+        let number = format!("{unit}-{year}-{last:06}");
+        if !number_taken(conn, &number)? {
+            return Ok(number);
+        }
+    }
+}
+
+/// Inserts complete rows in bulk (synthetic data, imports); the caller moves the
+/// registration counters past the numbers used ([`set_counter`]).
+pub fn insert_rows(conn: &mut AnyConnection, rows: &[IncidentRow]) -> QueryResult<()> {
+    // 30 columns a row: 500 rows stay under every backend's bind-parameter limit.
+    for chunk in rows.chunks(500) {
+        crate::per_backend!(&mut *conn, |c| diesel::insert_into(incidents::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+pub fn get(conn: &mut AnyConnection, id: &str) -> Result<IncidentRow, AppError> {
+    Ok(incidents::table
+        .find(id)
+        .select(IncidentRow::as_select())
+        .first(conn)?)
+}
+
+pub fn history(conn: &mut AnyConnection, id: &str) -> Result<Vec<HistoryEntry>, AppError> {
+    Ok(incident_history::table
+        .filter(incident_history::incident_id.eq(id))
+        .order(incident_history::id)
+        .select(HistoryRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(HistoryEntry::from)
+        .collect())
+}
+
+/// Filters of the incident list, already checked.
+#[derive(Debug, Default)]
+pub struct ListFilter {
+    pub unit: Option<String>,
+    pub status: Option<Status>,
+    /// Registered at or after (UTC).
+    pub from: Option<NaiveDateTime>,
+    /// Registered before (UTC).
+    pub until: Option<NaiveDateTime>,
+    pub ground: Option<String>,
+    /// Continue after this (registered_at, id).
+    pub after: Option<(NaiveDateTime, String)>,
+    pub limit: i64,
+}
+
+/// A page of incidents, newest first.
+pub fn list(conn: &mut AnyConnection, f: &ListFilter) -> Result<Vec<IncidentRow>, AppError> {
+    let mut q = incidents::table
+        .select(IncidentRow::as_select())
+        .into_boxed();
+    if let Some(unit) = &f.unit {
+        q = q.filter(incidents::unit.eq(unit));
+    }
+    if let Some(status) = f.status {
+        q = q.filter(incidents::status.eq(status.as_str()));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(incidents::registered_at.ge(from));
+    }
+    if let Some(until) = f.until {
+        q = q.filter(incidents::registered_at.lt(until));
+    }
+    if let Some(ground) = &f.ground {
+        // Codes are stored joined by '|': compare whole codes, not substrings.
+        q = q.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("('|' || grounds || '|') LIKE ")
+                .bind::<Text, _>(format!("%|{ground}|%")),
+        );
+    }
+    if let Some((at, id)) = &f.after {
+        q = q.filter(
+            incidents::registered_at.lt(*at).or(incidents::registered_at
+                .eq(*at)
+                .and(incidents::id.lt(id.clone()))),
+        );
+    }
+    Ok(
+        q.order((incidents::registered_at.desc(), incidents::id.desc()))
+            .limit(f.limit)
+            .load(conn)?,
+    )
+}
+
+/// Stores a changed row if it is still at `expected` version; 412 otherwise.
+pub fn update(conn: &mut AnyConnection, row: &IncidentRow, expected: i32) -> Result<(), AppError> {
+    let changed = diesel::update(
+        incidents::table
+            .filter(incidents::id.eq(&row.id))
+            .filter(incidents::version.eq(expected)),
+    )
+    .set(row)
+    .execute(conn)?;
+    if changed == 0 {
+        let current: i32 = incidents::table
+            .find(&row.id)
+            .select(incidents::version)
+            .first(conn)?;
+        return Err(AppError::PreconditionFailed { current });
+    }
+    Ok(())
+}
+
+/// Moves a unit's counter for a year to at least `last`.
+pub fn set_counter(conn: &mut AnyConnection, unit: &str, year: i32, last: i32) -> QueryResult<()> {
+    let key = registration_counters::table.find((unit, year));
+    let current: Option<i32> = key
+        .select(registration_counters::last)
+        .first(conn)
+        .optional()?;
+    match current {
+        Some(c) if c >= last => {}
+        Some(_) => {
+            diesel::update(key)
+                .set(registration_counters::last.eq(last))
+                .execute(conn)?;
+        }
+        None => {
+            diesel::insert_into(registration_counters::table)
+                .values((
+                    registration_counters::unit.eq(unit),
+                    registration_counters::year.eq(year),
+                    registration_counters::last.eq(last),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
