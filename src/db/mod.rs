@@ -156,10 +156,10 @@ impl Db {
         E: From<diesel::result::Error> + From<anyhow::Error> + RetryableError,
     {
         let mut conn = self.conn()?;
-        let _guard = match &self.write_lock {
-            Some(lock) => Some(lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
-            None => None,
-        };
+        let _guard = self
+            .write_lock
+            .as_ref()
+            .map(|lock| lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
         let mut attempt = 0;
         loop {
             attempt += 1;

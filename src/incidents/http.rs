@@ -51,7 +51,14 @@ pub async fn register(
     let mut draft = Draft::new(principal.scope.unit().unwrap_or_default().to_owned());
     let mut errors = Vec::new();
     draft.apply(fields, true, &mut errors);
-    if !draft.unit.is_empty() && !principal.sees_unit(&draft.unit) {
+    // An unknown unit is a validation error (422); a known unit outside the user's
+    // scope is refused (403).
+    let known_unit = state
+        .catalog
+        .list("unit")
+        .iter()
+        .any(|c| c.code == draft.unit);
+    if known_unit && !principal.sees_unit(&draft.unit) {
         return Err(AppError::Forbidden(
             format!("you register for unit {} only", principal.scope),
             vec![FieldError::new("unit", "is outside your scope")
@@ -317,7 +324,7 @@ fn list_filter(
         until,
         ground,
         after,
-        limit: limit + 1,
+        limit,
     })
 }
 

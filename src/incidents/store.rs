@@ -245,7 +245,7 @@ pub struct ListFilter {
     pub limit: i64,
 }
 
-/// A page of incidents, newest first.
+/// A page of incidents, newest first, plus the first of the next page (if any).
 pub fn list(conn: &mut AnyConnection, f: &ListFilter) -> Result<Vec<IncidentRow>, AppError> {
     let mut q = incidents::table
         .select(IncidentRow::as_select())
@@ -278,7 +278,7 @@ pub fn list(conn: &mut AnyConnection, f: &ListFilter) -> Result<Vec<IncidentRow>
     }
     Ok(
         q.order((incidents::registered_at.desc(), incidents::id.desc()))
-            .limit(f.limit)
+            .limit(f.limit + 1)
             .load(conn)?,
     )
 }

@@ -1,0 +1,147 @@
+//! The `dira` binary as an operator uses it.
+
+use std::process::{Command, Stdio};
+
+use crate::helpers::{send, Backend, TestDb};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_dira");
+
+pub fn dira(db: &TestDb, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .args(args)
+        .env("DIRA_DATABASE_URL", &db.url)
+        .env("DIRA_LOG", "warn")
+        .output()
+        .expect("run dira")
+}
+
+/// `dira serve` on a free port; returns the child and the base URL once it answers.
+pub fn serve(db: &TestDb) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    let child = Command::new(BIN)
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("DIRA_DATABASE_URL", &db.url)
+        .env("DIRA_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start dira serve");
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while ureq::get(&format!("{base}/health")).call().is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "dira serve did not come up"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    (child, base)
+}
+
+#[test]
+fn token_create_prints_only_the_token_and_it_authenticates() {
+    let db = TestDb::new(Backend::Sqlite).expect("db");
+    let out = dira(
+        &db,
+        &[
+            "token",
+            "create",
+            "--user",
+            "balie-ams",
+            "--role",
+            "registrar",
+            "--scope",
+            "AMS",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let token = stdout.trim();
+    assert_eq!(stdout.lines().count(), 1);
+    assert!(token.starts_with("dira_") && token.len() > 40);
+
+    let (mut child, base) = serve(&db);
+    let ok = send(
+        "GET",
+        &format!("{base}/api/v1/incidents"),
+        Some(token),
+        &[],
+        None,
+    );
+    assert_eq!(ok.status, 200);
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn token_create_refuses_bad_arguments_with_exit_2() {
+    let db = TestDb::new(Backend::Sqlite).expect("db");
+    let bad_role = dira(
+        &db,
+        &[
+            "token", "create", "--user", "x", "--role", "chef", "--scope", "AMS",
+        ],
+    );
+    assert_eq!(bad_role.status.code(), Some(2));
+    let bad_scope = dira(
+        &db,
+        &[
+            "token",
+            "create",
+            "--user",
+            "x",
+            "--role",
+            "registrar",
+            "--scope",
+            "XX",
+        ],
+    );
+    assert_eq!(bad_scope.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad_scope.stderr).contains("AMS"),
+        "names the allowed units"
+    );
+    let national_registrar = dira(
+        &db,
+        &[
+            "token",
+            "create",
+            "--user",
+            "x",
+            "--role",
+            "registrar",
+            "--scope",
+            "*",
+        ],
+    );
+    assert_eq!(national_registrar.status.code(), Some(2));
+}
+
+#[test]
+fn serve_stops_cleanly_on_sigterm() {
+    let db = TestDb::new(Backend::Sqlite).expect("db");
+    let (mut child, _) = serve(&db);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill -TERM");
+    assert!(killed.success());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn an_unsupported_database_url_is_a_clear_error() {
+    let out = Command::new(BIN)
+        .args(["--database", "mysql://x", "serve"])
+        .output()
+        .expect("run dira");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sqlite://PATH or postgres://"));
+}

@@ -1,0 +1,12 @@
+//! Integration tests: each drives the real app (or the real `dira` binary) over HTTP,
+//! on a fresh database of its own. Tests that take a `&TestApp` run on SQLite and,
+//! when `DIRA_TEST_POSTGRES_URL` is set, on PostgreSQL.
+
+mod helpers;
+
+mod cli;
+mod codes;
+mod durability;
+mod incidents_list;
+mod openapi;
+mod registration;
