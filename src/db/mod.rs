@@ -5,8 +5,8 @@
 //! `postgres://…`.
 
 pub mod schema;
+mod writer;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context};
@@ -109,14 +109,12 @@ impl ManageConnection for Manager {
 
 pub type Conn = PooledConnection<Manager>;
 
-/// The database: a pool, plus (for SQLite) the lock that lets one writer in at a time.
-///
-/// SQLite allows a single writer; queueing writers on an in-process mutex is far cheaper
-/// than letting them collide and back off inside SQLite's busy handler.
+/// The database: a pool for reads (and PostgreSQL writes), plus for SQLite the one
+/// writer thread that group-commits every write ([`writer`]).
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<Manager>,
-    write_lock: Option<Arc<Mutex<()>>>,
+    writer: Option<writer::Writer>,
 }
 
 impl Db {
@@ -124,20 +122,25 @@ impl Db {
     pub fn open(url: &str) -> anyhow::Result<Db> {
         let target = Target::parse(url)?;
         let sqlite = matches!(target, Target::Sqlite(_));
+        let manager = Manager { target };
         let pool = Pool::builder()
             .max_size(if sqlite { 8 } else { 12 })
             .min_idle(Some(1))
+            // A local SQLite file does not go away; a PostgreSQL connection may.
+            .test_on_check_out(!sqlite)
             .connection_timeout(Duration::from_secs(10))
-            .build(Manager { target })
+            .build(Manager {
+                target: manager.target.clone(),
+            })
             .with_context(|| format!("cannot open database {}", redact(url)))?;
-        let db = Db {
-            pool,
-            write_lock: sqlite.then(|| Arc::new(Mutex::new(()))),
-        };
-        let mut conn = db.conn()?;
+        let mut conn = pool.get().context("no database connection available")?;
         migrate(&mut conn)?;
         crate::codes::load_fixtures(&mut conn)?;
-        Ok(db)
+        let writer = match sqlite {
+            true => Some(writer::Writer::start(manager.connect()?)?),
+            false => None,
+        };
+        Ok(Db { pool, writer })
     }
 
     pub fn conn(&self) -> anyhow::Result<Conn> {
@@ -145,21 +148,23 @@ impl Db {
     }
 
     pub fn is_sqlite(&self) -> bool {
-        self.write_lock.is_some()
+        self.writer.is_some()
     }
 
-    /// Runs `f` in one transaction as the only writer (SQLite) and retries it when a
-    /// concurrent writer won a race on a unique key (PostgreSQL), so callers can use
-    /// "look, then insert" without losing a request to a race.
-    pub fn write<T, E>(&self, f: impl Fn(&mut AnyConnection) -> Result<T, E>) -> Result<T, E>
+    /// Runs `f` as one transaction and returns once it is committed. On SQLite it goes
+    /// through the single writer (no races); on PostgreSQL it is retried when a
+    /// concurrent transaction won a race on a unique key, so callers can use "look,
+    /// then insert" without losing a request to a race.
+    pub fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        E: From<diesel::result::Error> + From<anyhow::Error> + RetryableError,
+        F: Fn(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<diesel::result::Error> + From<anyhow::Error> + RetryableError + Send + 'static,
     {
+        if let Some(writer) = &self.writer {
+            return writer.write(f);
+        }
         let mut conn = self.conn()?;
-        let _guard = self
-            .write_lock
-            .as_ref()
-            .map(|lock| lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
         let mut attempt = 0;
         loop {
             attempt += 1;

@@ -72,7 +72,7 @@ pub async fn register(
     let (json, replayed) = state
         .db
         .run(move |db| {
-            db.write(|conn| {
+            db.write(move |conn| {
                 if let Some(key) = &key {
                     if let Some(first) = store::replay(conn, &principal.user, key)? {
                         return Ok((first, true));
@@ -368,7 +368,7 @@ pub async fn correct(
     let view = state
         .db
         .run(move |db| {
-            db.write(|conn| {
+            db.write(move |conn| {
                 let mut row = store::get(conn, &id)?;
                 if !principal.sees_unit(&row.unit) {
                     return Err(AppError::NotFound);
