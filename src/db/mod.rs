@@ -28,8 +28,10 @@ pub enum AnyConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
-/// Runs `$body` with `$c` bound to the backend's own connection, for the few statements
-/// `MultiConnection` cannot express (multi-row inserts).
+/// Runs `$body` with `$c` bound to the backend's own connection: for statements
+/// `MultiConnection` cannot express (multi-row inserts), and for the hot write path,
+/// where the backend's own connection reuses its cached prepared statements while
+/// `MultiConnection` renders and prepares the SQL again on every call.
 #[macro_export]
 macro_rules! per_backend {
     ($conn:expr, |$c:ident| $body:expr) => {
@@ -85,9 +87,11 @@ impl ManageConnection for Manager {
                     .ok()
                     .filter(|v| v.eq_ignore_ascii_case("FULL"))
                     .map_or("NORMAL", |_| "FULL");
+                // busy_timeout first: switching to WAL takes a lock another connection
+                // may hold for a moment.
                 conn.batch_execute(&format!(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; \
-                     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;"
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON;"
                 ))
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(AnyConnection::Sqlite(conn))

@@ -69,25 +69,30 @@ pub async fn register(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let (json, replayed) = state
+    let user = principal.user.clone();
+    let outcome = state
         .db
         .run(move |db| {
             db.write(move |conn| {
                 if let Some(key) = &key {
-                    if let Some(first) = store::replay(conn, &principal.user, key)? {
-                        return Ok((first, true));
+                    if let Some(first) = store::replay(conn, &user, key)? {
+                        return Ok(Err(first));
                     }
                 }
-                let (row, entry) = store::register(conn, &principal.user, &draft)?;
-                let view = Incident::view(row, &principal, Some(vec![entry]));
-                let json = serde_json::to_string(&view).map_err(anyhow::Error::from)?;
+                let (row, entry) = store::register(conn, &user, &draft)?;
                 if let Some(key) = &key {
-                    store::remember(conn, &principal.user, key, &view.id, &json)?;
+                    let json = registered_json(row.clone(), &principal, entry.clone())?;
+                    store::remember(conn, &user, key, &row.id, &json)?;
                 }
-                Ok::<_, AppError>((json, false))
+                Ok::<_, AppError>(Ok((row, entry, principal.clone())))
             })
         })
         .await?;
+    // Rendering happens after the commit, off the single writer's thread.
+    let (json, replayed) = match outcome {
+        Ok((row, entry, principal)) => (registered_json(row, &principal, entry)?, false),
+        Err(first) => (first, true),
+    };
     let (id, version) = id_and_version(&json);
     let mut response = HttpResponse::Created();
     response
@@ -98,6 +103,15 @@ pub async fn register(
         response.insert_header(("Idempotent-Replayed", "true"));
     }
     Ok(response.body(json))
+}
+
+fn registered_json(
+    row: super::IncidentRow,
+    principal: &Principal,
+    entry: super::HistoryEntry,
+) -> Result<String, AppError> {
+    let view = Incident::view(row, principal, Some(vec![entry]));
+    Ok(serde_json::to_string(&view).map_err(anyhow::Error::from)?)
 }
 
 fn idempotency_key(

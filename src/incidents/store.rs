@@ -87,7 +87,9 @@ pub fn register(
         Status::Incomplete
     };
     let mut row = IncidentRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        // Time-ordered (v7): new rows land at the end of the id index instead of on a
+        // random page, so a group commit writes far fewer pages.
+        id: uuid::Uuid::now_v7().to_string(),
         registration_number: number.clone(),
         source_reference: None,
         registered_at: draft.registered_at,
@@ -121,9 +123,9 @@ pub fn register(
     let mut stored = draft.clone();
     stored.registration_number = Some(number);
     stored.write_into(&mut row);
-    diesel::insert_into(incidents::table)
+    crate::per_backend!(conn, |c| diesel::insert_into(incidents::table)
         .values(&row)
-        .execute(conn)?;
+        .execute(c))?;
     let mut changes = stored.changes_since(None);
     changes.insert(
         "status".into(),
@@ -144,16 +146,17 @@ pub fn add_history(
     changes: serde_json::Map<String, serde_json::Value>,
 ) -> Result<HistoryEntry, AppError> {
     let changes = serde_json::Value::Object(changes);
-    diesel::insert_into(incident_history::table)
+    let text = changes.to_string();
+    crate::per_backend!(conn, |c| diesel::insert_into(incident_history::table)
         .values((
             incident_history::incident_id.eq(incident_id),
             incident_history::version.eq(version),
             incident_history::at.eq(at),
             incident_history::user_name.eq(user),
             incident_history::action.eq(action),
-            incident_history::changes.eq(changes.to_string()),
+            incident_history::changes.eq(&text),
         ))
-        .execute(conn)?;
+        .execute(c))?;
     Ok(HistoryEntry {
         version,
         at: crate::dates::to_rfc3339(at),
@@ -164,10 +167,10 @@ pub fn add_history(
 }
 
 fn number_taken(conn: &mut AnyConnection, number: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
+    let query = diesel::select(diesel::dsl::exists(
         incidents::table.filter(incidents::registration_number.eq(number)),
-    ))
-    .get_result(conn)
+    ));
+    crate::per_backend!(conn, |c| query.get_result(c))
 }
 
 /// The next free `{UNIT}-{YYYY}-{NNNNNN}` for the unit and the year of `date`,
@@ -180,19 +183,18 @@ pub fn next_registration_number(
     let year = date.year();
     let key = registration_counters::table.find((unit, year));
     loop {
-        let bumped = diesel::update(key)
-            .set(registration_counters::last.eq(registration_counters::last + 1))
-            .execute(conn)?;
-        if bumped == 0 {
-            diesel::insert_into(registration_counters::table)
-                .values((
-                    registration_counters::unit.eq(unit),
-                    registration_counters::year.eq(year),
-                    registration_counters::last.eq(1),
-                ))
-                .execute(conn)?;
+        let bump = diesel::update(key)
+            .set(registration_counters::last.eq(registration_counters::last + 1));
+        if crate::per_backend!(&mut *conn, |c| bump.execute(c))? == 0 {
+            let first = diesel::insert_into(registration_counters::table).values((
+                registration_counters::unit.eq(unit),
+                registration_counters::year.eq(year),
+                registration_counters::last.eq(1),
+            ));
+            crate::per_backend!(&mut *conn, |c| first.execute(c))?;
         }
-        let last: i32 = key.select(registration_counters::last).first(conn)?;
+        let read = key.select(registration_counters::last);
+        let last: i32 = crate::per_backend!(&mut *conn, |c| read.first(c))?;
         let number = format!("{unit}-{year}-{last:06}");
         if !number_taken(conn, &number)? {
             return Ok(number);
