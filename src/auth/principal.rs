@@ -141,14 +141,16 @@ impl Principal {
         token: &str,
     ) -> Result<Principal, AppError> {
         let now = Utc::now().naive_utc();
-        let found: Option<(String, String, String)> = tokens::table
+        let query = tokens::table
             .inner_join(users::table.on(users::name.eq(tokens::user_name)))
             .filter(tokens::token_hash.eq(hash_token(token)))
             .filter(tokens::revoked_at.is_null())
             .filter(tokens::expires_at.is_null().or(tokens::expires_at.gt(now)))
-            .select((users::name, users::role, users::scope))
-            .first(conn)
-            .optional()?;
+            .select((users::name, users::role, users::scope));
+        // Every request runs this: on the backend's own connection the prepared
+        // statement is reused.
+        let found: Option<(String, String, String)> =
+            crate::per_backend!(conn, |c| query.first(c).optional())?;
         let (user, role, scope) = found.ok_or_else(|| {
             AppError::Unauthorized("the token is unknown, expired or revoked".into())
         })?;
