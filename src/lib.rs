@@ -3,12 +3,14 @@
 //! Domain modules own their concept end to end (`codes`, `incidents`, `auth`);
 //! beside them the plumbing (`db`, `http`, `cli`).
 
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod codes;
 pub mod dates;
 pub mod db;
 pub mod demo;
+pub mod exchange;
 pub mod http;
 pub mod incidents;
 pub mod synthetic;

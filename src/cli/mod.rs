@@ -3,7 +3,10 @@
 //! Reads `DIRA_DATABASE_URL` (or `--database`) and `DIRA_LOG` (tracing filter,
 //! default `info`).
 
+mod exchange;
+
 use std::net::TcpListener;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -38,6 +41,37 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Import an exchange CSV: all or nothing unless --skip-invalid.
+    Import {
+        file: PathBuf,
+        /// Store the valid rows and report the invalid ones.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Export incidents as an exchange CSV.
+    Export {
+        /// Registration year (Europe/Amsterdam).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Unit code.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Output file (default: stdout).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Write synthetic incidents as an exchange CSV (test and benchmark data).
+    Synthetic {
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+        /// First year of the registrations; they run until now.
+        #[arg(long, default_value_t = 2020)]
+        first_year: i32,
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Fill a database (default sqlite://dira-demo.db) with synthetic incidents, print
     /// a token per role, and serve.
@@ -79,7 +113,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
     match execute(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) if e.is::<UsageError>() => {
             eprintln!("error: {e}");
             ExitCode::from(2)
@@ -100,12 +134,12 @@ fn init_tracing() {
         .init();
 }
 
-fn execute(cli: Cli) -> anyhow::Result<()> {
+fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     let url = |default: &str| cli.database.clone().unwrap_or_else(|| default.to_owned());
+    let open = || Db::open(&url(db::DEFAULT_URL));
+    let ok = |r: anyhow::Result<()>| r.map(|()| ExitCode::SUCCESS);
     match cli.command {
-        Command::Serve { bind, workers } => {
-            serve(&Db::open(&url(db::DEFAULT_URL))?, &bind, workers)
-        }
+        Command::Serve { bind, workers } => ok(serve(&open()?, &bind, workers)),
         Command::Token {
             command:
                 TokenCommand::Create {
@@ -115,14 +149,32 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                     days,
                 },
         } => {
-            let db = Db::open(&url(db::DEFAULT_URL))?;
+            let db = open()?;
             let mut conn = db.conn()?;
             let catalog = Catalog::load(&mut conn)?;
             let token = create_token(&mut conn, &catalog, &user, role, &scope, days)
                 .map_err(|e| anyhow::Error::new(UsageError(e.to_string())))?;
             println!("{}", token.token);
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
+        Command::Import { file, skip_invalid } => exchange::import(&open()?, &file, skip_invalid),
+        Command::Export { year, unit, out } => ok(exchange::export(
+            &open()?,
+            crate::exchange::ExportFilter { year, unit },
+            out.as_deref(),
+        )),
+        Command::Synthetic {
+            count,
+            first_year,
+            seed,
+            out,
+        } => ok(exchange::synthetic(
+            &open()?,
+            count,
+            first_year,
+            seed,
+            out.as_deref(),
+        )),
         Command::Demo {
             bind,
             incidents,
@@ -130,7 +182,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
         } => {
             let db = Db::open(&url(crate::demo::DEFAULT_URL))?;
             crate::demo::prepare(&db, incidents, seed)?;
-            serve(&db, &bind, None)
+            ok(serve(&db, &bind, None))
         }
     }
 }

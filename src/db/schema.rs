@@ -107,7 +107,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        user_name -> Text,
+        role -> Text,
+        action -> Text,
+        object -> Text,
+        outcome -> Text,
+        detail -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    audit_log,
     codes,
     municipalities,
     users,

@@ -28,6 +28,9 @@ pub struct FieldError {
     /// The values the field accepts, where there is a list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
+    /// The line of an imported CSV file (the header is line 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
 }
 
 impl FieldError {
@@ -36,7 +39,13 @@ impl FieldError {
             field: field.into(),
             message: message.into(),
             allowed: None,
+            line: None,
         }
+    }
+
+    pub fn at_line(mut self, line: u64) -> Self {
+        self.line = Some(line);
+        self
     }
 
     pub fn allowed(mut self, allowed: Vec<String>) -> Self {

@@ -18,6 +18,9 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::codes::Catalog;
 use crate::db::Db;
 
+/// Largest exchange CSV accepted over HTTP; bigger files go through `dira import`.
+const MAX_IMPORT_BYTES: usize = 256 << 20;
+
 /// What every handler can reach.
 pub struct AppState {
     pub db: Db,
@@ -34,6 +37,7 @@ pub struct AppState {
     tags(
         (name = "incidents", description = "Registering and correcting incidents"),
         (name = "reference", description = "National code lists and municipalities"),
+        (name = "exchange", description = "Bulk import in the national exchange CSV"),
         (name = "service", description = "Health"),
     )
 )]
@@ -67,7 +71,8 @@ where
             .service(crate::incidents::http::register)
             .service(crate::incidents::http::list)
             .service(crate::incidents::http::read)
-            .service(crate::incidents::http::correct),
+            .service(crate::incidents::http::correct)
+            .service(crate::exchange::http::import_csv),
     )
 }
 
@@ -105,7 +110,8 @@ impl Application {
                             .limit(1 << 20)
                             .error_handler(error::json_error),
                     )
-                    .app_data(web::QueryConfig::default().error_handler(error::query_error)),
+                    .app_data(web::QueryConfig::default().error_handler(error::query_error))
+                    .app_data(web::PayloadConfig::default().limit(MAX_IMPORT_BYTES)),
             )
             .split_for_parts();
             app.wrap(TracingLogger::default())

@@ -1,7 +1,7 @@
 //! Incidents: registration with the national codes, reading, listing, correcting,
 //! and the history of every change.
 
-mod draft;
+pub mod draft;
 mod fields;
 pub mod http;
 mod model;

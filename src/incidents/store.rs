@@ -86,43 +86,9 @@ pub fn register(
     } else {
         Status::Incomplete
     };
-    let mut row = IncidentRow {
-        // Time-ordered (v7): new rows land at the end of the id index instead of on a
-        // random page, so a group commit writes far fewer pages.
-        id: uuid::Uuid::now_v7().to_string(),
-        registration_number: number.clone(),
-        source_reference: None,
-        registered_at: draft.registered_at,
-        occurred_from: None,
-        occurred_to: None,
-        unit: String::new(),
-        district: None,
-        basic_team: None,
-        municipality: None,
-        registration_type: String::new(),
-        channel: String::new(),
-        grounds: String::new(),
-        manifestations: String::new(),
-        domain: None,
-        articles: String::new(),
-        victim_kind: None,
-        suspect_known: None,
-        summary: None,
-        narrative: None,
-        status: status.as_str().to_owned(),
-        rejection_reason: None,
-        screened_at: None,
-        prosecution_status: None,
-        forwarded_on: None,
-        prosecution_updated_on: None,
-        event_id: None,
-        version: 1,
-        created_by: user.to_owned(),
-        updated_at: at,
-    };
     let mut stored = draft.clone();
     stored.registration_number = Some(number);
-    stored.write_into(&mut row);
+    let row = IncidentRow::new(&stored, status, user, at);
     crate::per_backend!(conn, |c| diesel::insert_into(incidents::table)
         .values(&row)
         .execute(c))?;

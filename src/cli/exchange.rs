@@ -1,0 +1,173 @@
+//! `dira import`, `dira export` and `dira synthetic`: the exchange CSV on the command
+//! line, with a progress bar when stderr is a terminal.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::codes::Catalog;
+use crate::db::Db;
+use crate::exchange::{self, ExportFilter, ImportFailure, ImportOptions};
+use crate::synthetic::Generator;
+
+/// Who runs a command on the server itself, for the history and the audit log.
+pub fn operator() -> String {
+    format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "operator".into())
+    )
+}
+
+fn bar(len: Option<u64>, what: &str) -> ProgressBar {
+    // indicatif draws nothing when stderr is not a terminal.
+    let bar = ProgressBar::with_draw_target(len, indicatif::ProgressDrawTarget::stderr());
+    let template = match len {
+        Some(_) => "{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})",
+        None => "{msg} {pos} incidents ({per_sec})",
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_owned());
+    bar
+}
+
+pub fn import(db: &Db, file: &Path, skip_invalid: bool) -> anyhow::Result<ExitCode> {
+    let input = match File::open(file) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", file.display());
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let size = input.metadata().map(|m| m.len()).ok();
+    let mut conn = db.conn()?;
+    let catalog = Catalog::load(&mut conn)?;
+    let options = ImportOptions {
+        skip_invalid,
+        user: operator(),
+        role: "admin".into(),
+    };
+    let progress = bar(size, "importing");
+    let result = exchange::import(
+        &mut conn,
+        &catalog,
+        std::io::BufReader::with_capacity(1 << 20, input),
+        &options,
+        &|bytes| progress.set_position(bytes),
+    );
+    progress.finish_and_clear();
+    let print = |errors: &[crate::http::error::FieldError]| {
+        let mut err = std::io::stderr().lock();
+        for e in errors {
+            let _ = writeln!(
+                err,
+                "line {}: {}: {}",
+                e.line.unwrap_or(0),
+                e.field,
+                e.message
+            );
+        }
+    };
+    match result {
+        Ok(report) => {
+            print(&report.errors);
+            eprintln!(
+                "{} rows read, {} incidents stored{}",
+                report.rows,
+                report.stored,
+                if report.errors.is_empty() {
+                    String::new()
+                } else {
+                    ", invalid rows skipped".into()
+                }
+            );
+            Ok(if report.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Err(ImportFailure::Invalid(report)) => {
+            print(&report.errors);
+            eprintln!(
+                "{} rows read; invalid rows found, nothing was stored",
+                report.rows
+            );
+            Ok(ExitCode::from(1))
+        }
+        Err(ImportFailure::Unreadable(m)) => {
+            eprintln!("error: {}: {m}", file.display());
+            Ok(ExitCode::from(2))
+        }
+        Err(ImportFailure::Database(e)) => Err(e.into()),
+    }
+}
+
+pub fn export(db: &Db, filter: ExportFilter, out: Option<&Path>) -> anyhow::Result<()> {
+    let mut conn = db.conn()?;
+    let progress = bar(None, "exporting");
+    let count = match out {
+        Some(path) => {
+            let file =
+                File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+            exchange::export(
+                &mut conn,
+                &filter,
+                BufWriter::with_capacity(1 << 20, file),
+                &|n| progress.set_position(n),
+            )?
+        }
+        None => exchange::export(&mut conn, &filter, std::io::stdout().lock(), &|n| {
+            progress.set_position(n)
+        })?,
+    };
+    progress.finish_and_clear();
+    crate::audit::record(
+        &mut conn,
+        &crate::audit::Entry {
+            at: crate::incidents::draft::now(),
+            user_name: operator(),
+            role: "admin".into(),
+            action: "export".into(),
+            object: format!(
+                "year={} unit={}",
+                filter.year.map_or("*".into(), |y| y.to_string()),
+                filter.unit.as_deref().unwrap_or("*")
+            ),
+            outcome: "ok".into(),
+            detail: format!("rows={count}"),
+        },
+    )?;
+    eprintln!("{count} incidents exported");
+    Ok(())
+}
+
+/// Writes `count` synthetic incidents as an exchange CSV (for benchmarks and tests).
+pub fn synthetic(
+    db: &Db,
+    count: usize,
+    first_year: i32,
+    seed: u64,
+    out: Option<&Path>,
+) -> anyhow::Result<()> {
+    let catalog = Catalog::load(&mut *db.conn()?)?;
+    let until = crate::incidents::draft::now();
+    let sink: Box<dyn Write> = match out {
+        Some(path) => Box::new(
+            File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut writer = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, sink));
+    exchange::write_header(&mut writer)?;
+    for row in Generator::new(&catalog, count, first_year, until, seed) {
+        exchange::write_row(&mut writer, &row)?;
+    }
+    writer.flush()?;
+    Ok(())
+}

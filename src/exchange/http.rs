@@ -1,0 +1,69 @@
+//! `POST /api/v1/imports`: the exchange CSV as the request body, same rules as
+//! `dira import`.
+
+use actix_web::{post, web, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::import::{import, ImportFailure, ImportOptions, ImportReport};
+use crate::auth::{Principal, Role};
+use crate::http::error::{AppError, FieldError, Problem};
+use crate::http::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// Store the valid rows and report the rest (default: all or nothing).
+    #[serde(default)]
+    skip_invalid: bool,
+}
+
+/// Import an exchange CSV.
+///
+/// All or nothing by default: one invalid row and nothing is stored; every invalid
+/// row is reported with its line. With `skip_invalid=true` the valid rows are stored.
+#[utoipa::path(
+    tag = "exchange",
+    params(ImportQuery),
+    request_body(content = String, content_type = "text/csv", description = "Exchange CSV (contract.md)"),
+    responses(
+        (status = 201, description = "Imported (with `skip_invalid`, `errors` lists the rows left out)", body = ImportReport),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid rows (nothing stored) or not an exchange CSV", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/imports")]
+pub async fn import_csv(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<ImportQuery>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    principal.require(&[Role::Admin])?;
+    let options = ImportOptions {
+        skip_invalid: query.skip_invalid,
+        user: principal.user.clone(),
+        role: principal.role.to_string(),
+    };
+    let catalog = state.catalog.clone();
+    let report = state
+        .db
+        .run(move |db| {
+            // A refused import still commits its audit entry: the outcome travels
+            // inside Ok and becomes the answer after the commit.
+            db.write(move |conn| {
+                Ok::<_, AppError>(import(conn, &catalog, &body[..], &options, &|_| {}))
+            })
+        })
+        .await?
+        .map_err(|failure| match failure {
+            ImportFailure::Unreadable(m) => {
+                AppError::Validation(vec![FieldError::new("header", m)])
+            }
+            ImportFailure::Invalid(report) => AppError::Validation(report.errors),
+            ImportFailure::Database(e) => e.into(),
+        })?;
+    Ok(HttpResponse::Created().json(report))
+}
