@@ -7,6 +7,7 @@ mod helpers;
 mod cli;
 mod codes;
 mod durability;
+mod exchange;
 mod incidents_list;
 mod openapi;
 mod registration;

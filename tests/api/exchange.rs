@@ -1,0 +1,377 @@
+//! `dira import` / `dira export` and `POST /api/v1/imports`: the exchange CSV.
+
+use std::path::Path;
+
+use diesel::prelude::*;
+use dira::auth::Role;
+use dira::db::schema::{audit_log, incidents};
+use dira::db::Db;
+
+use crate::cli::dira;
+use crate::helpers::{send, Backend, TestApp, TestDb};
+
+const HEADER: &str = "registration_number,source_reference,registered_at,occurred_from,occurred_to,unit,district,basic_team,municipality,registration_type,channel,grounds,manifestations,domain,articles,victim_kind,suspect_known,summary,narrative,status,rejection_reason,screened_at,prosecution_status,forwarded_on,event_id";
+
+/// A valid CONFIRMED row; `edit` changes it.
+fn row(number: &str, edit: impl FnOnce(&mut Vec<String>)) -> String {
+    let mut cells: Vec<String> = [
+        number,
+        "BVH1",
+        "2024-03-01T10:00:00+01:00",
+        "2024-02-28",
+        "",
+        "AMS",
+        "AMS-D1",
+        "",
+        "GM0363",
+        "AANGIFTE",
+        "BALIE",
+        "HERKOMST|MOSLIMDISCRIMINATIE",
+        "BELEDIGING",
+        "OPENBARE_RUIMTE",
+        "SR137C",
+        "PERSOON",
+        "false",
+        "Uitgescholden",
+        "Toelichting",
+        "CONFIRMED",
+        "",
+        "2024-03-05T09:00:00+01:00",
+        "INGEZONDEN",
+        "2024-03-10",
+        "",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    edit(&mut cells);
+    cells.join(",")
+}
+
+fn set(col: &str, value: &str) -> impl FnOnce(&mut Vec<String>) {
+    let i = HEADER.split(',').position(|c| c == col).expect("column");
+    let value = value.to_owned();
+    move |cells| cells[i] = value
+}
+
+fn write(dir: &Path, name: &str, lines: &[String]) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, lines.join("\n") + "\n").expect("write csv");
+    path
+}
+
+fn count(db: &TestDb) -> i64 {
+    let db = Db::open(&db.url).expect("open");
+    incidents::table
+        .count()
+        .get_result(&mut *db.conn().expect("conn"))
+        .expect("count")
+}
+
+fn import(db: &TestDb, path: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    let mut args = vec!["import", path.to_str().unwrap_or_default()];
+    args.extend_from_slice(extra);
+    let out = dira(db, &args);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn every_invalid_row_is_reported_by_line_and_nothing_is_stored(backend: Backend) {
+    let Some(db) = TestDb::new(backend) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let lines = vec![
+        HEADER.to_owned(),
+        row("AMS-2024-000001", |_| {}), // 2 valid
+        row(
+            "AMS-2024-000002",
+            set("narrative", "\"twee\nregels, met \"\"quotes\"\"\""),
+        ), // 3-4 valid, multi-line
+        row("AMS-2024-000003", set("grounds", "KLEUR")), // 5 unknown code
+        row("AMS-2024-000004", set("grounds", "GELOOF")), // 6 outside validity
+        row(
+            "AMS-2024-000005",
+            set("registered_at", "2024-03-01 kwart over tien"),
+        ), // 7 bad timestamp
+        row("AMS-2024-000006", set("occurred_to", "2024-02-01")), // 8 to before from
+        row("AMS-2024-000007", set("municipality", "GM9999")), // 9 unknown municipality
+        row("AMS-2024-000008", set("unit", "XX")), // 10 unknown unit
+        row("AMS-2024-000009", set("domain", "")), // 11 incomplete CONFIRMED
+        row("AMS-2024-000010", set("suspect_known", "ja")), // 12 bad boolean
+        row("AMS-2024-000001", |_| {}), // 13 duplicate number
+        row("AMS-2024-000011", set("status", "REJECTED")), // 14 rejected without reason
+    ];
+    let path = write(dir.path(), "in.csv", &lines);
+    let (code, stderr) = import(&db, &path, &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    for expected in [
+        "line 5: grounds: unknown ground code \"KLEUR\"",
+        "line 6: grounds: code GELOOF is not valid on 2024-03-01",
+        "line 7: registered_at: ",
+        "line 8: occurred_to: 2024-02-01 is before occurred_from 2024-02-28",
+        "line 9: municipality: municipality \"GM9999\" is not in the municipality reference",
+        "line 10: unit: unknown unit code \"XX\"",
+        "line 11: domain: is required in a CONFIRMED row",
+        "line 12: suspect_known: \"ja\" is not a boolean",
+        "line 13: registration_number: AMS-2024-000001 appears earlier in the file",
+        "line 14: rejection_reason: is required in a REJECTED row",
+    ] {
+        assert!(
+            stderr.lines().any(|l| l.starts_with(expected)),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+    assert!(
+        !stderr.contains("line 2:") && !stderr.contains("line 3:") && !stderr.contains("line 4:"),
+        "{stderr}"
+    );
+    assert_eq!(count(&db), 0, "all or nothing");
+
+    // Already stored numbers are refused too, and the import is audited either way.
+    let good = write(dir.path(), "good.csv", &lines[..3]);
+    assert_eq!(import(&db, &good, &[]).0, Some(0));
+    let (code, stderr) = import(&db, &good, &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("line 2: registration_number: AMS-2024-000001 is already in use"),
+        "{stderr}"
+    );
+    assert_eq!(count(&db), 2);
+    let opened = Db::open(&db.url).expect("open");
+    let outcomes: Vec<String> = audit_log::table
+        .filter(audit_log::action.eq("import"))
+        .order(audit_log::id)
+        .select(audit_log::outcome)
+        .load(&mut *opened.conn().expect("conn"))
+        .expect("audit");
+    assert_eq!(outcomes, ["refused", "ok", "refused"]);
+}
+
+fn skip_invalid_stores_the_valid_rows(backend: Backend) {
+    let Some(db) = TestDb::new(backend) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let lines = vec![
+        HEADER.to_owned(),
+        row("AMS-2024-000001", |_| {}),
+        row("AMS-2024-000002", set("grounds", "KLEUR")),
+        row("AMS-2024-000003", set("status", "")),
+    ];
+    let (code, stderr) = import(
+        &db,
+        &write(dir.path(), "in.csv", &lines),
+        &["--skip-invalid"],
+    );
+    assert_eq!(code, Some(1), "invalid rows are still reported: {stderr}");
+    assert!(stderr.contains("line 3: grounds:"));
+    assert_eq!(count(&db), 2);
+}
+
+fn export_then_import_reproduces_the_incidents(backend: Backend) {
+    let (Some(a), Some(b)) = (TestDb::new(backend), TestDb::new(backend)) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let tricky = "\"Riep \"\"rot op\"\", naar huis;\nzegt getuige Zoë — één keer\"";
+    let lines = vec![
+        HEADER.to_owned(),
+        row("AMS-2024-000001", set("narrative", tricky)),
+        row("AMS-2024-000002", |c| {
+            set("status", "REJECTED")(c);
+            set("rejection_reason", "DUBBELE_REGISTRATIE")(c);
+            set("prosecution_status", "")(c);
+            set("forwarded_on", "")(c);
+        }),
+        row("AMS-2024-000003", set("event_id", "EVT-2024-7")),
+        row("AMS-2024-000004", set("event_id", "EVT-2024-7")),
+        row("RTM-2024-000001", |c| {
+            set("unit", "RTM")(c);
+            set("municipality", "GM0599")(c);
+            set("registered_at", "2024-12-31T23:30:00Z")(c);
+            set("screened_at", "2025-01-02T08:00:00")(c);
+            set("forwarded_on", "2025-01-03")(c);
+        }),
+        row("NH-2024-000001", |c| {
+            set("unit", "NH")(c);
+            set("municipality", "")(c);
+            set("status", "")(c);
+            set("screened_at", "")(c);
+            set("manifestations", "")(c);
+            set("suspect_known", "")(c);
+            set("prosecution_status", "")(c);
+            set("forwarded_on", "")(c);
+        }),
+    ];
+    assert_eq!(
+        import(&a, &write(dir.path(), "in.csv", &lines), &[]).0,
+        Some(0)
+    );
+    let first = dir.path().join("a.csv");
+    let second = dir.path().join("b.csv");
+    assert!(
+        dira(&a, &["export", "--out", first.to_str().unwrap_or_default()])
+            .status
+            .success()
+    );
+    assert_eq!(import(&b, &first, &[]).0, Some(0));
+    assert!(dira(
+        &b,
+        &["export", "--out", second.to_str().unwrap_or_default()]
+    )
+    .status
+    .success());
+    let exported = std::fs::read_to_string(&first).expect("a.csv");
+    assert_eq!(
+        exported,
+        std::fs::read_to_string(&second).expect("b.csv"),
+        "export → import → export is stable"
+    );
+
+    let mut reader = csv::Reader::from_reader(exported.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader
+        .records()
+        .collect::<Result<_, _>>()
+        .expect("parse export");
+    assert_eq!(rows.len(), 6);
+    let by_number = |n: &str| rows.iter().find(|r| &r[0] == n).cloned().expect("row");
+    assert_eq!(
+        &by_number("AMS-2024-000001")[18],
+        "Riep \"rot op\", naar huis;\nzegt getuige Zoë — één keer"
+    );
+    assert_eq!(&by_number("AMS-2024-000002")[19], "REJECTED");
+    assert_eq!(&by_number("AMS-2024-000002")[20], "DUBBELE_REGISTRATIE");
+    assert_eq!(&by_number("AMS-2024-000001")[22], "INGEZONDEN");
+    assert_eq!(&by_number("AMS-2024-000001")[23], "2024-03-10");
+    assert_eq!(&by_number("AMS-2024-000003")[24], "EVT-2024-7");
+    assert_eq!(
+        &by_number("RTM-2024-000001")[2],
+        "2025-01-01T00:30:00+01:00",
+        "RFC 3339 with offset"
+    );
+    assert_eq!(
+        &by_number("RTM-2024-000001")[21],
+        "2025-01-02T08:00:00+01:00",
+        "local time is Amsterdam"
+    );
+    assert_eq!(
+        &by_number("NH-2024-000001")[19],
+        "INCOMPLETE",
+        "status derived when empty"
+    );
+
+    let unit_only = dir.path().join("rtm.csv");
+    assert!(dira(
+        &a,
+        &[
+            "export",
+            "--unit",
+            "RTM",
+            "--year",
+            "2025",
+            "--out",
+            unit_only.to_str().unwrap_or_default()
+        ]
+    )
+    .status
+    .success());
+    assert_eq!(
+        std::fs::read_to_string(&unit_only)
+            .expect("rtm.csv")
+            .lines()
+            .count(),
+        2
+    );
+}
+
+fn unreadable_files_exit_2(backend: Backend) {
+    let Some(db) = TestDb::new(backend) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let (code, stderr) = import(&db, &dir.path().join("missing.csv"), &[]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("cannot read"), "{stderr}");
+    let unknown = write(
+        dir.path(),
+        "unknown.csv",
+        &[format!("{HEADER},naam"), row("X-1", |_| {}) + ",Jan"],
+    );
+    let (code, stderr) = import(&db, &unknown, &[]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("unknown column \"naam\""), "{stderr}");
+    let (code, stderr) = import(&db, &write(dir.path(), "empty.csv", &[]), &[]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("no header"), "{stderr}");
+    assert_eq!(count(&db), 0);
+}
+
+fn the_api_imports_for_admins_with_the_same_rules(app: &TestApp) {
+    let admin = app.token("beheer", Role::Admin, "*");
+    let registrar = app.token("balie", Role::Registrar, "AMS");
+    let url = app.url("/api/v1/imports");
+    let body = |lines: &[String]| lines.join("\n");
+    let post = |token: &str, text: String, query: &str| {
+        let response = ureq::post(&format!("{url}{query}"))
+            .set("Authorization", &format!("Bearer {token}"))
+            .set("Content-Type", "text/csv")
+            .send_string(&text);
+        let r = match response {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        (
+            r.status(),
+            r.into_json::<serde_json::Value>().unwrap_or_default(),
+        )
+    };
+    let good = body(&[HEADER.to_owned(), row("AMS-2024-000001", |_| {})]);
+    assert_eq!(post(&registrar, good.clone(), "").0, 403);
+    let (status, report) = post(&admin, good, "");
+    assert_eq!(status, 201, "{report}");
+    assert_eq!(report["stored"], 1);
+    let bad = body(&[
+        HEADER.to_owned(),
+        row("AMS-2024-000002", |_| {}),
+        row("AMS-2024-000003", set("grounds", "KLEUR")),
+    ]);
+    let (status, problem) = post(&admin, bad.clone(), "");
+    assert_eq!(status, 422);
+    assert_eq!(problem["errors"][0]["line"], 3);
+    assert_eq!(problem["errors"][0]["field"], "grounds");
+    let (status, report) = post(&admin, bad, "?skip_invalid=true");
+    assert_eq!(status, 201);
+    assert_eq!(report["stored"], 1);
+    let list = send(
+        "GET",
+        &app.url("/api/v1/incidents"),
+        Some(&registrar),
+        &[],
+        None,
+    );
+    assert_eq!(list.body["items"].as_array().map(Vec::len), Some(2));
+}
+
+crate::on_both_backends!(the_api_imports_for_admins_with_the_same_rules);
+
+macro_rules! cli_on_both_backends {
+    ($($name:ident),*) => {
+        mod cli_sqlite {
+            $(#[test] fn $name() { super::$name(crate::helpers::Backend::Sqlite) })*
+        }
+        mod cli_postgres {
+            $(#[test] fn $name() { super::$name(crate::helpers::Backend::Postgres) })*
+        }
+    };
+}
+
+cli_on_both_backends!(
+    every_invalid_row_is_reported_by_line_and_nothing_is_stored,
+    skip_invalid_stores_the_valid_rows,
+    export_then_import_reproduces_the_incidents,
+    unreadable_files_exit_2
+);
