@@ -46,6 +46,14 @@ pub fn import(db: &Db, file: &Path, skip_invalid: bool) -> anyhow::Result<ExitCo
     };
     let size = input.metadata().map(|m| m.len()).ok();
     let mut conn = db.conn()?;
+    if db.is_sqlite() {
+        // A bulk load touches every index page: give this connection a page cache that
+        // holds them (256 MB) instead of SQLite's default 2 MB.
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut *conn,
+            "PRAGMA cache_size = -262144",
+        )?;
+    }
     let catalog = Catalog::load(&mut conn)?;
     let options = ImportOptions {
         skip_invalid,

@@ -1,5 +1,6 @@
 //! Writing the exchange CSV: RFC 4180, RFC 3339 timestamps with the Amsterdam offset,
-//! streamed in pages so memory stays flat however many incidents there are.
+//! streamed in pages so memory stays flat however many incidents there are. Rows come
+//! in id order, which is the order they were stored in.
 
 use std::io::Write;
 
@@ -25,45 +26,46 @@ pub fn write_header<W: Write>(out: &mut csv::Writer<W>) -> csv::Result<()> {
     out.write_record(COLUMNS)
 }
 
-/// One incident as an exchange CSV record, columns in [`COLUMNS`] order.
-pub fn write_row<W: Write>(out: &mut csv::Writer<W>, r: &IncidentRow) -> csv::Result<()> {
-    let date = |d: Option<NaiveDate>| {
-        d.map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default()
-    };
-    let text = |t: &Option<String>| t.clone().unwrap_or_default();
-    out.write_record([
-        r.registration_number.clone(),
-        text(&r.source_reference),
-        dates::to_rfc3339(r.registered_at),
-        date(r.occurred_from),
-        date(r.occurred_to),
-        r.unit.clone(),
-        text(&r.district),
-        text(&r.basic_team),
-        text(&r.municipality),
-        r.registration_type.clone(),
-        r.channel.clone(),
-        r.grounds.clone(),
-        r.manifestations.clone(),
-        text(&r.domain),
-        r.articles.clone(),
-        text(&r.victim_kind),
-        r.suspect_known
-            .map(|v| (v != 0).to_string())
-            .unwrap_or_default(),
-        text(&r.summary),
-        text(&r.narrative),
-        r.status.clone(),
-        text(&r.rejection_reason),
-        r.screened_at.map(dates::to_rfc3339).unwrap_or_default(),
-        text(&r.prosecution_status),
-        date(r.forwarded_on),
-        text(&r.event_id),
-    ])
+fn text(t: &Option<String>) -> &str {
+    t.as_deref().unwrap_or_default()
 }
 
-/// Writes the header and every incident matching `filter`, oldest first; returns the
+/// One incident as an exchange CSV record, columns in [`COLUMNS`] order.
+pub fn write_row<W: Write>(out: &mut csv::Writer<W>, r: &IncidentRow) -> csv::Result<()> {
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    out.write_field(&r.registration_number)?;
+    out.write_field(text(&r.source_reference))?;
+    out.write_field(dates::to_rfc3339(r.registered_at))?;
+    out.write_field(date(r.occurred_from))?;
+    out.write_field(date(r.occurred_to))?;
+    out.write_field(&r.unit)?;
+    out.write_field(text(&r.district))?;
+    out.write_field(text(&r.basic_team))?;
+    out.write_field(text(&r.municipality))?;
+    out.write_field(&r.registration_type)?;
+    out.write_field(&r.channel)?;
+    out.write_field(&r.grounds)?;
+    out.write_field(&r.manifestations)?;
+    out.write_field(text(&r.domain))?;
+    out.write_field(&r.articles)?;
+    out.write_field(text(&r.victim_kind))?;
+    out.write_field(match r.suspect_known {
+        Some(0) => "false",
+        Some(_) => "true",
+        None => "",
+    })?;
+    out.write_field(text(&r.summary))?;
+    out.write_field(text(&r.narrative))?;
+    out.write_field(&r.status)?;
+    out.write_field(text(&r.rejection_reason))?;
+    out.write_field(r.screened_at.map(dates::to_rfc3339).unwrap_or_default())?;
+    out.write_field(text(&r.prosecution_status))?;
+    out.write_field(date(r.forwarded_on))?;
+    out.write_field(text(&r.event_id))?;
+    out.write_record(None::<&[u8]>)
+}
+
+/// Writes the header and every incident matching `filter` in storage order; returns the
 /// number of incidents. `progress` is told the running count.
 pub fn export<W: Write>(
     conn: &mut AnyConnection,
@@ -78,7 +80,9 @@ pub fn export<W: Write>(
             |y| dates::amsterdam_midnight(NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default());
         (start(y), start(y + 1))
     });
-    let mut after: Option<(chrono::NaiveDateTime, String)> = None;
+    // Pages by id: the primary key index makes each page a range scan, so the export
+    // stays linear in size. (Ids are time-ordered for everything dira stores.)
+    let mut after: Option<String> = None;
     let mut count = 0u64;
     loop {
         let mut q = incidents::table
@@ -94,26 +98,17 @@ pub fn export<W: Write>(
                     .and(incidents::registered_at.lt(until)),
             );
         }
-        if let Some((at, id)) = &after {
-            q = q.filter(
-                incidents::registered_at.gt(*at).or(incidents::registered_at
-                    .eq(*at)
-                    .and(incidents::id.gt(id.clone()))),
-            );
+        if let Some(id) = &after {
+            q = q.filter(incidents::id.gt(id.clone()));
         }
-        let q = q
-            .order((incidents::registered_at, incidents::id))
-            .limit(PAGE);
-        let page: Vec<IncidentRow> = q.load(conn)?;
+        let page: Vec<IncidentRow> = q.order(incidents::id).limit(PAGE).load(conn)?;
         for row in &page {
             write_row(&mut out, row)?;
         }
         count += page.len() as u64;
         progress(count);
         match page.last() {
-            Some(last) if page.len() as i64 == PAGE => {
-                after = Some((last.registered_at, last.id.clone()))
-            }
+            Some(last) if page.len() as i64 == PAGE => after = Some(last.id.clone()),
             _ => break,
         }
     }
