@@ -30,3 +30,69 @@ pub fn record(conn: &mut AnyConnection, entry: &Entry) -> QueryResult<()> {
         .execute(c))?;
     Ok(())
 }
+
+pub mod http;
+
+/// An audit entry as administrators read it.
+#[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// UTC.
+    pub at: NaiveDateTime,
+    pub user: String,
+    pub role: String,
+    pub action: String,
+    /// The incident id, token id, or query of the request.
+    pub object: String,
+    /// HTTP status, or `ok`/`refused` for commands.
+    pub outcome: String,
+    pub detail: String,
+}
+
+/// Filters of the audit log, already checked.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub user: Option<String>,
+    /// Entries about this incident (or other object).
+    pub object: Option<String>,
+    /// At or after (UTC).
+    pub from: Option<NaiveDateTime>,
+    /// Before (UTC).
+    pub until: Option<NaiveDateTime>,
+    /// Entries with a smaller id (the next page).
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// The newest entries matching `f`.
+pub fn search(conn: &mut AnyConnection, f: &Filter) -> QueryResult<Vec<AuditEntry>> {
+    let mut q = audit_log::table.into_boxed();
+    if let Some(user) = &f.user {
+        q = q.filter(audit_log::user_name.eq(user.clone()));
+    }
+    if let Some(object) = &f.object {
+        q = q.filter(audit_log::object.eq(object.clone()));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(audit_log::at.ge(from));
+    }
+    if let Some(until) = f.until {
+        q = q.filter(audit_log::at.lt(until));
+    }
+    if let Some(id) = f.before_id {
+        q = q.filter(audit_log::id.lt(id));
+    }
+    q.select((
+        audit_log::id,
+        audit_log::at,
+        audit_log::user_name,
+        audit_log::role,
+        audit_log::action,
+        audit_log::object,
+        audit_log::outcome,
+        audit_log::detail,
+    ))
+    .order(audit_log::id.desc())
+    .limit(f.limit)
+    .load(conn)
+}

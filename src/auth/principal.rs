@@ -1,18 +1,15 @@
 //! Roles, scopes and the authenticated user of a request.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::str::FromStr;
 
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use chrono::Utc;
 use diesel::prelude::*;
 
 use super::tokens::hash_token;
 use crate::db::schema::{tokens, users};
 use crate::http::error::AppError;
-use crate::http::AppState;
 
 /// What a user does in the system (see domain.md, "The people and what they do").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -111,20 +108,6 @@ pub struct Principal {
 }
 
 impl Principal {
-    /// Refuses the request unless the user has one of `roles`.
-    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-            Err(AppError::forbidden(format!(
-                "role {} may not do this; allowed: {}",
-                self.role,
-                names.join(", ")
-            )))
-        }
-    }
-
     /// Whether the user may read the unit's incidents.
     pub fn sees_unit(&self, unit: &str) -> bool {
         self.scope.covers(unit)
@@ -165,28 +148,15 @@ impl Principal {
     }
 }
 
+/// The guard ([`super::guard`]) has authenticated the request and left the principal
+/// in it; outside `/api/v1` there is none.
 impl FromRequest for Principal {
     type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<Principal, AppError>>>>;
+    type Future = std::future::Ready<Result<Principal, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let token = req
-            .headers()
-            .get(actix_web::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_owned());
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        Box::pin(async move {
-            let token = token.ok_or_else(|| {
-                AppError::Unauthorized("an Authorization: Bearer token is required".into())
-            })?;
-            let state = state
-                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?;
-            state
-                .db
-                .run(move |db| Principal::from_token(&mut *db.conn()?, &token))
-                .await
-        })
+        std::future::ready(req.extensions().get::<Principal>().cloned().ok_or_else(|| {
+            AppError::Unauthorized("an Authorization: Bearer token is required".into())
+        }))
     }
 }

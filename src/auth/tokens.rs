@@ -97,3 +97,45 @@ pub fn create_token(
         Ok(NewToken { token, id })
     })
 }
+
+/// A token as administrators see it: never the token itself.
+#[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
+pub struct TokenInfo {
+    pub id: String,
+    pub user: String,
+    pub role: String,
+    pub scope: String,
+    pub created_at: chrono::NaiveDateTime,
+    pub expires_at: Option<chrono::NaiveDateTime>,
+    pub revoked_at: Option<chrono::NaiveDateTime>,
+}
+
+/// Every token, newest first.
+pub fn list_tokens(conn: &mut AnyConnection) -> QueryResult<Vec<TokenInfo>> {
+    tokens::table
+        .inner_join(users::table.on(users::name.eq(tokens::user_name)))
+        .select((
+            tokens::id,
+            users::name,
+            users::role,
+            users::scope,
+            tokens::created_at,
+            tokens::expires_at,
+            tokens::revoked_at,
+        ))
+        .order((tokens::created_at.desc(), tokens::id))
+        .load(conn)
+}
+
+/// Revokes a token; it is refused from the next request on. `false` when there is no
+/// such token. Revoking twice keeps the first revocation time.
+pub fn revoke_token(conn: &mut AnyConnection, id: &str) -> QueryResult<bool> {
+    let exists: bool =
+        diesel::select(diesel::dsl::exists(tokens::table.find(id))).get_result(conn)?;
+    if exists {
+        diesel::update(tokens::table.find(id).filter(tokens::revoked_at.is_null()))
+            .set(tokens::revoked_at.eq(Some(Utc::now().naive_utc())))
+            .execute(conn)?;
+    }
+    Ok(exists)
+}

@@ -69,6 +69,19 @@ pub fn import(db: &Db, file: &Path, skip_invalid: bool) -> anyhow::Result<ExitCo
         &|bytes| progress.set_position(bytes),
     );
     progress.finish_and_clear();
+    let (outcome, detail) = exchange::audit_summary(&result);
+    crate::audit::record(
+        &mut conn,
+        &crate::audit::Entry {
+            at: crate::incidents::draft::now(),
+            user_name: options.user.clone(),
+            role: options.role.clone(),
+            action: "import".into(),
+            object: file.display().to_string(),
+            outcome: outcome.into(),
+            detail,
+        },
+    )?;
     let print = |errors: &[crate::http::error::FieldError]| {
         let mut err = std::io::stderr().lock();
         for e in errors {

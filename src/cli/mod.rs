@@ -61,6 +61,22 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Read the audit log, newest first (tab-separated).
+    Audit {
+        #[arg(long)]
+        user: Option<String>,
+        /// Incident id (or other object).
+        #[arg(long)]
+        incident: Option<String>,
+        /// First day (Europe/Amsterdam), YYYY-MM-DD.
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Last day (Europe/Amsterdam), inclusive.
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
     /// Write synthetic incidents as an exchange CSV (test and benchmark data).
     Synthetic {
         #[arg(long, default_value_t = 1000)]
@@ -102,6 +118,10 @@ enum TokenCommand {
         #[arg(long, default_value_t = crate::auth::DEFAULT_TOKEN_DAYS)]
         days: i64,
     },
+    /// List every token (never the token itself).
+    List,
+    /// Revoke a token by its id: refused from the next request on.
+    Revoke { id: String },
 }
 
 /// Bad arguments the parser could not see (an unknown unit as scope, say).
@@ -155,6 +175,83 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             let token = create_token(&mut conn, &catalog, &user, role, &scope, days)
                 .map_err(|e| anyhow::Error::new(UsageError(e.to_string())))?;
             println!("{}", token.token);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token {
+            command: TokenCommand::List,
+        } => {
+            let db = open()?;
+            println!("id\tuser\trole\tscope\tcreated_at\texpires_at\trevoked_at");
+            for t in crate::auth::list_tokens(&mut *db.conn()?)? {
+                let show =
+                    |t: Option<chrono::NaiveDateTime>| t.map_or("-".to_owned(), |t| t.to_string());
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    t.id,
+                    t.user,
+                    t.role,
+                    t.scope,
+                    t.created_at,
+                    show(t.expires_at),
+                    show(t.revoked_at)
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token {
+            command: TokenCommand::Revoke { id },
+        } => {
+            let db = open()?;
+            if crate::auth::revoke_token(&mut *db.conn()?, &id)? {
+                eprintln!("token {id} revoked");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Err(UsageError(format!("no token with id {id:?}; see `dira token list`")).into())
+            }
+        }
+        Command::Audit {
+            user,
+            incident,
+            from,
+            to,
+            limit,
+        } => {
+            let db = open()?;
+            let mut conn = db.conn()?;
+            let filter = crate::audit::Filter {
+                user: user.clone(),
+                object: incident.clone(),
+                from: from.map(crate::dates::amsterdam_midnight),
+                until: to
+                    .and_then(|d| d.succ_opt())
+                    .map(crate::dates::amsterdam_midnight),
+                before_id: None,
+                limit,
+            };
+            println!("id\tat\tuser\trole\taction\tobject\toutcome\tdetail");
+            for e in crate::audit::search(&mut conn, &filter)? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    e.id, e.at, e.user, e.role, e.action, e.object, e.outcome, e.detail
+                );
+            }
+            // Reading the audit log is itself an access to police data.
+            crate::audit::record(
+                &mut conn,
+                &crate::audit::Entry {
+                    at: crate::incidents::draft::now(),
+                    user_name: exchange::operator(),
+                    role: "admin".into(),
+                    action: "audit.read".into(),
+                    object: format!(
+                        "user={} incident={}",
+                        user.unwrap_or_default(),
+                        incident.unwrap_or_default()
+                    ),
+                    outcome: "ok".into(),
+                    detail: String::new(),
+                },
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { file, skip_invalid } => exchange::import(&open()?, &file, skip_invalid),

@@ -1,6 +1,6 @@
 //! Importing an exchange CSV: validate every row, store all or (with `skip_invalid`)
-//! the valid ones, in one transaction, with one history entry per incident and one
-//! audit entry per import.
+//! the valid ones, in one transaction, with one history entry per incident. The
+//! caller audits the import with [`audit_summary`].
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
@@ -11,7 +11,6 @@ use sha2::{Digest, Sha256};
 
 use super::columns::Header;
 use super::parse::parse_row;
-use crate::audit;
 use crate::codes::Catalog;
 use crate::db::schema::{incident_history, incidents};
 use crate::db::AnyConnection;
@@ -69,41 +68,33 @@ pub fn import(
         }
         Ok(report)
     });
-    let (outcome, detail, object) = match &result {
+    result
+}
+
+/// The outcome and particulars of an import, for its audit entry.
+pub fn audit_summary(result: &Result<ImportReport, ImportFailure>) -> (&'static str, String) {
+    match result {
         Ok(r) => (
             if r.errors.is_empty() { "ok" } else { "partial" },
             format!(
-                "rows={} stored={} invalid_lines={}",
+                "sha256:{} rows={} stored={} invalid_lines={}",
+                r.fingerprint,
                 r.rows,
                 r.stored,
                 invalid_lines(r)
             ),
-            r.fingerprint.clone(),
         ),
         Err(ImportFailure::Invalid(r)) => (
             "refused",
             format!(
-                "rows={} stored=0 invalid_lines={}",
+                "sha256:{} rows={} stored=0 invalid_lines={}",
+                r.fingerprint,
                 r.rows,
                 invalid_lines(r)
             ),
-            r.fingerprint.clone(),
         ),
-        Err(e) => ("failed", e.to_string(), String::new()),
-    };
-    audit::record(
-        conn,
-        &audit::Entry {
-            at: now(),
-            user_name: options.user.clone(),
-            role: options.role.clone(),
-            action: "import".into(),
-            object: format!("sha256:{object}"),
-            outcome: outcome.into(),
-            detail,
-        },
-    )?;
-    result
+        Err(e) => ("failed", e.to_string()),
+    }
 }
 
 fn invalid_lines(r: &ImportReport) -> usize {

@@ -9,4 +9,4 @@ mod parse;
 
 pub use columns::COLUMNS;
 pub use export::{export, write_header, write_row, ExportFilter};
-pub use import::{import, ImportFailure, ImportOptions, ImportReport};
+pub use import::{audit_summary, import, ImportFailure, ImportOptions, ImportReport};

@@ -38,6 +38,7 @@ pub struct AppState {
         (name = "incidents", description = "Registering and correcting incidents"),
         (name = "reference", description = "National code lists and municipalities"),
         (name = "exchange", description = "Bulk import in the national exchange CSV"),
+        (name = "administration", description = "Tokens and the audit log (administrators)"),
         (name = "service", description = "Health"),
     )
 )]
@@ -67,12 +68,17 @@ where
 {
     app.service(health::health).service(
         scope("/api/v1")
+            .wrap(actix_web::middleware::from_fn(crate::auth::guard::guard))
             .service(crate::codes::http::list_codes)
             .service(crate::incidents::http::register)
             .service(crate::incidents::http::list)
             .service(crate::incidents::http::read)
             .service(crate::incidents::http::correct)
-            .service(crate::exchange::http::import_csv),
+            .service(crate::exchange::http::import_csv)
+            .service(crate::audit::http::read)
+            .service(crate::auth::http::list)
+            .service(crate::auth::http::create)
+            .service(crate::auth::http::revoke),
     )
 }
 

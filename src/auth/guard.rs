@@ -1,0 +1,104 @@
+//! The guard around `/api/v1`: authenticates the bearer token, authorises the role
+//! against [`policy`](super::policy), and writes one audit entry for every request,
+//! refused ones included. Handlers find the [`Principal`] in the request.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage, ResponseError};
+
+use super::policy;
+use super::Principal;
+use crate::audit;
+use crate::http::error::AppError;
+use crate::http::AppState;
+
+/// Particulars a handler adds to its audit entry (e.g. an import's fingerprint).
+#[derive(Debug, Clone)]
+pub struct AuditNote(pub String);
+
+pub async fn guard(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?;
+    let method = req.method().as_str().to_owned();
+    let pattern = req.match_pattern().unwrap_or_else(|| req.path().to_owned());
+    let rule = policy::rule(&method, &pattern);
+    let action = rule.map_or_else(|| format!("{method} {pattern}"), |r| r.action.to_owned());
+
+    let token = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned());
+    let authenticated = match token {
+        None => Err(AppError::Unauthorized(
+            "an Authorization: Bearer token is required".into(),
+        )),
+        Some(token) => {
+            state
+                .db
+                .run(move |db| Principal::from_token(&mut *db.conn()?, &token))
+                .await
+        }
+    };
+    let refusal = match (&authenticated, rule) {
+        (Err(_), _) => None,
+        (Ok(_), None) => Some(AppError::forbidden(format!(
+            "no role may call {method} {pattern}"
+        ))),
+        (Ok(p), Some(rule)) if !rule.roles.contains(&p.role) => {
+            let names: Vec<&str> = rule.roles.iter().map(|r| r.as_str()).collect();
+            Some(AppError::forbidden(format!(
+                "role {} may not do this; allowed: {}",
+                p.role,
+                names.join(", ")
+            )))
+        }
+        (Ok(_), Some(_)) => None,
+    };
+    let principal = authenticated.as_ref().ok().cloned();
+    let response = match (authenticated, refusal) {
+        (Err(e), _) | (Ok(_), Some(e)) => req.into_response(e.error_response()),
+        (Ok(p), None) => {
+            req.extensions_mut().insert(p);
+            next.call(req).await?.map_into_boxed_body()
+        }
+    };
+
+    let request = response.request();
+    let object = request
+        .match_info()
+        .get("id")
+        .map(str::to_owned)
+        .unwrap_or_else(|| request.query_string().to_owned());
+    let note = request
+        .extensions()
+        .get::<AuditNote>()
+        .map(|n| n.0.clone())
+        .unwrap_or_default();
+    let entry = audit::Entry {
+        at: crate::incidents::draft::now(),
+        user_name: principal
+            .as_ref()
+            .map_or_else(|| "-".to_owned(), |p| p.user.clone()),
+        role: principal
+            .as_ref()
+            .map_or_else(|| "-".to_owned(), |p| p.role.to_string()),
+        action,
+        object,
+        outcome: response.status().as_u16().to_string(),
+        detail: note,
+    };
+    // The answer leaves only once its audit entry is committed.
+    state
+        .db
+        .run(move |db| db.write(move |conn| audit::record(conn, &entry).map_err(AppError::from)))
+        .await?;
+    Ok(response)
+}

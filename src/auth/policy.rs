@@ -1,0 +1,112 @@
+//! Who may call what: one rule per endpoint, checked for every `/api/v1` request by
+//! the guard before any handler runs. An endpoint without a rule is refused to all
+//! (deny by default), and the authorisation matrix test fails until it has one.
+//!
+//! Roles decide *which endpoints*; the unit scope decides *which incidents*, and is
+//! applied where the incidents are read (an incident outside the scope is 404, lists
+//! are filtered).
+
+use super::Role::{self, *};
+
+/// One endpoint: method, route pattern, the audit name of the action, and the roles
+/// allowed to call it.
+#[derive(Debug)]
+pub struct Rule {
+    pub method: &'static str,
+    pub pattern: &'static str,
+    pub action: &'static str,
+    pub roles: &'static [Role],
+}
+
+const INCIDENT_READERS: &[Role] = &[Registrar, Screener, Analyst, National];
+const INCIDENT_WRITERS: &[Role] = &[Registrar, Screener];
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/codes",
+        action: "codes.read",
+        roles: &Role::ALL,
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/incidents",
+        action: "incident.list",
+        roles: INCIDENT_READERS,
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/incidents",
+        action: "incident.register",
+        roles: INCIDENT_WRITERS,
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/incidents/{id}",
+        action: "incident.read",
+        roles: INCIDENT_READERS,
+    },
+    Rule {
+        method: "PATCH",
+        pattern: "/api/v1/incidents/{id}",
+        action: "incident.correct",
+        roles: INCIDENT_WRITERS,
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/imports",
+        action: "import",
+        roles: &[Admin],
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/audit",
+        action: "audit.read",
+        roles: &[Admin],
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/tokens",
+        action: "token.list",
+        roles: &[Admin],
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/tokens",
+        action: "token.create",
+        roles: &[Admin],
+    },
+    Rule {
+        method: "DELETE",
+        pattern: "/api/v1/tokens/{id}",
+        action: "token.revoke",
+        roles: &[Admin],
+    },
+];
+
+/// The rule of an endpoint, if it has one.
+pub fn rule(method: &str, pattern: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .find(|r| r.method == method && r.pattern == pattern)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_endpoint_has_one_rule() {
+        for (i, r) in RULES.iter().enumerate() {
+            assert!(
+                !RULES[..i]
+                    .iter()
+                    .any(|o| o.method == r.method && o.pattern == r.pattern),
+                "{} {} twice",
+                r.method,
+                r.pattern
+            );
+        }
+        assert!(rule("DELETE", "/api/v1/incidents/{id}").is_none());
+    }
+}
