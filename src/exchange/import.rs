@@ -61,14 +61,13 @@ pub fn import(
     options: &ImportOptions,
     progress: &dyn Fn(u64),
 ) -> Result<ImportReport, ImportFailure> {
-    let result = conn.transaction(|conn| {
+    conn.transaction(|conn| {
         let report = read_and_store(conn, catalog, input, options, progress)?;
         if !report.errors.is_empty() && !options.skip_invalid {
             return Err(ImportFailure::Invalid(report));
         }
         Ok(report)
-    });
-    result
+    })
 }
 
 /// The outcome and particulars of an import, for its audit entry.
