@@ -17,6 +17,10 @@ use crate::http::AppState;
 #[derive(Debug, Clone)]
 pub struct AuditNote(pub String);
 
+/// The object of a request that the path does not name (e.g. a new incident's id).
+#[derive(Debug, Clone)]
+pub struct AuditObject(pub String);
+
 pub async fn guard(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -76,6 +80,12 @@ pub async fn guard(
         .match_info()
         .get("id")
         .map(str::to_owned)
+        .or_else(|| {
+            request
+                .extensions()
+                .get::<AuditObject>()
+                .map(|o| o.0.clone())
+        })
         .unwrap_or_else(|| request.query_string().to_owned());
     let note = request
         .extensions()

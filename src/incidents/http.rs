@@ -1,7 +1,7 @@
 //! HTTP handlers for incidents: translate requests to store calls and back.
 
 use actix_web::http::header;
-use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, patch, post, web, HttpMessage, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
@@ -10,6 +10,7 @@ use super::draft::{now, Draft};
 use super::fields::IncidentFields;
 use super::model::{Incident, Status};
 use super::store::{self, IdempotencyKey, ListFilter};
+use crate::auth::guard::AuditObject;
 use crate::auth::{Principal, Role};
 use crate::dates;
 use crate::http::error::{AppError, FieldError, Problem};
@@ -93,6 +94,7 @@ pub async fn register(
         Err(first) => (first, true),
     };
     let (id, version) = id_and_version(&json);
+    req.extensions_mut().insert(AuditObject(id.clone()));
     let mut response = HttpResponse::Created();
     response
         .content_type("application/json")

@@ -254,11 +254,21 @@ impl Incident {
         let draft = super::Draft::from_row(&row);
         let missing = draft.missing().into_iter().map(str::to_owned).collect();
         let status = row.status();
-        let narrative = if principal.reads_narrative_of(&row.unit) {
-            row.narrative
-        } else {
-            None
-        };
+        let own_unit = principal.reads_narrative_of(&row.unit);
+        let narrative = if own_unit { row.narrative } else { None };
+        // The history holds old and new narratives too: outside the unit only the fact
+        // that it changed is shown.
+        let history = history.map(|mut entries| {
+            if !own_unit {
+                for entry in &mut entries {
+                    if let Some(change) = entry.changes.get_mut("narrative") {
+                        *change =
+                            serde_json::json!({"hidden": "the narrative stays within the unit"});
+                    }
+                }
+            }
+            entries
+        });
         Incident {
             status,
             id: row.id,

@@ -145,3 +145,59 @@ fn an_unsupported_database_url_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("sqlite://PATH or postgres://"));
 }
+
+#[test]
+fn tokens_are_listed_and_revoked_and_the_audit_log_is_read_on_the_command_line() {
+    let db = TestDb::new(Backend::Sqlite).expect("db");
+    let out = dira(
+        &db,
+        &[
+            "token", "create", "--user", "analist", "--role", "analyst", "--scope", "NH",
+        ],
+    );
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let listed = String::from_utf8_lossy(&dira(&db, &["token", "list"]).stdout).into_owned();
+    let line = listed
+        .lines()
+        .find(|l| l.contains("\tanalist\t"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(line.contains("\tanalyst\tNH\t"), "{listed}");
+    assert!(
+        !listed.contains(&token),
+        "the token itself is never shown again"
+    );
+    let id = line.split('\t').next().unwrap_or_default();
+    assert!(dira(&db, &["token", "revoke", id]).status.success());
+    assert!(
+        String::from_utf8_lossy(&dira(&db, &["token", "list"]).stdout)
+            .lines()
+            .any(|l| l.starts_with(id) && !l.ends_with("\t-"))
+    );
+    assert_eq!(
+        dira(&db, &["token", "revoke", "nope"]).status.code(),
+        Some(2)
+    );
+
+    let (mut child, base) = serve(&db);
+    assert_eq!(
+        send(
+            "GET",
+            &format!("{base}/api/v1/incidents"),
+            Some(&token),
+            &[],
+            None
+        )
+        .status,
+        401
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let audit = String::from_utf8_lossy(&dira(&db, &["audit"]).stdout).into_owned();
+    assert!(
+        audit
+            .lines()
+            .any(|l| l.contains("\tincident.list\t") && l.ends_with("\t401\t")),
+        "{audit}"
+    );
+}
