@@ -5,7 +5,7 @@
 # of single-row INSERT transactions into the same `incidents` table by the sqlite3 shell.
 # Both are measured with SQLite's synchronous=NORMAL (dira's default) and FULL.
 #
-#   benches/registration.sh            # DURATION=20s CONNECTIONS=32 BASELINE_ROWS=100000
+#   benches/registration.sh            # DURATION=20s CONNECTIONS=32 BASELINE_ROWS=100000 [DIRA_BIN=…]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,8 +18,9 @@ OUT=bench-out/registration
 need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }; }
 need wrk wrk
 need sqlite3 sqlite3
-cargo build --release --locked --quiet
-DIRA=target/release/dira
+# DIRA_BIN compares another build (e.g. an older commit) in the same way.
+if [ -z "${DIRA_BIN:-}" ]; then cargo build --release --locked --quiet; fi
+DIRA=${DIRA_BIN:-target/release/dira}
 rm -rf "$OUT" && mkdir -p "$OUT"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 
