@@ -108,7 +108,7 @@ pub async fn guard(
     // The answer leaves only once its audit entry is committed.
     state
         .db
-        .run(move |db| db.write(move |conn| audit::record(conn, &entry).map_err(AppError::from)))
+        .write_async(move |conn| audit::record(conn, &entry).map_err(AppError::from))
         .await?;
     Ok(response)
 }

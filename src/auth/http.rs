@@ -72,24 +72,20 @@ pub async fn create(
     let catalog = state.catalog.clone();
     let created = state
         .db
-        .run(move |db| {
-            db.write(move |conn| {
-                // Refusals (bad scope, a user with another role) are the caller's
-                // mistake: 422, not a failed transaction.
-                Ok::<_, AppError>(
-                    create_token(
-                        conn,
-                        &catalog,
-                        &body.user,
-                        role,
-                        &body.scope,
-                        body.days.unwrap_or(DEFAULT_TOKEN_DAYS),
-                    )
-                    .map_err(|e| {
-                        AppError::Validation(vec![FieldError::new("scope", e.to_string())])
-                    }),
+        .write_async(move |conn| {
+            // Refusals (bad scope, a user with another role) are the caller's
+            // mistake: 422, not a failed transaction.
+            Ok::<_, AppError>(
+                create_token(
+                    conn,
+                    &catalog,
+                    &body.user,
+                    role,
+                    &body.scope,
+                    body.days.unwrap_or(DEFAULT_TOKEN_DAYS),
                 )
-            })
+                .map_err(|e| AppError::Validation(vec![FieldError::new("scope", e.to_string())])),
+            )
         })
         .await??;
     Ok(HttpResponse::Created().json(CreatedToken {
@@ -118,7 +114,7 @@ pub async fn revoke(
     let id = id.into_inner();
     let found = state
         .db
-        .run(move |db| db.write(move |conn| Ok::<_, AppError>(revoke_token(conn, &id)?)))
+        .write_async(move |conn| Ok::<_, AppError>(revoke_token(conn, &id)?))
         .await?;
     if found {
         Ok(HttpResponse::NoContent().finish())

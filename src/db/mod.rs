@@ -179,6 +179,20 @@ impl Db {
         }
     }
 
+    /// [`Db::write`] for async code: on SQLite the writer is awaited without holding a
+    /// thread; on PostgreSQL the write runs on the blocking pool.
+    pub async fn write_async<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: Fn(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<diesel::result::Error> + From<anyhow::Error> + RetryableError + Send + 'static,
+    {
+        match &self.writer {
+            Some(writer) => writer.write_async(f).await,
+            None => self.run(move |db| db.write(f)).await,
+        }
+    }
+
     /// Runs a blocking database closure on actix' blocking thread pool.
     pub async fn run<T, E>(
         &self,

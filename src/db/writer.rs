@@ -12,6 +12,7 @@ use std::sync::mpsc;
 
 use anyhow::anyhow;
 use diesel::Connection;
+use tokio::sync::oneshot;
 
 use super::AnyConnection;
 
@@ -43,14 +44,37 @@ impl Writer {
     }
 
     /// Runs `f` in its own savepoint of the next group commit and returns its result
-    /// once that commit is durable.
+    /// once that commit is durable. Blocks: call it from a blocking thread.
     pub fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<diesel::result::Error> + From<anyhow::Error> + Send + 'static,
     {
-        let (reply, answer) = mpsc::sync_channel::<Result<T, E>>(1);
+        self.submit(f)?
+            .blocking_recv()
+            .map_err(|_| E::from(anyhow!("the database writer dropped a write")))?
+    }
+
+    /// The same, awaited on the async executor without occupying a thread.
+    pub async fn write_async<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<diesel::result::Error> + From<anyhow::Error> + Send + 'static,
+    {
+        self.submit(f)?
+            .await
+            .map_err(|_| E::from(anyhow!("the database writer dropped a write")))?
+    }
+
+    fn submit<T, E, F>(&self, f: F) -> Result<oneshot::Receiver<Result<T, E>>, E>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<diesel::result::Error> + From<anyhow::Error> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel::<Result<T, E>>();
         let job: Job = Box::new(move |conn| {
             let result = conn.transaction(f);
             Box::new(move |committed: Result<(), String>| {
@@ -64,9 +88,7 @@ impl Writer {
         self.jobs
             .send(job)
             .map_err(|_| E::from(anyhow!("the database writer has stopped")))?;
-        answer
-            .recv()
-            .map_err(|_| E::from(anyhow!("the database writer dropped a write")))?
+        Ok(answer)
     }
 }
 

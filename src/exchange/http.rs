@@ -51,12 +51,10 @@ pub async fn import_csv(
     let catalog = state.catalog.clone();
     let report = state
         .db
-        .run(move |db| {
-            // A refused import is not a failed transaction: the outcome travels
-            // inside Ok and becomes the answer after the commit.
-            db.write(move |conn| {
-                Ok::<_, AppError>(import(conn, &catalog, &body[..], &options, &|_| {}))
-            })
+        // A refused import is not a failed transaction: the outcome travels inside Ok
+        // and becomes the answer after the commit.
+        .write_async(move |conn| {
+            Ok::<_, AppError>(import(conn, &catalog, &body[..], &options, &|_| {}))
         })
         .await?;
     let (outcome, detail) = audit_summary(&report);

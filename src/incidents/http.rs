@@ -72,20 +72,18 @@ pub async fn register(
     let user = principal.user.clone();
     let outcome = state
         .db
-        .run(move |db| {
-            db.write(move |conn| {
-                if let Some(key) = &key {
-                    if let Some(first) = store::replay(conn, &user, key)? {
-                        return Ok(Err(first));
-                    }
+        .write_async(move |conn| {
+            if let Some(key) = &key {
+                if let Some(first) = store::replay(conn, &user, key)? {
+                    return Ok(Err(first));
                 }
-                let (row, entry) = store::register(conn, &user, &draft)?;
-                if let Some(key) = &key {
-                    let json = registered_json(row.clone(), &principal, entry.clone())?;
-                    store::remember(conn, &user, key, &row.id, &json)?;
-                }
-                Ok::<_, AppError>(Ok((row, entry, principal.clone())))
-            })
+            }
+            let (row, entry) = store::register(conn, &user, &draft)?;
+            if let Some(key) = &key {
+                let json = registered_json(row.clone(), &principal, entry.clone())?;
+                store::remember(conn, &user, key, &row.id, &json)?;
+            }
+            Ok::<_, AppError>(Ok((row, entry, principal.clone())))
         })
         .await?;
     // Rendering happens after the commit, off the single writer's thread.
@@ -381,86 +379,84 @@ pub async fn correct(
     let catalog = state.catalog.clone();
     let view = state
         .db
-        .run(move |db| {
-            db.write(move |conn| {
-                let mut row = store::get(conn, &id)?;
-                if !principal.sees_unit(&row.unit) {
-                    return Err(AppError::NotFound);
+        .write_async(move |conn| {
+            let mut row = store::get(conn, &id)?;
+            if !principal.sees_unit(&row.unit) {
+                return Err(AppError::NotFound);
+            }
+            let status = row.status();
+            if principal.role == Role::Registrar {
+                if row.created_by != principal.user {
+                    return Err(AppError::forbidden(
+                        "registrars correct their own registrations only",
+                    ));
                 }
-                let status = row.status();
-                if principal.role == Role::Registrar {
-                    if row.created_by != principal.user {
-                        return Err(AppError::forbidden(
-                            "registrars correct their own registrations only",
-                        ));
-                    }
-                    if status.is_screened() {
-                        return Err(AppError::Conflict(
-                            format!(
-                                "the incident is {status}: only the unit's screener changes it now"
-                            ),
-                            Vec::new(),
-                        ));
-                    }
+                if status.is_screened() {
+                    return Err(AppError::Conflict(
+                        format!(
+                            "the incident is {status}: only the unit's screener changes it now"
+                        ),
+                        Vec::new(),
+                    ));
                 }
-                if row.version != expected {
-                    return Err(AppError::PreconditionFailed {
-                        current: row.version,
-                    });
+            }
+            if row.version != expected {
+                return Err(AppError::PreconditionFailed {
+                    current: row.version,
+                });
+            }
+            let before = Draft::from_row(&row);
+            let mut after = before.clone();
+            let mut errors = Vec::new();
+            after.apply(fields.clone(), false, &mut errors);
+            after.validate(&catalog, &mut errors);
+            let missing = after.missing();
+            if status == Status::Confirmed && !missing.is_empty() {
+                for field in &missing {
+                    errors.push(FieldError::new(
+                        *field,
+                        "a confirmed incident must stay complete",
+                    ));
                 }
-                let before = Draft::from_row(&row);
-                let mut after = before.clone();
-                let mut errors = Vec::new();
-                after.apply(fields.clone(), false, &mut errors);
-                after.validate(&catalog, &mut errors);
-                let missing = after.missing();
-                if status == Status::Confirmed && !missing.is_empty() {
-                    for field in &missing {
-                        errors.push(FieldError::new(
-                            *field,
-                            "a confirmed incident must stay complete",
-                        ));
-                    }
+            }
+            if !errors.is_empty() {
+                return Err(AppError::Validation(errors));
+            }
+            let new_status = match status {
+                Status::Confirmed | Status::Rejected => status,
+                Status::Incomplete | Status::Registered | Status::NeedsInfo
+                    if missing.is_empty() =>
+                {
+                    Status::Registered
                 }
-                if !errors.is_empty() {
-                    return Err(AppError::Validation(errors));
-                }
-                let new_status = match status {
-                    Status::Confirmed | Status::Rejected => status,
-                    Status::Incomplete | Status::Registered | Status::NeedsInfo
-                        if missing.is_empty() =>
-                    {
-                        Status::Registered
-                    }
-                    Status::NeedsInfo => Status::NeedsInfo,
-                    _ => Status::Incomplete,
-                };
-                let mut changes = after.changes_since(Some(&before));
-                if new_status != status {
-                    changes.insert(
-                        "status".into(),
-                        serde_json::json!({"old": status.as_str(), "new": new_status.as_str()}),
-                    );
-                }
-                if !changes.is_empty() {
-                    after.write_into(&mut row);
-                    row.status = new_status.as_str().to_owned();
-                    row.version += 1;
-                    row.updated_at = now();
-                    store::update(conn, &row, expected)?;
-                    store::add_history(
-                        conn,
-                        &row.id,
-                        row.version,
-                        row.updated_at,
-                        &principal.user,
-                        "updated",
-                        changes,
-                    )?;
-                }
-                let history = store::history(conn, &row.id)?;
-                Ok(Incident::view(row, &principal, Some(history)))
-            })
+                Status::NeedsInfo => Status::NeedsInfo,
+                _ => Status::Incomplete,
+            };
+            let mut changes = after.changes_since(Some(&before));
+            if new_status != status {
+                changes.insert(
+                    "status".into(),
+                    serde_json::json!({"old": status.as_str(), "new": new_status.as_str()}),
+                );
+            }
+            if !changes.is_empty() {
+                after.write_into(&mut row);
+                row.status = new_status.as_str().to_owned();
+                row.version += 1;
+                row.updated_at = now();
+                store::update(conn, &row, expected)?;
+                store::add_history(
+                    conn,
+                    &row.id,
+                    row.version,
+                    row.updated_at,
+                    &principal.user,
+                    "updated",
+                    changes,
+                )?;
+            }
+            let history = store::history(conn, &row.id)?;
+            Ok(Incident::view(row, &principal, Some(history)))
         })
         .await?;
     Ok(HttpResponse::Ok()
