@@ -13,4 +13,5 @@ pub mod demo;
 pub mod exchange;
 pub mod http;
 pub mod incidents;
+pub mod screening;
 pub mod synthetic;

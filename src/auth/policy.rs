@@ -21,67 +21,22 @@ pub struct Rule {
 const INCIDENT_READERS: &[Role] = &[Registrar, Screener, Analyst, National];
 const INCIDENT_WRITERS: &[Role] = &[Registrar, Screener];
 
+#[rustfmt::skip]
 pub const RULES: &[Rule] = &[
-    Rule {
-        method: "GET",
-        pattern: "/api/v1/codes",
-        action: "codes.read",
-        roles: &Role::ALL,
-    },
-    Rule {
-        method: "GET",
-        pattern: "/api/v1/incidents",
-        action: "incident.list",
-        roles: INCIDENT_READERS,
-    },
-    Rule {
-        method: "POST",
-        pattern: "/api/v1/incidents",
-        action: "incident.register",
-        roles: INCIDENT_WRITERS,
-    },
-    Rule {
-        method: "GET",
-        pattern: "/api/v1/incidents/{id}",
-        action: "incident.read",
-        roles: INCIDENT_READERS,
-    },
-    Rule {
-        method: "PATCH",
-        pattern: "/api/v1/incidents/{id}",
-        action: "incident.correct",
-        roles: INCIDENT_WRITERS,
-    },
-    Rule {
-        method: "POST",
-        pattern: "/api/v1/imports",
-        action: "import",
-        roles: &[Admin],
-    },
-    Rule {
-        method: "GET",
-        pattern: "/api/v1/audit",
-        action: "audit.read",
-        roles: &[Admin],
-    },
-    Rule {
-        method: "GET",
-        pattern: "/api/v1/tokens",
-        action: "token.list",
-        roles: &[Admin],
-    },
-    Rule {
-        method: "POST",
-        pattern: "/api/v1/tokens",
-        action: "token.create",
-        roles: &[Admin],
-    },
-    Rule {
-        method: "DELETE",
-        pattern: "/api/v1/tokens/{id}",
-        action: "token.revoke",
-        roles: &[Admin],
-    },
+    Rule { method: "GET", pattern: "/api/v1/codes", action: "codes.read", roles: &Role::ALL },
+    Rule { method: "GET", pattern: "/api/v1/incidents", action: "incident.list", roles: INCIDENT_READERS },
+    Rule { method: "POST", pattern: "/api/v1/incidents", action: "incident.register", roles: INCIDENT_WRITERS },
+    Rule { method: "GET", pattern: "/api/v1/incidents/{id}", action: "incident.read", roles: INCIDENT_READERS },
+    Rule { method: "PATCH", pattern: "/api/v1/incidents/{id}", action: "incident.correct", roles: INCIDENT_WRITERS },
+    Rule { method: "GET", pattern: "/api/v1/screening/queue", action: "screening.queue", roles: &[Screener] },
+    Rule { method: "POST", pattern: "/api/v1/incidents/{id}/screening", action: "incident.screen", roles: &[Screener] },
+    Rule { method: "POST", pattern: "/api/v1/incidents/{id}/reopen", action: "incident.reopen", roles: &[Screener] },
+    Rule { method: "GET", pattern: "/api/v1/screening/stats", action: "screening.stats", roles: &[Screener, Analyst, National] },
+    Rule { method: "POST", pattern: "/api/v1/imports", action: "import", roles: &[Admin] },
+    Rule { method: "GET", pattern: "/api/v1/audit", action: "audit.read", roles: &[Admin] },
+    Rule { method: "GET", pattern: "/api/v1/tokens", action: "token.list", roles: &[Admin] },
+    Rule { method: "POST", pattern: "/api/v1/tokens", action: "token.create", roles: &[Admin] },
+    Rule { method: "DELETE", pattern: "/api/v1/tokens/{id}", action: "token.revoke", roles: &[Admin] },
 ];
 
 /// The rule of an endpoint, if it has one.

@@ -120,8 +120,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    candidates (id) {
+        id -> Text,
+        source_reference -> Text,
+        registered_at -> Timestamp,
+        unit -> Text,
+        municipality -> Nullable<Text>,
+        incident_code -> Text,
+        narrative -> Text,
+        matched -> Text,
+        status -> Text,
+        reason -> Nullable<Text>,
+        incident_id -> Nullable<Text>,
+        found_at -> Timestamp,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
+    candidates,
     codes,
     municipalities,
     users,

@@ -25,6 +25,8 @@ const MAX_IMPORT_BYTES: usize = 256 << 20;
 pub struct AppState {
     pub db: Db,
     pub catalog: Arc<Catalog>,
+    /// Days within which an incident should be screened.
+    pub screening_target_days: i64,
 }
 
 #[derive(OpenApi)]
@@ -37,6 +39,7 @@ pub struct AppState {
     tags(
         (name = "incidents", description = "Registering and correcting incidents"),
         (name = "reference", description = "National code lists and municipalities"),
+        (name = "screening", description = "Screening by the unit's discrimination contact"),
         (name = "exchange", description = "Bulk import in the national exchange CSV"),
         (name = "administration", description = "Tokens and the audit log (administrators)"),
         (name = "service", description = "Health"),
@@ -74,6 +77,10 @@ where
             .service(crate::incidents::http::list)
             .service(crate::incidents::http::read)
             .service(crate::incidents::http::correct)
+            .service(crate::screening::http::read_queue)
+            .service(crate::screening::http::screen)
+            .service(crate::screening::http::reopen_incident)
+            .service(crate::screening::http::read_stats)
             .service(crate::exchange::http::import_csv)
             .service(crate::audit::http::read)
             .service(crate::auth::http::list)
@@ -104,7 +111,11 @@ impl Application {
     ) -> anyhow::Result<Application> {
         let catalog = Arc::new(Catalog::load(&mut *db.conn()?)?);
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { db, catalog });
+        let state = web::Data::new(AppState {
+            db,
+            catalog,
+            screening_target_days: crate::screening::target_days(),
+        });
         let mut server = HttpServer::new(move || {
             let (app, api) = routes(
                 App::new()
@@ -147,4 +158,20 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// The version in `If-Match`: `3`, `"3"` or `W/"3"`; 428 when absent.
+pub fn if_match(req: &actix_web::HttpRequest) -> Result<i32, error::AppError> {
+    let value = req
+        .headers()
+        .get(actix_web::http::header::IF_MATCH)
+        .ok_or(error::AppError::PreconditionRequired)?;
+    value
+        .to_str()
+        .ok()
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| {
+            error::AppError::field("If-Match", "must be the incident's version, e.g. \"3\"")
+        })
 }

@@ -373,7 +373,7 @@ pub async fn correct(
     id: web::Path<String>,
     body: web::Json<IncidentFields>,
 ) -> Result<HttpResponse, AppError> {
-    let expected = if_match(&req)?;
+    let expected = crate::http::if_match(&req)?;
     let id = id.into_inner();
     let fields = body.into_inner();
     let catalog = state.catalog.clone();
@@ -462,18 +462,4 @@ pub async fn correct(
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", view.version)))
         .json(view))
-}
-
-/// The version in `If-Match`: `3`, `"3"` or `W/"3"`.
-fn if_match(req: &HttpRequest) -> Result<i32, AppError> {
-    let value = req
-        .headers()
-        .get(header::IF_MATCH)
-        .ok_or(AppError::PreconditionRequired)?;
-    value
-        .to_str()
-        .ok()
-        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| AppError::field("If-Match", "must be the incident's version, e.g. \"3\""))
 }

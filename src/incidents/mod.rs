@@ -5,9 +5,9 @@ pub mod draft;
 mod fields;
 pub mod http;
 mod model;
-mod store;
+pub mod store;
 
 pub use draft::Draft;
 pub use fields::IncidentFields;
-pub use model::{HistoryEntry, Incident, IncidentRow, Status};
+pub use model::{split_codes as model_codes, HistoryEntry, Incident, IncidentRow, Status};
 pub use store::{insert_rows, next_registration_number, set_counter};

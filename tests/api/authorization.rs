@@ -90,6 +90,32 @@ fn call(app: &TestApp, w: &World, endpoint: &str, target: Target, role: Role) ->
             &[("If-Match", &version())],
             Some(&json!({"summary": format!("gewijzigd door {role}")})),
         ),
+        "GET /api/v1/screening/queue" if target == Target::NoUnit => {
+            get(app, "/api/v1/screening/queue", t)
+        }
+        "GET /api/v1/screening/queue" => {
+            get(app, &format!("/api/v1/screening/queue?unit={unit}"), t)
+        }
+        "POST /api/v1/incidents/{id}/screening" => send(
+            "POST",
+            &app.url(&format!("/api/v1/incidents/{id}/screening")),
+            Some(t),
+            &[("If-Match", &version())],
+            Some(&json!({"outcome": "NADERE_INFO", "note": "welke tram?"})),
+        ),
+        "POST /api/v1/incidents/{id}/reopen" => send(
+            "POST",
+            &app.url(&format!("/api/v1/incidents/{id}/reopen")),
+            Some(t),
+            &[("If-Match", &version())],
+            Some(&json!({"reason": "nieuwe informatie"})),
+        ),
+        "GET /api/v1/screening/stats" if target == Target::NoUnit => {
+            get(app, "/api/v1/screening/stats", t)
+        }
+        "GET /api/v1/screening/stats" => {
+            get(app, &format!("/api/v1/screening/stats?unit={unit}"), t)
+        }
         "POST /api/v1/imports" => {
             let header = "registration_number,registered_at,unit,registration_type,channel";
             let r = ureq::post(&app.url("/api/v1/imports"))
@@ -137,82 +163,33 @@ fn call(app: &TestApp, w: &World, endpoint: &str, target: Target, role: Role) ->
 
 /// Expected status per endpoint, target and role (registrar, screener, analyst,
 /// national, admin). Unit roles work in AMS; national and admin have scope `*`.
+#[rustfmt::skip]
 const MATRIX: &[(&str, Target, [u16; 5])] = &[
-    (
-        "GET /api/v1/codes",
-        Target::NoUnit,
-        [200, 200, 200, 200, 200],
-    ),
-    (
-        "GET /api/v1/incidents",
-        Target::NoUnit,
-        [200, 200, 200, 200, 403],
-    ),
-    (
-        "GET /api/v1/incidents",
-        Target::Own,
-        [200, 200, 200, 200, 403],
-    ),
-    (
-        "GET /api/v1/incidents",
-        Target::Other,
-        [403, 403, 403, 200, 403],
-    ),
-    (
-        "POST /api/v1/incidents",
-        Target::Own,
-        [201, 201, 403, 403, 403],
-    ),
-    (
-        "POST /api/v1/incidents",
-        Target::Other,
-        [403, 403, 403, 403, 403],
-    ),
-    (
-        "GET /api/v1/incidents/{id}",
-        Target::Own,
-        [200, 200, 200, 200, 403],
-    ),
-    (
-        "GET /api/v1/incidents/{id}",
-        Target::Other,
-        [404, 404, 404, 200, 403],
-    ),
-    (
-        "PATCH /api/v1/incidents/{id}",
-        Target::Own,
-        [200, 200, 403, 403, 403],
-    ),
-    (
-        "PATCH /api/v1/incidents/{id}",
-        Target::Other,
-        [404, 404, 403, 403, 403],
-    ),
-    (
-        "POST /api/v1/imports",
-        Target::NoUnit,
-        [403, 403, 403, 403, 201],
-    ),
-    (
-        "GET /api/v1/audit",
-        Target::NoUnit,
-        [403, 403, 403, 403, 200],
-    ),
-    (
-        "GET /api/v1/tokens",
-        Target::NoUnit,
-        [403, 403, 403, 403, 200],
-    ),
-    (
-        "POST /api/v1/tokens",
-        Target::NoUnit,
-        [403, 403, 403, 403, 201],
-    ),
-    (
-        "DELETE /api/v1/tokens/{id}",
-        Target::NoUnit,
-        [403, 403, 403, 403, 204],
-    ),
+    ("GET /api/v1/codes", Target::NoUnit, [200, 200, 200, 200, 200]),
+    ("GET /api/v1/incidents", Target::NoUnit, [200, 200, 200, 200, 403]),
+    ("GET /api/v1/incidents", Target::Own, [200, 200, 200, 200, 403]),
+    ("GET /api/v1/incidents", Target::Other, [403, 403, 403, 200, 403]),
+    ("POST /api/v1/incidents", Target::Own, [201, 201, 403, 403, 403]),
+    ("POST /api/v1/incidents", Target::Other, [403, 403, 403, 403, 403]),
+    ("GET /api/v1/incidents/{id}", Target::Own, [200, 200, 200, 200, 403]),
+    ("GET /api/v1/incidents/{id}", Target::Other, [404, 404, 404, 200, 403]),
+    ("PATCH /api/v1/incidents/{id}", Target::Own, [200, 200, 403, 403, 403]),
+    ("PATCH /api/v1/incidents/{id}", Target::Other, [404, 404, 403, 403, 403]),
+    ("GET /api/v1/screening/queue", Target::NoUnit, [403, 200, 403, 403, 403]),
+    ("GET /api/v1/screening/queue", Target::Own, [403, 200, 403, 403, 403]),
+    ("GET /api/v1/screening/queue", Target::Other, [403, 403, 403, 403, 403]),
+    ("POST /api/v1/incidents/{id}/screening", Target::Own, [403, 200, 403, 403, 403]),
+    ("POST /api/v1/incidents/{id}/screening", Target::Other, [403, 404, 403, 403, 403]),
+    // 409: the incident is undecided; the role passed.
+    ("POST /api/v1/incidents/{id}/reopen", Target::Own, [403, 409, 403, 403, 403]),
+    ("POST /api/v1/incidents/{id}/reopen", Target::Other, [403, 404, 403, 403, 403]),
+    ("GET /api/v1/screening/stats", Target::NoUnit, [403, 200, 200, 200, 403]),
+    ("GET /api/v1/screening/stats", Target::Other, [403, 403, 403, 200, 403]),
+    ("POST /api/v1/imports", Target::NoUnit, [403, 403, 403, 403, 201]),
+    ("GET /api/v1/audit", Target::NoUnit, [403, 403, 403, 403, 200]),
+    ("GET /api/v1/tokens", Target::NoUnit, [403, 403, 403, 403, 200]),
+    ("POST /api/v1/tokens", Target::NoUnit, [403, 403, 403, 403, 201]),
+    ("DELETE /api/v1/tokens/{id}", Target::NoUnit, [403, 403, 403, 403, 204]),
 ];
 
 #[test]

@@ -12,3 +12,4 @@ mod exchange;
 mod incidents_list;
 mod openapi;
 mod registration;
+mod screening;

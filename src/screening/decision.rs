@@ -1,0 +1,240 @@
+//! Applying a screening decision or a reopening to an incident, with its history.
+
+use chrono::Utc;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::auth::Principal;
+use crate::codes::Catalog;
+use crate::db::AnyConnection;
+use crate::http::error::{AppError, FieldError};
+use crate::incidents::draft::now;
+use crate::incidents::store;
+use crate::incidents::{Draft, Incident, IncidentFields, Status};
+
+/// A screening decision (`outcome` from the `screening_outcome` list).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// BEVESTIGD, AFGEWEZEN or NADERE_INFO.
+    pub outcome: String,
+    /// Code of the `rejection_reason` list; required with AFGEWEZEN.
+    pub reason: Option<String>,
+    /// Corrections of the classification, with BEVESTIGD only.
+    pub grounds: Option<Vec<String>>,
+    pub manifestations: Option<Vec<String>>,
+    pub domain: Option<String>,
+    pub articles: Option<Vec<String>>,
+    pub victim_kind: Option<String>,
+    /// What more information is needed; required with NADERE_INFO.
+    pub note: Option<String>,
+}
+
+impl Decision {
+    fn corrects(&self) -> bool {
+        self.grounds.is_some()
+            || self.manifestations.is_some()
+            || self.domain.is_some()
+            || self.articles.is_some()
+            || self.victim_kind.is_some()
+    }
+}
+
+/// Loads an incident the screener may decide on, at the expected version.
+fn load(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+    expected: i32,
+) -> Result<crate::incidents::IncidentRow, AppError> {
+    let row = store::get(conn, id)?;
+    if !principal.sees_unit(&row.unit) {
+        return Err(AppError::NotFound);
+    }
+    if row.version != expected {
+        return Err(AppError::PreconditionFailed {
+            current: row.version,
+        });
+    }
+    Ok(row)
+}
+
+/// Applies a decision; the original classification and the decision stay in the history.
+pub fn decide(
+    conn: &mut AnyConnection,
+    catalog: &Catalog,
+    principal: &Principal,
+    id: &str,
+    expected: i32,
+    decision: &Decision,
+) -> Result<Incident, AppError> {
+    let mut row = load(conn, principal, id, expected)?;
+    let status = row.status();
+    if status.is_screened() {
+        return Err(AppError::Conflict(
+            format!("the incident is already {status}; reopen it first"),
+            Vec::new(),
+        ));
+    }
+    let today = crate::dates::amsterdam_date(Utc::now());
+    catalog
+        .check("outcome", "screening_outcome", &decision.outcome, today)
+        .map_err(|e| AppError::Validation(vec![e]))?;
+    let before = Draft::from_row(&row);
+    let mut after = before.clone();
+    let mut errors = Vec::new();
+    let note = decision
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let new_status = match decision.outcome.as_str() {
+        "BEVESTIGD" => {
+            let fields = IncidentFields {
+                grounds: decision.grounds.clone().map(Some),
+                manifestations: decision.manifestations.clone().map(Some),
+                domain: decision.domain.clone().map(Some),
+                articles: decision.articles.clone().map(Some),
+                victim_kind: decision.victim_kind.clone().map(Some),
+                ..IncidentFields::default()
+            };
+            after.apply(fields, false, &mut errors);
+            after.validate(catalog, &mut errors);
+            for field in after.missing() {
+                errors.push(FieldError::new(
+                    field,
+                    "is required to confirm the incident",
+                ));
+            }
+            Status::Confirmed
+        }
+        "AFGEWEZEN" => {
+            match decision.reason.as_deref() {
+                None | Some("") => errors.push(
+                    FieldError::new("reason", "is required to reject an incident")
+                        .allowed(catalog.valid_codes("rejection_reason", today)),
+                ),
+                Some(reason) => {
+                    if let Err(e) = catalog.check("reason", "rejection_reason", reason, today) {
+                        errors.push(e);
+                    }
+                }
+            }
+            Status::Rejected
+        }
+        _ => {
+            if note.is_none() {
+                errors.push(FieldError::new(
+                    "note",
+                    "is required: say what information is needed",
+                ));
+            }
+            Status::NeedsInfo
+        }
+    };
+    if decision.corrects() && new_status != Status::Confirmed {
+        errors.push(FieldError::new(
+            "outcome",
+            "corrections of the classification come with BEVESTIGD only",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let mut changes = after.changes_since(Some(&before));
+    let at = now();
+    let reason = (new_status == Status::Rejected)
+        .then(|| decision.reason.clone())
+        .flatten();
+    let screened_at = new_status.is_screened().then_some(at);
+    changes.insert(
+        "outcome".into(),
+        serde_json::json!({"old": null, "new": decision.outcome}),
+    );
+    changes.insert(
+        "status".into(),
+        serde_json::json!({"old": status.as_str(), "new": new_status.as_str()}),
+    );
+    if reason != row.rejection_reason {
+        changes.insert(
+            "rejection_reason".into(),
+            serde_json::json!({"old": row.rejection_reason, "new": reason}),
+        );
+    }
+    if let Some(note) = note {
+        changes.insert("note".into(), serde_json::json!({"old": null, "new": note}));
+    }
+    after.write_into(&mut row);
+    row.status = new_status.as_str().to_owned();
+    row.rejection_reason = reason;
+    row.screened_at = screened_at;
+    save(conn, principal, row, expected, "screened", changes)
+}
+
+/// Sends a CONFIRMED or REJECTED incident back to REGISTERED.
+pub fn reopen(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+    expected: i32,
+    reason: &str,
+) -> Result<Incident, AppError> {
+    let mut row = load(conn, principal, id, expected)?;
+    let status = row.status();
+    if !status.is_screened() {
+        return Err(AppError::Conflict(
+            format!("the incident is {status}: only a decided incident is reopened"),
+            Vec::new(),
+        ));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::field(
+            "reason",
+            "is required: say why the incident is reopened",
+        ));
+    }
+    let mut changes = serde_json::Map::new();
+    changes.insert(
+        "status".into(),
+        serde_json::json!({"old": status.as_str(), "new": "REGISTERED"}),
+    );
+    changes.insert(
+        "reason".into(),
+        serde_json::json!({"old": null, "new": reason}),
+    );
+    if row.rejection_reason.is_some() {
+        changes.insert(
+            "rejection_reason".into(),
+            serde_json::json!({"old": row.rejection_reason, "new": null}),
+        );
+    }
+    row.status = Status::Registered.as_str().to_owned();
+    row.rejection_reason = None;
+    row.screened_at = None;
+    save(conn, principal, row, expected, "reopened", changes)
+}
+
+fn save(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    mut row: crate::incidents::IncidentRow,
+    expected: i32,
+    action: &str,
+    changes: serde_json::Map<String, serde_json::Value>,
+) -> Result<Incident, AppError> {
+    row.version += 1;
+    row.updated_at = now();
+    store::update(conn, &row, expected)?;
+    store::add_history(
+        conn,
+        &row.id,
+        row.version,
+        row.updated_at,
+        &principal.user,
+        action,
+        changes,
+    )?;
+    let history = store::history(conn, &row.id)?;
+    Ok(Incident::view(row, principal, Some(history)))
+}

@@ -1,0 +1,242 @@
+//! Screening over HTTP: the queue, decisions, reopening and lead-time statistics.
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::decision::{decide, reopen, Decision};
+use super::queue::{queue, Queue, QueueFilter, CANDIDATE};
+use super::stats::{stats, Stats, StatsFilter};
+use crate::auth::Principal;
+use crate::dates;
+use crate::http::error::{AppError, FieldError, Problem};
+use crate::http::AppState;
+use crate::incidents::{Incident, Status};
+
+/// The unit asked for, or the user's own; another unit is refused.
+fn unit_in_scope(
+    state: &AppState,
+    principal: &Principal,
+    unit: Option<String>,
+) -> Result<Option<String>, AppError> {
+    match unit {
+        Some(u) if !state.catalog.list("unit").iter().any(|c| c.code == u) => Err(
+            AppError::Validation(vec![FieldError::new("unit", format!("unknown unit {u:?}"))
+                .allowed(
+                    state
+                        .catalog
+                        .list("unit")
+                        .iter()
+                        .map(|c| c.code.clone())
+                        .collect(),
+                )]),
+        ),
+        Some(u) if !principal.sees_unit(&u) => Err(AppError::Forbidden(
+            format!("you see unit {} only", principal.scope),
+            vec![FieldError::new("unit", "is outside your scope")
+                .allowed(vec![principal.scope.to_string()])],
+        )),
+        Some(u) => Ok(Some(u)),
+        None => Ok(principal.scope.unit().map(str::to_owned)),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// Unit code (default: your own).
+    unit: Option<String>,
+    /// INCOMPLETE, REGISTERED, NEEDS_INFO, CONFIRMED, REJECTED or CANDIDATE.
+    status: Option<String>,
+    /// District code (incidents only).
+    district: Option<String>,
+}
+
+/// The unit's screening queue: undecided incidents and open candidates, oldest first.
+#[utoipa::path(
+    tag = "screening",
+    params(QueueQuery),
+    responses(
+        (status = 200, description = "The queue", body = Queue),
+        (status = 403, description = "Not a screener, or another unit", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/screening/queue")]
+pub async fn read_queue(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<QueueQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    let unit = unit_in_scope(&state, &principal, q.unit)?
+        .ok_or_else(|| AppError::field("unit", "is required for users with national scope"))?;
+    if let Some(s) = &q.status {
+        if Status::parse(s).is_none() && s != CANDIDATE {
+            let mut allowed = Status::names();
+            allowed.push(CANDIDATE.to_owned());
+            return Err(AppError::Validation(vec![FieldError::new(
+                "status",
+                format!("unknown status {s:?}"),
+            )
+            .allowed(allowed)]));
+        }
+    }
+    let filter = QueueFilter {
+        unit,
+        status: q.status,
+        district: q.district,
+        target_days: state.screening_target_days,
+    };
+    let queue = state
+        .db
+        .run(move |db| Ok::<_, AppError>(queue(&mut *db.conn()?, &filter)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(queue))
+}
+
+/// Decide on an incident: confirm (optionally reclassifying), reject with a reason,
+/// or ask for more information.
+///
+/// Needs `If-Match` with the current version. The original classification and the
+/// decision stay in the history.
+#[utoipa::path(
+    tag = "screening",
+    params(
+        ("id" = String, Path, description = "Incident id"),
+        ("If-Match" = String, Header, description = "The version the decision is based on"),
+    ),
+    request_body = Decision,
+    responses(
+        (status = 200, description = "The decided incident", body = Incident),
+        (status = 403, description = "Not a screener", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such incident in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided: reopen first", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid decision", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/incidents/{id}/screening")]
+pub async fn screen(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<Decision>,
+) -> Result<HttpResponse, AppError> {
+    let expected = crate::http::if_match(&req)?;
+    let (id, decision, catalog) = (id.into_inner(), body.into_inner(), state.catalog.clone());
+    let view = state
+        .db
+        .write_async(move |conn| decide(conn, &catalog, &principal, &id, expected, &decision))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"{}\"", view.version)))
+        .json(view))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reopening {
+    /// Why the decision is reopened.
+    pub reason: String,
+}
+
+/// Reopen a CONFIRMED or REJECTED incident: it goes back to REGISTERED.
+#[utoipa::path(
+    tag = "screening",
+    params(
+        ("id" = String, Path, description = "Incident id"),
+        ("If-Match" = String, Header, description = "The version the reopening is based on"),
+    ),
+    request_body = Reopening,
+    responses(
+        (status = 200, description = "The reopened incident", body = Incident),
+        (status = 403, description = "Not a screener", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such incident in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not decided", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Reason missing", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/incidents/{id}/reopen")]
+pub async fn reopen_incident(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<Reopening>,
+) -> Result<HttpResponse, AppError> {
+    let expected = crate::http::if_match(&req)?;
+    let (id, reason) = (id.into_inner(), body.into_inner().reason);
+    let view = state
+        .db
+        .write_async(move |conn| reopen(conn, &principal, &id, expected, &reason))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"{}\"", view.version)))
+        .json(view))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatsQuery {
+    /// Unit code (default: your own; national staff: every unit).
+    unit: Option<String>,
+    /// First decision day (Europe/Amsterdam), `YYYY-MM-DD`.
+    from: Option<String>,
+    /// Last decision day, inclusive.
+    to: Option<String>,
+}
+
+/// Lead times per unit: decisions in the period, median and 90th percentile days
+/// from registration to decision, share within target, and incidents overdue now.
+#[utoipa::path(
+    tag = "screening",
+    params(StatsQuery),
+    responses(
+        (status = 200, description = "Figures per unit", body = Stats),
+        (status = 403, description = "Role or unit not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/screening/stats")]
+pub async fn read_stats(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<StatsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    let unit = unit_in_scope(&state, &principal, q.unit)?;
+    let mut errors = Vec::new();
+    let mut day = |field: &str, v: Option<String>| {
+        v.and_then(|v| {
+            dates::parse_date(&v)
+                .map_err(|m| errors.push(FieldError::new(field, m)))
+                .ok()
+        })
+    };
+    let from = day("from", q.from).map(dates::amsterdam_midnight);
+    let until = day("to", q.to)
+        .and_then(|d| d.succ_opt())
+        .map(dates::amsterdam_midnight);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let filter = StatsFilter {
+        unit,
+        from,
+        until,
+        target_days: state.screening_target_days,
+    };
+    let figures = state
+        .db
+        .run(move |db| Ok::<_, AppError>(stats(&mut *db.conn()?, &filter)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(figures))
+}
