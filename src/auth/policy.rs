@@ -32,6 +32,8 @@ pub const RULES: &[Rule] = &[
     Rule { method: "POST", pattern: "/api/v1/incidents/{id}/screening", action: "incident.screen", roles: &[Screener] },
     Rule { method: "POST", pattern: "/api/v1/incidents/{id}/reopen", action: "incident.reopen", roles: &[Screener] },
     Rule { method: "GET", pattern: "/api/v1/screening/stats", action: "screening.stats", roles: &[Screener, Analyst, National] },
+    Rule { method: "POST", pattern: "/api/v1/candidates/{id}/promote", action: "candidate.promote", roles: &[Screener] },
+    Rule { method: "POST", pattern: "/api/v1/candidates/{id}/dismiss", action: "candidate.dismiss", roles: &[Screener] },
     Rule { method: "POST", pattern: "/api/v1/imports", action: "import", roles: &[Admin] },
     Rule { method: "GET", pattern: "/api/v1/audit", action: "audit.read", roles: &[Admin] },
     Rule { method: "GET", pattern: "/api/v1/tokens", action: "token.list", roles: &[Admin] },

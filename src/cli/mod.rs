@@ -61,6 +61,11 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Candidates from general police incidents.
+    Candidates {
+        #[command(subcommand)]
+        command: CandidatesCommand,
+    },
     /// Read the audit log, newest first (tab-separated).
     Audit {
         #[arg(long)]
@@ -100,6 +105,21 @@ enum Command {
         /// Seed of the generator.
         #[arg(long, default_value_t = 2024)]
         seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CandidatesCommand {
+    /// Scan a general incidents CSV; store matches in their unit's screening queue and
+    /// print `source_reference,unit,matched` for each.
+    Scan {
+        file: PathBuf,
+        /// Terms, one per line (default: fixtures/candidate-terms.txt).
+        #[arg(long)]
+        terms: Option<PathBuf>,
+        /// General incident codes, one per line (default: fixtures/candidate-codes.txt).
+        #[arg(long)]
+        codes: Option<PathBuf>,
     },
 }
 
@@ -254,6 +274,9 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             )?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Candidates {
+            command: CandidatesCommand::Scan { file, terms, codes },
+        } => exchange::scan(&open()?, &file, terms.as_deref(), codes.as_deref()),
         Command::Import { file, skip_invalid } => exchange::import(&open()?, &file, skip_invalid),
         Command::Export { year, unit, out } => ok(exchange::export(
             &open()?,

@@ -81,6 +81,8 @@ where
             .service(crate::screening::http::screen)
             .service(crate::screening::http::reopen_incident)
             .service(crate::screening::http::read_stats)
+            .service(crate::candidates::http::promote)
+            .service(crate::candidates::http::dismiss)
             .service(crate::exchange::http::import_csv)
             .service(crate::audit::http::read)
             .service(crate::auth::http::list)

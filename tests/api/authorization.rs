@@ -12,6 +12,8 @@ use crate::helpers::{get, post, send, Resp, TestApp};
 const ROLES: [Role; 5] = Role::ALL;
 
 struct World {
+    /// Candidates of AMS (to promote, to dismiss) and of RTM.
+    candidates: [String; 3],
     own_id: String,
     other_id: String,
     other_number: String,
@@ -47,7 +49,23 @@ fn world(app: &TestApp) -> World {
     let own = post(app, "/api/v1/incidents", &registrar, &incident("AMS"));
     let rtm = app.token("balie-rtm", Role::Registrar, "RTM");
     let other = post(app, "/api/v1/incidents", &rtm, &incident("RTM"));
+    let csv = "source_reference,registered_at,unit,municipality,incident_code,narrative\n\
+        G1,2026-11-01T10:00:00+01:00,AMS,,X1,uitgemaakt voor homo\n\
+        G2,2026-11-01T11:00:00+01:00,AMS,,X1,uitgemaakt voor homo\n\
+        G3,2026-11-01T12:00:00+01:00,RTM,,X1,uitgemaakt voor homo\n";
+    let mut conn = app.db.conn().expect("conn");
+    let catalog = dira::codes::Catalog::load(&mut conn).expect("catalog");
+    dira::candidates::scan(&mut conn, &catalog, csv.as_bytes(), "homo", "").expect("scan");
+    let mut id_of = |reference: &str| -> String {
+        dira::db::schema::candidates::table
+            .filter(dira::db::schema::candidates::source_reference.eq(reference))
+            .select(dira::db::schema::candidates::id)
+            .first(&mut *conn)
+            .expect("candidate")
+    };
+    let candidates = [id_of("G1"), id_of("G2"), id_of("G3")];
     World {
+        candidates,
         own_id: own.body["id"].as_str().unwrap_or_default().to_owned(),
         other_id: other.body["id"].as_str().unwrap_or_default().to_owned(),
         other_number: other.body["registration_number"]
@@ -115,6 +133,34 @@ fn call(app: &TestApp, w: &World, endpoint: &str, target: Target, role: Role) ->
         }
         "GET /api/v1/screening/stats" => {
             get(app, &format!("/api/v1/screening/stats?unit={unit}"), t)
+        }
+        "POST /api/v1/candidates/{id}/promote" => {
+            let candidate = if target == Target::Own {
+                &w.candidates[0]
+            } else {
+                &w.candidates[2]
+            };
+            post(
+                app,
+                &format!("/api/v1/candidates/{candidate}/promote"),
+                t,
+                &json!({
+                "registration_type": "MUTATIE", "channel": "TER_PLAATSE", "grounds": ["SEKSUELE_GERICHTHEID"],
+                "manifestations": ["BELEDIGING"], "domain": "OPENBARE_RUIMTE", "victim_kind": "PERSOON"}),
+            )
+        }
+        "POST /api/v1/candidates/{id}/dismiss" => {
+            let candidate = if target == Target::Own {
+                &w.candidates[1]
+            } else {
+                &w.candidates[2]
+            };
+            post(
+                app,
+                &format!("/api/v1/candidates/{candidate}/dismiss"),
+                t,
+                &json!({"reason": "geen discriminatie"}),
+            )
         }
         "POST /api/v1/imports" => {
             let header = "registration_number,registered_at,unit,registration_type,channel";
@@ -185,6 +231,10 @@ const MATRIX: &[(&str, Target, [u16; 5])] = &[
     ("POST /api/v1/incidents/{id}/reopen", Target::Other, [403, 404, 403, 403, 403]),
     ("GET /api/v1/screening/stats", Target::NoUnit, [403, 200, 200, 200, 403]),
     ("GET /api/v1/screening/stats", Target::Other, [403, 403, 403, 200, 403]),
+    ("POST /api/v1/candidates/{id}/promote", Target::Own, [403, 201, 403, 403, 403]),
+    ("POST /api/v1/candidates/{id}/promote", Target::Other, [403, 404, 403, 403, 403]),
+    ("POST /api/v1/candidates/{id}/dismiss", Target::Own, [403, 204, 403, 403, 403]),
+    ("POST /api/v1/candidates/{id}/dismiss", Target::Other, [403, 404, 403, 403, 403]),
     ("POST /api/v1/imports", Target::NoUnit, [403, 403, 403, 403, 201]),
     ("GET /api/v1/audit", Target::NoUnit, [403, 403, 403, 403, 200]),
     ("GET /api/v1/tokens", Target::NoUnit, [403, 403, 403, 403, 200]),

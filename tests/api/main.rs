@@ -5,6 +5,7 @@
 mod helpers;
 
 mod authorization;
+mod candidates;
 mod cli;
 mod codes;
 mod durability;

@@ -1,0 +1,10 @@
+//! Candidates: general police incidents that were not registered as discrimination
+//! but look like it. The scan finds them by terms and incident codes; a screener
+//! promotes one to an incident or dismisses it.
+
+pub mod http;
+mod matcher;
+mod scan;
+
+pub use matcher::{normalise, Matcher};
+pub use scan::{scan, Match, ScanReport, DEFAULT_CODES, DEFAULT_TERMS};

@@ -1,0 +1,194 @@
+//! Scanning a general incidents CSV (`source_reference,registered_at,unit,
+//! municipality,incident_code,narrative`) and storing what matches.
+
+use std::collections::HashSet;
+use std::io::Read;
+
+use diesel::prelude::*;
+
+use super::Matcher;
+use crate::codes::Catalog;
+use crate::dates;
+use crate::db::schema::candidates;
+use crate::db::AnyConnection;
+use crate::incidents::draft::now;
+
+pub const DEFAULT_TERMS: &str = include_str!("../../fixtures/candidate-terms.txt");
+pub const DEFAULT_CODES: &str = include_str!("../../fixtures/candidate-codes.txt");
+const COLUMNS: [&str; 6] = [
+    "source_reference",
+    "registered_at",
+    "unit",
+    "municipality",
+    "incident_code",
+    "narrative",
+];
+const CHUNK: usize = 1000;
+
+/// One general incident that matched.
+#[derive(Debug, Clone)]
+pub struct Match {
+    pub source_reference: String,
+    pub unit: String,
+    /// Matched terms, then matched codes.
+    pub matched: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct ScanReport {
+    pub rows: u64,
+    pub narrative_bytes: u64,
+    pub matches: Vec<Match>,
+    /// Matches stored now (not in the queue before).
+    pub stored: u64,
+    /// `line N: FIELD: message` for rows that could not be read.
+    pub problems: Vec<String>,
+}
+
+struct Pending {
+    source_reference: String,
+    registered_at: chrono::NaiveDateTime,
+    unit: String,
+    municipality: Option<String>,
+    incident_code: String,
+    narrative: String,
+    matched: String,
+}
+
+/// Reads `input`, matches every row, stores new matches as OPEN candidates in one
+/// transaction. Rows with an unknown unit or a bad timestamp are reported and skipped.
+pub fn scan(
+    conn: &mut AnyConnection,
+    catalog: &Catalog,
+    input: impl Read,
+    terms: &str,
+    codes: &str,
+) -> anyhow::Result<ScanReport> {
+    let mut matcher = Matcher::from_list(terms)?;
+    let codes: HashSet<&str> = codes
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or_default().trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut reader = csv::Reader::from_reader(input);
+    let header: Vec<String> = reader
+        .headers()?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    let position = |name: &str| header.iter().position(|h| h == name);
+    let index: Vec<usize> = COLUMNS
+        .iter()
+        .map(|c| {
+            position(c).ok_or_else(|| {
+                anyhow::anyhow!("column {c:?} missing; the header is {}", COLUMNS.join(","))
+            })
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let mut report = ScanReport::default();
+    let mut pending = Vec::new();
+    let found_at = now();
+    conn.transaction(|conn| {
+        let mut record = csv::StringRecord::new();
+        while reader.read_record(&mut record)? {
+            report.rows += 1;
+            let line = record.position().map_or(0, |p| p.line());
+            let field = |i: usize| record.get(index[i]).unwrap_or_default().trim();
+            let narrative = field(5);
+            report.narrative_bytes += narrative.len() as u64;
+            let mut matched: Vec<String> = matcher
+                .find(narrative)
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            if codes.contains(field(4)) {
+                matched.push(field(4).to_owned());
+            }
+            if matched.is_empty() {
+                continue;
+            }
+            let unit = field(2);
+            if !catalog.list("unit").iter().any(|c| c.code == unit) {
+                report.problems.push(format!(
+                    "line {line}: unit: unknown unit {unit:?}; row skipped"
+                ));
+                continue;
+            }
+            let registered_at = match dates::parse_timestamp(field(1)) {
+                Ok(t) => t.naive_utc(),
+                Err(m) => {
+                    report
+                        .problems
+                        .push(format!("line {line}: registered_at: {m}; row skipped"));
+                    continue;
+                }
+            };
+            report.matches.push(Match {
+                source_reference: field(0).to_owned(),
+                unit: unit.to_owned(),
+                matched: matched.clone(),
+            });
+            pending.push(Pending {
+                source_reference: field(0).to_owned(),
+                registered_at,
+                unit: unit.to_owned(),
+                municipality: Some(field(3).to_owned()).filter(|m| !m.is_empty()),
+                incident_code: field(4).to_owned(),
+                narrative: narrative.to_owned(),
+                matched: matched.join("|"),
+            });
+            if pending.len() == CHUNK {
+                report.stored += store(conn, &mut pending, found_at)?;
+            }
+        }
+        report.stored += store(conn, &mut pending, found_at)?;
+        anyhow::Ok(())
+    })?;
+    Ok(report)
+}
+
+/// Inserts the pending matches not stored before (by source reference).
+fn store(
+    conn: &mut AnyConnection,
+    pending: &mut Vec<Pending>,
+    found_at: chrono::NaiveDateTime,
+) -> anyhow::Result<u64> {
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let references: Vec<&str> = pending
+        .iter()
+        .map(|p| p.source_reference.as_str())
+        .collect();
+    let known: HashSet<String> = candidates::table
+        .filter(candidates::source_reference.eq_any(references))
+        .select(candidates::source_reference)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    let mut seen = HashSet::new();
+    let rows: Vec<_> = pending
+        .drain(..)
+        .filter(|p| !known.contains(&p.source_reference) && seen.insert(p.source_reference.clone()))
+        .map(|p| {
+            (
+                candidates::id.eq(uuid::Uuid::now_v7().to_string()),
+                candidates::source_reference.eq(p.source_reference),
+                candidates::registered_at.eq(p.registered_at),
+                candidates::unit.eq(p.unit),
+                candidates::municipality.eq(p.municipality),
+                candidates::incident_code.eq(p.incident_code),
+                candidates::narrative.eq(p.narrative),
+                candidates::matched.eq(p.matched),
+                candidates::status.eq("OPEN"),
+                candidates::found_at.eq(found_at),
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        crate::per_backend!(&mut *conn, |c| diesel::insert_into(candidates::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(rows.len() as u64)
+}
