@@ -279,3 +279,56 @@ impl Iterator for Generator<'_> {
         (self.index < self.total).then(|| self.next_row())
     }
 }
+
+const GENERAL: &[&str] = &[
+    "Melder belde over geluidsoverlast na middernacht bij de buren.",
+    "Fietsendiefstal bij het station; het slot was doorgeknipt.",
+    "Winkeldiefstal, verdachte aangehouden door de beveiliging.",
+    "Ruzie tussen buren over parkeren op de stoep.",
+    "Verkeersongeval met letselschade op de rotonde, ambulance ter plaatse.",
+    "Inbraak in bedrijfspand, schade aan raam en deur.",
+    "Hond zonder lijn in het park; de eigenaar werd aangesproken.",
+    "Homogene groep jongeren hing rond bij de ingang van het winkelcentrum.",
+    "Jodium flesje gevonden in het portiek van de flat.",
+    "Melder zag een verdachte situatie bij het café aan de gracht.",
+    "Vernieling van een bushokje, getuigen zagen twee personen wegrennen.",
+    "Overlast van een verward persoon op het plein.",
+];
+
+const SIGNS: &[&str] = &[
+    "Verdachte riep 'vuile jood' naar de voorbijganger.",
+    "Er werd een hakenkruis op de gevel gekalkt.",
+    "Het slachtoffer werd uitgemaakt voor homo en geduwd.",
+    "Hij noemde de buurvrouw een vieze Marokkaan.",
+    "Op de deur van de moskee stond een beledigende tekst.",
+    "De bestuurder werd uitgescholden voor mongool.",
+];
+
+/// A general police incident (the candidate scan's input) as a CSV record.
+pub fn general_incident(
+    rng: &mut StdRng,
+    catalog: &Catalog,
+    index: usize,
+    until: NaiveDateTime,
+) -> [String; 6] {
+    let units = catalog.list("unit");
+    let unit = units[rng.gen_range(0..units.len())].code.clone();
+    let at = until - Duration::minutes(rng.gen_range(0..60 * 24 * 365));
+    let mut narrative = Vec::new();
+    for _ in 0..rng.gen_range(2..5) {
+        narrative.push(GENERAL[rng.gen_range(0..GENERAL.len())]);
+    }
+    if rng.gen_bool(0.03) {
+        let at = rng.gen_range(0..=narrative.len());
+        narrative.insert(at, SIGNS[rng.gen_range(0..SIGNS.len())]);
+    }
+    let codes = ["B100", "D110", "E300", "F120", "F200"];
+    [
+        format!("GEN{index:09}"),
+        dates::to_rfc3339(at),
+        unit,
+        String::new(),
+        codes[rng.gen_range(0..codes.len())].to_owned(),
+        narrative.join(" "),
+    ]
+}

@@ -1,13 +1,15 @@
 //! Term matching for the candidate scan: case-insensitive, accents ignored, whole
 //! words, `*` for prefixes; one Aho-Corasick automaton over normalised text.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// Lower case without accents: "Marokkaanse Zoë" → "marokkaanse zoe". Appends to `out`.
 pub fn normalise_into(text: &str, out: &mut String) {
     if text.is_ascii() {
-        out.extend(text.bytes().map(|b| b.to_ascii_lowercase() as char));
+        let start = out.len();
+        out.push_str(text);
+        out[start..].make_ascii_lowercase();
         return;
     }
     for c in text.chars() {
@@ -38,7 +40,11 @@ struct Term {
 
 /// The compiled term list.
 pub struct Matcher {
+    /// Over normalised text.
     automaton: AhoCorasick,
+    /// The same patterns, ASCII case folded by the automaton itself: ASCII text (most
+    /// narratives) is searched as it is, without a normalised copy.
+    ascii: AhoCorasick,
     terms: Vec<Term>,
     buffer: String,
 }
@@ -67,11 +73,16 @@ impl Matcher {
                 prefix,
             });
         }
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)?;
+        let build = |fold: bool| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .ascii_case_insensitive(fold)
+                .build(&patterns)
+        };
         Ok(Matcher {
-            automaton,
+            automaton: build(false)?,
+            ascii: build(true)?,
             terms,
             buffer: String::new(),
         })
@@ -80,11 +91,15 @@ impl Matcher {
     /// The terms found in `text` as whole words (or word starts for `*` terms), in
     /// the order of the list, each once.
     pub fn find(&mut self, text: &str) -> Vec<&str> {
-        self.buffer.clear();
-        normalise_into(text, &mut self.buffer);
-        let hay = self.buffer.as_str();
+        let (automaton, hay) = if text.is_ascii() {
+            (&self.ascii, text)
+        } else {
+            self.buffer.clear();
+            normalise_into(text, &mut self.buffer);
+            (&self.automaton, self.buffer.as_str())
+        };
         let mut found: Vec<usize> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(hay) {
+        for m in automaton.find_overlapping_iter(hay) {
             let term = &self.terms[m.pattern().as_usize()];
             let starts_word = hay[..m.start()]
                 .chars()

@@ -24,6 +24,8 @@ const COLUMNS: [&str; 6] = [
     "narrative",
 ];
 const CHUNK: usize = 1000;
+/// Records handed from the parsing thread to the matching one at a time.
+const BATCH: usize = 1024;
 
 /// One general incident that matched.
 #[derive(Debug, Clone)]
@@ -60,7 +62,7 @@ struct Pending {
 pub fn scan(
     conn: &mut AnyConnection,
     catalog: &Catalog,
-    input: impl Read,
+    input: impl Read + Send,
     terms: &str,
     codes: &str,
 ) -> anyhow::Result<ScanReport> {
@@ -88,63 +90,128 @@ pub fn scan(
     let mut report = ScanReport::default();
     let mut pending = Vec::new();
     let found_at = now();
-    conn.transaction(|conn| {
-        let mut record = csv::StringRecord::new();
-        while reader.read_record(&mut record)? {
-            report.rows += 1;
-            let line = record.position().map_or(0, |p| p.line());
-            let field = |i: usize| record.get(index[i]).unwrap_or_default().trim();
-            let narrative = field(5);
-            report.narrative_bytes += narrative.len() as u64;
-            let mut matched: Vec<String> = matcher
-                .find(narrative)
-                .into_iter()
-                .map(str::to_owned)
-                .collect();
-            if codes.contains(field(4)) {
-                matched.push(field(4).to_owned());
-            }
-            if matched.is_empty() {
-                continue;
-            }
-            let unit = field(2);
-            if !catalog.list("unit").iter().any(|c| c.code == unit) {
-                report.problems.push(format!(
-                    "line {line}: unit: unknown unit {unit:?}; row skipped"
-                ));
-                continue;
-            }
-            let registered_at = match dates::parse_timestamp(field(1)) {
-                Ok(t) => t.naive_utc(),
-                Err(m) => {
-                    report
-                        .problems
-                        .push(format!("line {line}: registered_at: {m}; row skipped"));
-                    continue;
+    // One thread parses the CSV while this one matches: the two halves of the work
+    // take about as long, and the machine has two cores. Batches of records go back
+    // and forth so their buffers are reused.
+    type Batch = (Vec<csv::StringRecord>, usize);
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<csv::Result<Batch>>(4);
+    let (empty_tx, empty_rx) = std::sync::mpsc::sync_channel::<Vec<csv::StringRecord>>(8);
+    for _ in 0..6 {
+        let _ = empty_tx.send(vec![csv::StringRecord::new(); BATCH]);
+    }
+    std::thread::scope(|threads| {
+        threads.spawn(move || {
+            while let Ok(mut batch) = empty_rx.recv() {
+                let mut filled = 0;
+                let mut failure = None;
+                while filled < BATCH {
+                    match reader.read_record(&mut batch[filled]) {
+                        Ok(true) => filled += 1,
+                        Ok(false) => break,
+                        Err(e) => {
+                            failure = Some(e);
+                            break;
+                        }
+                    }
                 }
-            };
-            report.matches.push(Match {
-                source_reference: field(0).to_owned(),
-                unit: unit.to_owned(),
-                matched: matched.clone(),
-            });
-            pending.push(Pending {
-                source_reference: field(0).to_owned(),
-                registered_at,
-                unit: unit.to_owned(),
-                municipality: Some(field(3).to_owned()).filter(|m| !m.is_empty()),
-                incident_code: field(4).to_owned(),
-                narrative: narrative.to_owned(),
-                matched: matched.join("|"),
-            });
-            if pending.len() == CHUNK {
-                report.stored += store(conn, &mut pending, found_at)?;
+                let last = filled < BATCH || failure.is_some();
+                let message = match failure {
+                    Some(e) => Err(e),
+                    None => Ok((batch, filled)),
+                };
+                if full_tx.send(message).is_err() || last {
+                    break;
+                }
             }
-        }
-        report.stored += store(conn, &mut pending, found_at)?;
-        anyhow::Ok(())
+        });
+        // Owned here so that both channels close when matching stops, early or not,
+        // and the parsing thread ends instead of waiting.
+        let (full_rx, empty_tx) = (full_rx, empty_tx);
+        let outcome = conn.transaction(|conn| {
+            for message in full_rx.iter() {
+                let (batch, filled) = message?;
+                for record in &batch[..filled] {
+                    match_record(
+                        record,
+                        &index,
+                        &mut matcher,
+                        &codes,
+                        catalog,
+                        &mut report,
+                        &mut pending,
+                    );
+                    if pending.len() == CHUNK {
+                        report.stored += store(conn, &mut pending, found_at)?;
+                    }
+                }
+                let _ = empty_tx.send(batch);
+            }
+            report.stored += store(conn, &mut pending, found_at)?;
+            anyhow::Ok(())
+        });
+        drop(full_rx);
+        drop(empty_tx);
+        outcome
     })?;
     Ok(report)
+}
+
+/// Matches one general incident; a match joins `pending` (to be stored) and the report.
+fn match_record(
+    record: &csv::StringRecord,
+    index: &[usize],
+    matcher: &mut Matcher,
+    codes: &HashSet<&str>,
+    catalog: &Catalog,
+    report: &mut ScanReport,
+    pending: &mut Vec<Pending>,
+) {
+    report.rows += 1;
+    let line = record.position().map_or(0, |p| p.line());
+    let field = |i: usize| record.get(index[i]).unwrap_or_default().trim();
+    let narrative = field(5);
+    report.narrative_bytes += narrative.len() as u64;
+    let mut matched: Vec<String> = matcher
+        .find(narrative)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    if codes.contains(field(4)) {
+        matched.push(field(4).to_owned());
+    }
+    if matched.is_empty() {
+        return;
+    }
+    let unit = field(2);
+    if !catalog.list("unit").iter().any(|c| c.code == unit) {
+        report.problems.push(format!(
+            "line {line}: unit: unknown unit {unit:?}; row skipped"
+        ));
+        return;
+    }
+    let registered_at = match dates::parse_timestamp(field(1)) {
+        Ok(t) => t.naive_utc(),
+        Err(m) => {
+            report
+                .problems
+                .push(format!("line {line}: registered_at: {m}; row skipped"));
+            return;
+        }
+    };
+    report.matches.push(Match {
+        source_reference: field(0).to_owned(),
+        unit: unit.to_owned(),
+        matched: matched.clone(),
+    });
+    pending.push(Pending {
+        source_reference: field(0).to_owned(),
+        registered_at,
+        unit: unit.to_owned(),
+        municipality: Some(field(3).to_owned()).filter(|m| !m.is_empty()),
+        incident_code: field(4).to_owned(),
+        narrative: narrative.to_owned(),
+        matched: matched.join("|"),
+    });
 }
 
 /// Inserts the pending matches not stored before (by source reference).

@@ -175,6 +175,7 @@ pub fn synthetic(
     first_year: i32,
     seed: u64,
     out: Option<&Path>,
+    general: bool,
 ) -> anyhow::Result<()> {
     let catalog = Catalog::load(&mut *db.conn()?)?;
     let until = crate::incidents::draft::now();
@@ -185,6 +186,25 @@ pub fn synthetic(
         None => Box::new(std::io::stdout().lock()),
     };
     let mut writer = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, sink));
+    if general {
+        use rand::SeedableRng;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        writer.write_record([
+            "source_reference",
+            "registered_at",
+            "unit",
+            "municipality",
+            "incident_code",
+            "narrative",
+        ])?;
+        for i in 0..count {
+            writer.write_record(crate::synthetic::general_incident(
+                &mut rng, &catalog, i, until,
+            ))?;
+        }
+        writer.flush()?;
+        return Ok(());
+    }
     exchange::write_header(&mut writer)?;
     for row in Generator::new(&catalog, count, first_year, until, seed) {
         exchange::write_row(&mut writer, &row)?;

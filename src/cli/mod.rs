@@ -93,6 +93,9 @@ enum Command {
         seed: u64,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Write general police incidents (the candidate scan's input) instead.
+        #[arg(long)]
+        general: bool,
     },
     /// Fill a database (default sqlite://dira-demo.db) with synthetic incidents, print
     /// a token per role, and serve.
@@ -288,12 +291,14 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             first_year,
             seed,
             out,
+            general,
         } => ok(exchange::synthetic(
             &open()?,
             count,
             first_year,
             seed,
             out.as_deref(),
+            general,
         )),
         Command::Demo {
             bind,
