@@ -14,5 +14,6 @@ pub mod demo;
 pub mod exchange;
 pub mod http;
 pub mod incidents;
+pub mod rdo;
 pub mod screening;
 pub mod synthetic;

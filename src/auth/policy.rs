@@ -34,6 +34,8 @@ pub const RULES: &[Rule] = &[
     Rule { method: "GET", pattern: "/api/v1/screening/stats", action: "screening.stats", roles: &[Screener, Analyst, National] },
     Rule { method: "POST", pattern: "/api/v1/candidates/{id}/promote", action: "candidate.promote", roles: &[Screener] },
     Rule { method: "POST", pattern: "/api/v1/candidates/{id}/dismiss", action: "candidate.dismiss", roles: &[Screener] },
+    Rule { method: "GET", pattern: "/api/v1/rdo/overview", action: "rdo.overview", roles: &[Analyst, Screener, National] },
+    Rule { method: "PUT", pattern: "/api/v1/incidents/{id}/prosecution", action: "incident.prosecution", roles: &[Screener, Analyst] },
     Rule { method: "POST", pattern: "/api/v1/imports", action: "import", roles: &[Admin] },
     Rule { method: "GET", pattern: "/api/v1/audit", action: "audit.read", roles: &[Admin] },
     Rule { method: "GET", pattern: "/api/v1/tokens", action: "token.list", roles: &[Admin] },

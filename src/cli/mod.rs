@@ -66,6 +66,11 @@ enum Command {
         #[command(subcommand)]
         command: CandidatesCommand,
     },
+    /// The RDO case overview.
+    Rdo {
+        #[command(subcommand)]
+        command: RdoCommand,
+    },
     /// Read the audit log, newest first (tab-separated).
     Audit {
         #[arg(long)]
@@ -109,6 +114,31 @@ enum Command {
         #[arg(long, default_value_t = 2024)]
         seed: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum RdoCommand {
+    /// Every CONFIRMED registration of a unit in a period (by reporting date), with
+    /// counts; never the narrative. Written to stdout.
+    Overview {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: OverviewFormat,
+        /// Semicolons and a UTF-8 byte order mark, for Dutch Excel.
+        #[arg(long)]
+        excel: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum OverviewFormat {
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -273,6 +303,54 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                     ),
                     outcome: "ok".into(),
                     detail: String::new(),
+                },
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rdo {
+            command:
+                RdoCommand::Overview {
+                    unit,
+                    from,
+                    to,
+                    format,
+                    excel,
+                },
+        } => {
+            let db = open()?;
+            let mut conn = db.conn()?;
+            let catalog = Catalog::load(&mut conn)?;
+            if !catalog.list("unit").iter().any(|c| c.code == unit) {
+                let units: Vec<&str> = catalog
+                    .list("unit")
+                    .iter()
+                    .map(|c| c.code.as_str())
+                    .collect();
+                return Err(UsageError(format!(
+                    "--unit {unit:?} is not a unit; allowed: {}",
+                    units.join(", ")
+                ))
+                .into());
+            }
+            if to < from {
+                return Err(UsageError(format!("--to {to} is before --from {from}")).into());
+            }
+            let overview = crate::rdo::overview(&mut conn, &catalog, &unit, from, to)?;
+            let stdout = std::io::stdout().lock();
+            match format {
+                OverviewFormat::Csv => crate::rdo::write_csv(&overview, stdout, excel)?,
+                OverviewFormat::Json => serde_json::to_writer_pretty(stdout, &overview)?,
+            }
+            crate::audit::record(
+                &mut conn,
+                &crate::audit::Entry {
+                    at: crate::incidents::draft::now(),
+                    user_name: exchange::operator(),
+                    role: "admin".into(),
+                    action: "rdo.overview".into(),
+                    object: format!("unit={unit} from={from} to={to}"),
+                    outcome: "ok".into(),
+                    detail: format!("rows={}", overview.rows.len()),
                 },
             )?;
             Ok(ExitCode::SUCCESS)

@@ -90,6 +90,14 @@ impl Catalog {
         self.municipalities.get(code)
     }
 
+    /// The Dutch label of a code, for people reading an overview.
+    pub fn label_nl(&self, list: &str, code: &str) -> Option<&str> {
+        self.list(list)
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| c.label_nl.as_str())
+    }
+
     /// Codes of `list` valid on `date`.
     pub fn valid_codes(&self, list: &str, date: NaiveDate) -> Vec<String> {
         self.list(list)

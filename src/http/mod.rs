@@ -40,6 +40,7 @@ pub struct AppState {
         (name = "incidents", description = "Registering and correcting incidents"),
         (name = "reference", description = "National code lists and municipalities"),
         (name = "screening", description = "Screening by the unit's discrimination contact"),
+        (name = "rdo", description = "The RDO case overview and prosecution status"),
         (name = "exchange", description = "Bulk import in the national exchange CSV"),
         (name = "administration", description = "Tokens and the audit log (administrators)"),
         (name = "service", description = "Health"),
@@ -81,6 +82,8 @@ where
             .service(crate::screening::http::screen)
             .service(crate::screening::http::reopen_incident)
             .service(crate::screening::http::read_stats)
+            .service(crate::rdo::http::read_overview)
+            .service(crate::rdo::http::put_prosecution)
             .service(crate::candidates::http::promote)
             .service(crate::candidates::http::dismiss)
             .service(crate::exchange::http::import_csv)

@@ -162,6 +162,21 @@ fn call(app: &TestApp, w: &World, endpoint: &str, target: Target, role: Role) ->
                 &json!({"reason": "geen discriminatie"}),
             )
         }
+        "GET /api/v1/rdo/overview" if target == Target::NoUnit => {
+            get(app, "/api/v1/rdo/overview?from=2020-01-01&to=2030-12-31", t)
+        }
+        "GET /api/v1/rdo/overview" => get(
+            app,
+            &format!("/api/v1/rdo/overview?unit={unit}&from=2020-01-01&to=2030-12-31"),
+            t,
+        ),
+        "PUT /api/v1/incidents/{id}/prosecution" => send(
+            "PUT",
+            &app.url(&format!("/api/v1/incidents/{id}/prosecution")),
+            Some(t),
+            &[],
+            Some(&json!({"prosecution_status": "NIET_INGEZONDEN"})),
+        ),
         "POST /api/v1/imports" => {
             let header = "registration_number,registered_at,unit,registration_type,channel";
             let r = ureq::post(&app.url("/api/v1/imports"))
@@ -235,6 +250,12 @@ const MATRIX: &[(&str, Target, [u16; 5])] = &[
     ("POST /api/v1/candidates/{id}/promote", Target::Other, [403, 404, 403, 403, 403]),
     ("POST /api/v1/candidates/{id}/dismiss", Target::Own, [403, 204, 403, 403, 403]),
     ("POST /api/v1/candidates/{id}/dismiss", Target::Other, [403, 404, 403, 403, 403]),
+    // 422: national staff name the unit.
+    ("GET /api/v1/rdo/overview", Target::NoUnit, [403, 200, 200, 422, 403]),
+    ("GET /api/v1/rdo/overview", Target::Own, [403, 200, 200, 200, 403]),
+    ("GET /api/v1/rdo/overview", Target::Other, [403, 403, 403, 200, 403]),
+    ("PUT /api/v1/incidents/{id}/prosecution", Target::Own, [403, 200, 200, 403, 403]),
+    ("PUT /api/v1/incidents/{id}/prosecution", Target::Other, [403, 404, 404, 403, 403]),
     ("POST /api/v1/imports", Target::NoUnit, [403, 403, 403, 403, 201]),
     ("GET /api/v1/audit", Target::NoUnit, [403, 403, 403, 403, 200]),
     ("GET /api/v1/tokens", Target::NoUnit, [403, 403, 403, 403, 200]),

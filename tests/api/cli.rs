@@ -201,3 +201,66 @@ fn tokens_are_listed_and_revoked_and_the_audit_log_is_read_on_the_command_line()
         "{audit}"
     );
 }
+
+#[test]
+fn the_rdo_overview_on_the_command_line_in_both_formats() {
+    let db = TestDb::new(Backend::Sqlite).expect("db");
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/examples/incidents-sample.csv"
+    );
+    let fallback = std::path::Path::new(sample).exists();
+    if !fallback {
+        crate::helpers::say("SKIPPED the_rdo_overview_on_the_command_line_in_both_formats: ../shared/examples missing");
+        return;
+    }
+    assert!(dira(&db, &["import", sample]).status.success());
+    let args = [
+        "rdo",
+        "overview",
+        "--unit",
+        "AMS",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2024-12-31",
+    ];
+    let excel = dira(&db, &[&args[..], &["--excel"]].concat());
+    assert!(
+        excel.status.success(),
+        "{}",
+        String::from_utf8_lossy(&excel.stderr)
+    );
+    assert_eq!(&excel.stdout[..3], &[0xEF, 0xBB, 0xBF]);
+    let text = String::from_utf8_lossy(&excel.stdout[3..]).into_owned();
+    assert!(text.starts_with("registratienummer;event_id;datum;"));
+    let json = dira(&db, &[&args[..], &["--format", "json"]].concat());
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    let rows = value["rows"].as_array().map(Vec::len).unwrap_or(0);
+    assert!(
+        rows > 0 && text.lines().count() > rows,
+        "every row, one CSV line or more each"
+    );
+    assert!(
+        !String::from_utf8_lossy(&json.stdout).contains("Melder verklaart"),
+        "never the narrative"
+    );
+    assert_eq!(
+        dira(
+            &db,
+            &[
+                "rdo",
+                "overview",
+                "--unit",
+                "XX",
+                "--from",
+                "2020-01-01",
+                "--to",
+                "2024-12-31"
+            ]
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+}

@@ -12,5 +12,6 @@ mod durability;
 mod exchange;
 mod incidents_list;
 mod openapi;
+mod rdo;
 mod registration;
 mod screening;

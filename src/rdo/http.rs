@@ -1,0 +1,140 @@
+//! The RDO overview and prosecution updates over HTTP.
+
+use actix_web::http::header;
+use actix_web::{get, put, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::{overview, update_prosecution, write_csv, Overview, ProsecutionUpdate};
+use crate::auth::Principal;
+use crate::dates;
+use crate::http::error::{AppError, FieldError, Problem};
+use crate::http::AppState;
+use crate::incidents::Incident;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OverviewQuery {
+    /// Unit code (default: your own; national staff must name one).
+    unit: Option<String>,
+    /// First reporting date, `YYYY-MM-DD`.
+    from: String,
+    /// Last reporting date, inclusive.
+    to: String,
+    /// With `Accept: text/csv`: semicolons and a byte order mark for Dutch Excel.
+    #[serde(default)]
+    excel: bool,
+}
+
+/// The RDO case overview of a unit and a period (by reporting date): every CONFIRMED
+/// registration with counts by ground and prosecution status and the share of each
+/// ground forwarded to the OM. Never the narrative. `Accept: text/csv` gives CSV.
+#[utoipa::path(
+    tag = "rdo",
+    params(OverviewQuery),
+    responses(
+        (status = 200, description = "The overview (JSON, or CSV with Accept: text/csv)", body = Overview),
+        (status = 403, description = "Role or unit not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid unit or dates", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/rdo/overview")]
+pub async fn read_overview(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    query: web::Query<OverviewQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    let units = state.catalog.list("unit");
+    let unit = match q.unit.or_else(|| principal.scope.unit().map(str::to_owned)) {
+        None => {
+            return Err(AppError::field(
+                "unit",
+                "is required for users with national scope",
+            ))
+        }
+        Some(u) if !units.iter().any(|c| c.code == u) => {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "unit",
+                format!("unknown unit {u:?}"),
+            )
+            .allowed(units.iter().map(|c| c.code.clone()).collect())]))
+        }
+        Some(u) if !principal.sees_unit(&u) => {
+            return Err(AppError::Forbidden(
+                format!("you see unit {} only", principal.scope),
+                vec![FieldError::new("unit", "is outside your scope")
+                    .allowed(vec![principal.scope.to_string()])],
+            ))
+        }
+        Some(u) => u,
+    };
+    let mut errors = Vec::new();
+    let mut day = |field: &str, v: &str| {
+        dates::parse_date(v)
+            .map_err(|m| errors.push(FieldError::new(field, m)))
+            .ok()
+    };
+    let (from, to) = (day("from", &q.from), day("to", &q.to));
+    let (Some(from), Some(to)) = (from, to) else {
+        return Err(AppError::Validation(errors));
+    };
+    if to < from {
+        return Err(AppError::field("to", format!("{to} is before from {from}")));
+    }
+    let catalog = state.catalog.clone();
+    let result = state
+        .db
+        .run(move |db| Ok::<_, AppError>(overview(&mut *db.conn()?, &catalog, &unit, from, to)?))
+        .await?;
+    let wants_csv = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/csv"));
+    if wants_csv {
+        let mut body = Vec::new();
+        write_csv(&result, &mut body, q.excel)?;
+        let name = format!("rdo-{}-{}-{}.csv", result.unit, result.from, result.to);
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ))
+            .body(body));
+    }
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// Set an incident's prosecution status (and the date it went to the OM).
+#[utoipa::path(
+    tag = "rdo",
+    params(("id" = String, Path, description = "Incident id")),
+    request_body = ProsecutionUpdate,
+    responses(
+        (status = 200, description = "The incident", body = Incident),
+        (status = 403, description = "Role not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such incident in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid status or date", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[put("/incidents/{id}/prosecution")]
+pub async fn put_prosecution(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    body: web::Json<ProsecutionUpdate>,
+) -> Result<HttpResponse, AppError> {
+    let (id, update, catalog) = (id.into_inner(), body.into_inner(), state.catalog.clone());
+    let view = state
+        .db
+        .write_async(move |conn| update_prosecution(conn, &catalog, &principal, &id, &update))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"{}\"", view.version)))
+        .json(view))
+}

@@ -1,0 +1,14 @@
+//! The case overview ("zaaksoverzicht") for the Regional Discrimination Consultation
+//! (RDO) with the prosecution service (OM) and the anti-discrimination bureau, and the
+//! prosecution status that screeners and analysts keep current.
+//!
+//! The overview is shared outside the police: it never holds a narrative.
+
+pub mod http;
+mod overview;
+mod prosecution;
+mod write;
+
+pub use overview::{overview, Count, GroundForwarding, Overview, OverviewRow};
+pub use prosecution::{update_prosecution, ProsecutionUpdate};
+pub use write::write_csv;
