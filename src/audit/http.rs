@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{search, AuditEntry, Filter};
-use crate::dates;
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::AppState;
 
@@ -53,17 +52,7 @@ pub async fn read(
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
     let mut errors = Vec::new();
-    let mut day = |field: &str, v: Option<String>| {
-        v.and_then(|v| {
-            dates::parse_date(&v)
-                .map_err(|m| errors.push(FieldError::new(field, m)))
-                .ok()
-        })
-    };
-    let from = day("from", q.from).map(dates::amsterdam_midnight);
-    let until = day("to", q.to)
-        .and_then(|d| d.succ_opt())
-        .map(dates::amsterdam_midnight);
+    let (from, until) = crate::http::period(q.from.as_deref(), q.to.as_deref(), &mut errors);
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         errors.push(FieldError::new("limit", "must be 1 to 1000"));

@@ -180,3 +180,51 @@ pub fn if_match(req: &actix_web::HttpRequest) -> Result<i32, error::AppError> {
             error::AppError::field("If-Match", "must be the incident's version, e.g. \"3\"")
         })
 }
+
+/// The unit a request names (checked against the unit list and the user's scope),
+/// or the user's own when it names none (`None` for national scope).
+pub fn unit_in_scope(
+    state: &AppState,
+    principal: &crate::auth::Principal,
+    unit: Option<String>,
+) -> Result<Option<String>, error::AppError> {
+    use error::{AppError, FieldError};
+    let units = state.catalog.list("unit");
+    match unit {
+        Some(u) if !units.iter().any(|c| c.code == u) => {
+            Err(AppError::Validation(vec![FieldError::new(
+                "unit",
+                format!("unknown unit {u:?}"),
+            )
+            .allowed(units.iter().map(|c| c.code.clone()).collect())]))
+        }
+        Some(u) if !principal.sees_unit(&u) => Err(AppError::Forbidden(
+            format!("you see unit {} only", principal.scope),
+            vec![FieldError::new("unit", "is outside your scope")
+                .allowed(vec![principal.scope.to_string()])],
+        )),
+        Some(u) => Ok(Some(u)),
+        None => Ok(principal.scope.unit().map(str::to_owned)),
+    }
+}
+
+/// A period of whole days in Europe/Amsterdam, as the UTC instants [start, end);
+/// malformed dates are added to `errors` under their query names.
+pub fn period(
+    from: Option<&str>,
+    to: Option<&str>,
+    errors: &mut Vec<error::FieldError>,
+) -> (Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>) {
+    let mut day = |field: &str, v: Option<&str>| {
+        v.and_then(|v| {
+            crate::dates::parse_date(v)
+                .map_err(|m| errors.push(error::FieldError::new(field, m)))
+                .ok()
+        })
+    };
+    let start = day("from", from).map(crate::dates::amsterdam_midnight);
+    let end = day("to", to)
+        .and_then(|d| d.succ_opt())
+        .map(crate::dates::amsterdam_midnight);
+    (start, end)
+}

@@ -6,13 +6,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
-use super::draft::{now, Draft};
+use super::draft::Draft;
 use super::fields::IncidentFields;
 use super::model::{Incident, Status};
 use super::store::{self, IdempotencyKey, ListFilter};
 use crate::auth::guard::AuditObject;
 use crate::auth::{Principal, Role};
-use crate::dates;
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::AppState;
 
@@ -299,17 +298,7 @@ fn list_filter(
             );
         }
     });
-    let mut day = |field: &str, v: Option<String>| {
-        v.and_then(|v| {
-            dates::parse_date(&v)
-                .map_err(|m| errors.push(FieldError::new(field, m)))
-                .ok()
-        })
-    };
-    let from = day("from", q.from).map(dates::amsterdam_midnight);
-    let until = day("to", q.to)
-        .and_then(|d| d.succ_opt())
-        .map(dates::amsterdam_midnight);
+    let (from, until) = crate::http::period(q.from.as_deref(), q.to.as_deref(), &mut errors);
     let limit = q.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         errors.push(FieldError::new("limit", format!("must be 1 to {MAX_PAGE}")));
@@ -442,21 +431,16 @@ pub async fn correct(
             if !changes.is_empty() {
                 after.write_into(&mut row);
                 row.status = new_status.as_str().to_owned();
-                row.version += 1;
-                row.updated_at = now();
-                store::update(conn, &row, expected)?;
-                store::add_history(
+                store::save_change(
                     conn,
-                    &row.id,
-                    row.version,
-                    row.updated_at,
+                    &mut row,
+                    expected,
                     &principal.user,
                     "updated",
                     changes,
                 )?;
             }
-            let history = store::history(conn, &row.id)?;
-            Ok(Incident::view(row, &principal, Some(history)))
+            store::view(conn, row, &principal)
         })
         .await?;
     Ok(HttpResponse::Ok()

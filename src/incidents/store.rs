@@ -251,8 +251,43 @@ pub fn list(conn: &mut AnyConnection, f: &ListFilter) -> Result<Vec<IncidentRow>
     )
 }
 
+/// Stores a changed row as the next version with its history entry, if the stored
+/// row is still at `expected` (412 otherwise). The one way every change is saved.
+pub fn save_change(
+    conn: &mut AnyConnection,
+    row: &mut IncidentRow,
+    expected: i32,
+    user: &str,
+    action: &str,
+    changes: serde_json::Map<String, serde_json::Value>,
+) -> Result<(), AppError> {
+    row.version = expected + 1;
+    row.updated_at = now();
+    update(conn, row, expected)?;
+    add_history(
+        conn,
+        &row.id,
+        row.version,
+        row.updated_at,
+        user,
+        action,
+        changes,
+    )?;
+    Ok(())
+}
+
+/// The row as `principal` may see it, with its whole history.
+pub fn view(
+    conn: &mut AnyConnection,
+    row: IncidentRow,
+    principal: &crate::auth::Principal,
+) -> Result<super::Incident, AppError> {
+    let history = history(conn, &row.id)?;
+    Ok(super::Incident::view(row, principal, Some(history)))
+}
+
 /// Stores a changed row if it is still at `expected` version; 412 otherwise.
-pub fn update(conn: &mut AnyConnection, row: &IncidentRow, expected: i32) -> Result<(), AppError> {
+fn update(conn: &mut AnyConnection, row: &IncidentRow, expected: i32) -> Result<(), AppError> {
     let changed = diesel::update(
         incidents::table
             .filter(incidents::id.eq(&row.id))

@@ -47,30 +47,8 @@ pub async fn read_overview(
     query: web::Query<OverviewQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let units = state.catalog.list("unit");
-    let unit = match q.unit.or_else(|| principal.scope.unit().map(str::to_owned)) {
-        None => {
-            return Err(AppError::field(
-                "unit",
-                "is required for users with national scope",
-            ))
-        }
-        Some(u) if !units.iter().any(|c| c.code == u) => {
-            return Err(AppError::Validation(vec![FieldError::new(
-                "unit",
-                format!("unknown unit {u:?}"),
-            )
-            .allowed(units.iter().map(|c| c.code.clone()).collect())]))
-        }
-        Some(u) if !principal.sees_unit(&u) => {
-            return Err(AppError::Forbidden(
-                format!("you see unit {} only", principal.scope),
-                vec![FieldError::new("unit", "is outside your scope")
-                    .allowed(vec![principal.scope.to_string()])],
-            ))
-        }
-        Some(u) => u,
-    };
+    let unit = crate::http::unit_in_scope(&state, &principal, q.unit)?
+        .ok_or_else(|| AppError::field("unit", "is required for users with national scope"))?;
     let mut errors = Vec::new();
     let mut day = |field: &str, v: &str| {
         dates::parse_date(v)

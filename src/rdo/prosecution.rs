@@ -9,7 +9,6 @@ use crate::codes::Catalog;
 use crate::dates;
 use crate::db::AnyConnection;
 use crate::http::error::{AppError, FieldError};
-use crate::incidents::draft::now;
 use crate::incidents::{store, Incident};
 
 /// The one status that means the case did not go to the OM; every other status has
@@ -114,19 +113,14 @@ pub fn update_prosecution(
         row.prosecution_status = Some(update.prosecution_status.clone());
         row.forwarded_on = forwarded_on;
         row.prosecution_updated_on = Some(today);
-        row.version += 1;
-        row.updated_at = now();
-        store::update(conn, &row, expected)?;
-        store::add_history(
+        store::save_change(
             conn,
-            &row.id,
-            row.version,
-            row.updated_at,
+            &mut row,
+            expected,
             &principal.user,
             "prosecution",
             changes,
         )?;
     }
-    let history = store::history(conn, &row.id)?;
-    Ok(Incident::view(row, principal, Some(history)))
+    store::view(conn, row, principal)
 }

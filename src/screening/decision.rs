@@ -223,18 +223,6 @@ fn save(
     action: &str,
     changes: serde_json::Map<String, serde_json::Value>,
 ) -> Result<Incident, AppError> {
-    row.version += 1;
-    row.updated_at = now();
-    store::update(conn, &row, expected)?;
-    store::add_history(
-        conn,
-        &row.id,
-        row.version,
-        row.updated_at,
-        &principal.user,
-        action,
-        changes,
-    )?;
-    let history = store::history(conn, &row.id)?;
-    Ok(Incident::view(row, principal, Some(history)))
+    store::save_change(conn, &mut row, expected, &principal.user, action, changes)?;
+    store::view(conn, row, principal)
 }

@@ -9,38 +9,9 @@ use super::decision::{decide, reopen, Decision};
 use super::queue::{queue, Queue, QueueFilter, CANDIDATE};
 use super::stats::{stats, Stats, StatsFilter};
 use crate::auth::Principal;
-use crate::dates;
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::AppState;
 use crate::incidents::{Incident, Status};
-
-/// The unit asked for, or the user's own; another unit is refused.
-fn unit_in_scope(
-    state: &AppState,
-    principal: &Principal,
-    unit: Option<String>,
-) -> Result<Option<String>, AppError> {
-    match unit {
-        Some(u) if !state.catalog.list("unit").iter().any(|c| c.code == u) => Err(
-            AppError::Validation(vec![FieldError::new("unit", format!("unknown unit {u:?}"))
-                .allowed(
-                    state
-                        .catalog
-                        .list("unit")
-                        .iter()
-                        .map(|c| c.code.clone())
-                        .collect(),
-                )]),
-        ),
-        Some(u) if !principal.sees_unit(&u) => Err(AppError::Forbidden(
-            format!("you see unit {} only", principal.scope),
-            vec![FieldError::new("unit", "is outside your scope")
-                .allowed(vec![principal.scope.to_string()])],
-        )),
-        Some(u) => Ok(Some(u)),
-        None => Ok(principal.scope.unit().map(str::to_owned)),
-    }
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -71,7 +42,7 @@ pub async fn read_queue(
     query: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let unit = unit_in_scope(&state, &principal, q.unit)?
+    let unit = crate::http::unit_in_scope(&state, &principal, q.unit)?
         .ok_or_else(|| AppError::field("unit", "is required for users with national scope"))?;
     if let Some(s) = &q.status {
         if Status::parse(s).is_none() && s != CANDIDATE {
@@ -212,19 +183,9 @@ pub async fn read_stats(
     query: web::Query<StatsQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let unit = unit_in_scope(&state, &principal, q.unit)?;
+    let unit = crate::http::unit_in_scope(&state, &principal, q.unit)?;
     let mut errors = Vec::new();
-    let mut day = |field: &str, v: Option<String>| {
-        v.and_then(|v| {
-            dates::parse_date(&v)
-                .map_err(|m| errors.push(FieldError::new(field, m)))
-                .ok()
-        })
-    };
-    let from = day("from", q.from).map(dates::amsterdam_midnight);
-    let until = day("to", q.to)
-        .and_then(|d| d.succ_opt())
-        .map(dates::amsterdam_midnight);
+    let (from, until) = crate::http::period(q.from.as_deref(), q.to.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
