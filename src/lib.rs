@@ -14,6 +14,7 @@ pub mod demo;
 pub mod exchange;
 pub mod http;
 pub mod incidents;
+pub mod poldis;
 pub mod rdo;
 pub mod screening;
 pub mod synthetic;

@@ -66,6 +66,11 @@ enum Command {
         #[command(subcommand)]
         command: CandidatesCommand,
     },
+    /// Reports.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// The RDO case overview.
     Rdo {
         #[command(subcommand)]
@@ -113,6 +118,22 @@ enum Command {
         /// Seed of the generator.
         #[arg(long, default_value_t = 2024)]
         seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// The annual Poldis report of all units.
+    Poldis {
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: OverviewFormat,
+        /// Suppress counts 1 to 4 in the small tables.
+        #[arg(long)]
+        publication: bool,
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -303,6 +324,41 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                     ),
                     outcome: "ok".into(),
                     detail: String::new(),
+                },
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report {
+            command:
+                ReportCommand::Poldis {
+                    year,
+                    format,
+                    publication,
+                    out,
+                },
+        } => {
+            let db = open()?;
+            let mut conn = db.conn()?;
+            let catalog = Catalog::load(&mut conn)?;
+            let report = crate::poldis::produce(&mut conn, &catalog, year, None, publication)?;
+            let sink: Box<dyn std::io::Write> = match &out {
+                Some(path) => Box::new(std::fs::File::create(path)?),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            match format {
+                OverviewFormat::Csv => report.write_csv(sink)?,
+                OverviewFormat::Json => serde_json::to_writer_pretty(sink, &report)?,
+            }
+            crate::audit::record(
+                &mut conn,
+                &crate::audit::Entry {
+                    at: crate::incidents::draft::now(),
+                    user_name: exchange::operator(),
+                    role: "admin".into(),
+                    action: "report.poldis".into(),
+                    object: format!("year={year} publication={publication}"),
+                    outcome: "ok".into(),
+                    detail: format!("fingerprint={}", report.fingerprint),
                 },
             )?;
             Ok(ExitCode::SUCCESS)

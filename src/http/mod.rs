@@ -41,6 +41,7 @@ pub struct AppState {
         (name = "reference", description = "National code lists and municipalities"),
         (name = "screening", description = "Screening by the unit's discrimination contact"),
         (name = "rdo", description = "The RDO case overview and prosecution status"),
+        (name = "reports", description = "The annual Poldis report"),
         (name = "exchange", description = "Bulk import in the national exchange CSV"),
         (name = "administration", description = "Tokens and the audit log (administrators)"),
         (name = "service", description = "Health"),
@@ -82,6 +83,7 @@ where
             .service(crate::screening::http::screen)
             .service(crate::screening::http::reopen_incident)
             .service(crate::screening::http::read_stats)
+            .service(crate::poldis::http::poldis)
             .service(crate::rdo::http::read_overview)
             .service(crate::rdo::http::put_prosecution)
             .service(crate::candidates::http::promote)

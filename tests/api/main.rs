@@ -12,6 +12,7 @@ mod durability;
 mod exchange;
 mod incidents_list;
 mod openapi;
+mod poldis;
 mod rdo;
 mod registration;
 mod screening;

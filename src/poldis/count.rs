@@ -1,0 +1,195 @@
+//! The counting rules, in polars. Every function returns `(key, subkey, count)` cells.
+
+use polars::prelude::*;
+
+use super::load::Frames;
+
+pub type Cells = Vec<(String, String, u64)>;
+
+const CONFIRMED: &str = "CONFIRMED";
+const REJECTED: &str = "REJECTED";
+
+/// The report's populations.
+pub struct Populations {
+    /// CONFIRMED incidents of every year, events once (by their representative).
+    pub incidents: LazyFrame,
+    /// CONFIRMED registrations of every year.
+    pub confirmed: LazyFrame,
+    pub all: LazyFrame,
+}
+
+pub fn populations(frames: &Frames) -> PolarsResult<Populations> {
+    let all = frames.incidents.clone().lazy();
+    let confirmed = all.clone().filter(col("status").eq(lit(CONFIRMED)));
+    // An event is one incident, represented by its member with the earliest reporting
+    // date (then the earliest registration, then the lowest number); that member's
+    // fields count and its reporting date decides the year.
+    let representatives = confirmed
+        .clone()
+        .filter(col("event").is_not_null())
+        .group_by([col("event")])
+        .agg([col("idx")
+            .sort_by(
+                [col("rdate"), col("registered"), col("number")],
+                SortMultipleOptions::default(),
+            )
+            .first()
+            .alias("idx")])
+        .select([col("idx")]);
+    let members = confirmed.clone().join(
+        representatives,
+        [col("idx")],
+        [col("idx")],
+        JoinArgs::new(JoinType::Inner),
+    );
+    let singles = confirmed.clone().filter(col("event").is_null());
+    // Materialised once: every table starts from it (and polars cannot count the rows
+    // of a lazy union without 128-bit integers, which this build leaves out).
+    let incidents = concat([singles, members], UnionArgs::default())?
+        .collect()?
+        .lazy();
+    Ok(Populations {
+        incidents,
+        confirmed,
+        all,
+    })
+}
+
+fn collect(lf: LazyFrame) -> PolarsResult<DataFrame> {
+    lf.collect()
+}
+
+fn strings(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
+    Ok(df
+        .column(name)?
+        .as_materialized_series()
+        .cast(&DataType::String)?
+        .str()?
+        .iter()
+        .map(|v| v.unwrap_or_default().to_owned())
+        .collect())
+}
+
+fn counts(df: &DataFrame) -> PolarsResult<Vec<u64>> {
+    // `len()` counts come as the index type (u32).
+    Ok(df
+        .column("n")?
+        .as_materialized_series()
+        .idx()?
+        .iter()
+        .map(|v| u64::from(v.unwrap_or(0)))
+        .collect())
+}
+
+/// Counts of `lf` grouped by one or two columns.
+pub fn group(lf: LazyFrame, key: &str, subkey: Option<&str>) -> PolarsResult<Cells> {
+    let by: Vec<Expr> = std::iter::once(col(key)).chain(subkey.map(col)).collect();
+    let df = collect(lf.group_by(by).agg([len().alias("n")]))?;
+    let keys = strings(&df, key)?;
+    let subkeys = match subkey {
+        Some(s) => strings(&df, s)?,
+        None => vec![String::new(); keys.len()],
+    };
+    Ok(keys
+        .into_iter()
+        .zip(subkeys)
+        .zip(counts(&df)?)
+        .map(|((k, s), n)| (k, s, n))
+        .collect())
+}
+
+pub fn height(lf: LazyFrame) -> PolarsResult<u64> {
+    Ok(collect(lf.select([len().alias("n")]))?
+        .column("n")?
+        .as_materialized_series()
+        .idx()?
+        .get(0)
+        .map_or(0, u64::from))
+}
+
+/// A multi-valued field's values for the incidents of `population`.
+pub fn values(frame: &DataFrame, population: LazyFrame, columns: &[&str]) -> LazyFrame {
+    let wanted: Vec<Expr> = std::iter::once(col("idx"))
+        .chain(columns.iter().map(|c| col(*c)))
+        .collect();
+    frame
+        .clone()
+        .lazy()
+        .join(
+            population,
+            [col("idx")],
+            [col("idx")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select(wanted)
+}
+
+pub fn year(lf: LazyFrame, y: i32) -> LazyFrame {
+    lf.filter(col("year").eq(lit(y)))
+}
+
+pub fn summary(frames: &Frames, p: &Populations, y: i32) -> PolarsResult<Cells> {
+    let incidents = year(p.incidents.clone(), y);
+    let all = year(p.all.clone(), y);
+    let mut cells = vec![
+        ("incidents", height(incidents.clone())?),
+        ("registrations", height(year(p.confirmed.clone(), y))?),
+        (
+            "police_victim",
+            height(incidents.clone().filter(col("police")))?,
+        ),
+        (
+            "multiple_grounds",
+            height(incidents.clone().filter(col("grounds_n").gt_eq(lit(2i32))))?,
+        ),
+        ("suspect_known", height(incidents.filter(col("suspect")))?),
+        (
+            "pending",
+            height(
+                all.clone().filter(
+                    col("status")
+                        .neq(lit(CONFIRMED))
+                        .and(col("status").neq(lit(REJECTED))),
+                ),
+            )?,
+        ),
+        (
+            "rejected",
+            height(all.filter(col("status").eq(lit(REJECTED))))?,
+        ),
+    ];
+    let _ = frames;
+    Ok(cells
+        .drain(..)
+        .map(|(k, n)| (k.to_owned(), String::new(), n))
+        .collect())
+}
+
+/// Cross table of a multi-valued field's values against a column of the incidents.
+pub fn values_by(frame: &DataFrame, population: LazyFrame, by: &str) -> PolarsResult<Cells> {
+    let joined = frame.clone().lazy().join(
+        population.select([col("idx"), col(by)]),
+        [col("idx")],
+        [col("idx")],
+        JoinArgs::new(JoinType::Inner),
+    );
+    group(joined, "code", Some(by))
+}
+
+/// Cross table of two multi-valued fields.
+pub fn values_by_values(
+    left: &DataFrame,
+    right: &DataFrame,
+    population: LazyFrame,
+) -> PolarsResult<Cells> {
+    let l = values(left, population.clone().select([col("idx")]), &["code"]);
+    let r = values(right, population.select([col("idx")]), &["code"])
+        .select([col("idx"), col("code").alias("other")]);
+    let joined = l.join(
+        r,
+        [col("idx")],
+        [col("idx")],
+        JoinArgs::new(JoinType::Inner),
+    );
+    group(joined, "code", Some("other"))
+}

@@ -1,0 +1,82 @@
+//! `GET /api/v1/reports/poldis/{year}`.
+
+use actix_web::http::header;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::{produce, Report};
+use crate::auth::{Principal, Role};
+use crate::http::error::{AppError, Problem};
+use crate::http::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    /// Suppress counts 1 to 4 in the small tables (`<5`); totals stay exact.
+    #[serde(default)]
+    publication: bool,
+}
+
+/// The annual Poldis report: national staff for all units, analysts for their own.
+/// JSON with labels; `Accept: text/csv` gives the long form `table,key,subkey,incidents`.
+#[utoipa::path(
+    tag = "reports",
+    params(("year" = i32, Path, description = "Reporting year"), ReportQuery),
+    responses(
+        (status = 200, description = "The report", body = Report),
+        (status = 403, description = "Role not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid year", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/reports/poldis/{year}")]
+pub async fn poldis(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    year: web::Path<i32>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let year = year.into_inner();
+    if !(2000..=2100).contains(&year) {
+        return Err(AppError::field(
+            "year",
+            "must be a year between 2000 and 2100",
+        ));
+    }
+    // Analysts get their own unit; national staff every unit.
+    let unit = match principal.role {
+        Role::National => None,
+        _ => principal.scope.unit().map(str::to_owned),
+    };
+    let publication = query.publication;
+    let catalog = state.catalog.clone();
+    // polars blocks on its own thread pool: never on the async executor.
+    let report = state
+        .db
+        .run(move |db| {
+            produce(
+                &mut *db.conn()?,
+                &catalog,
+                year,
+                unit.as_deref(),
+                publication,
+            )
+            .map_err(AppError::Internal)
+        })
+        .await?;
+    let wants_csv = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/csv"));
+    if wants_csv {
+        let mut body = Vec::new();
+        report.write_csv(&mut body).map_err(anyhow::Error::from)?;
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .body(body));
+    }
+    Ok(HttpResponse::Ok().json(report))
+}

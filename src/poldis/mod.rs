@@ -1,0 +1,10 @@
+//! The annual Poldis report: every table of domain.md "The annual Poldis report",
+//! counted by polars over the rows loaded from the database (the database is not asked
+//! to aggregate).
+
+mod count;
+pub mod http;
+mod load;
+mod report;
+
+pub use report::{produce, Cell, Report, RULES_VERSION};

@@ -1,0 +1,432 @@
+//! The report: its tables in domain.md order, zero-filled keys from the year's code
+//! lists, labels, publication-mode suppression, and the long-form CSV.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use super::count::{self, Cells};
+use super::load::{load, UNKNOWN};
+use crate::codes::Catalog;
+use crate::db::AnyConnection;
+
+/// The version of the counting rules of domain.md this module implements.
+pub const RULES_VERSION: &str = "poldis-counting-rules/2026-1";
+
+/// One cell. In publication mode counts 1 to 4 of the small tables are `<5`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Cell {
+    pub key: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub subkey: String,
+    /// A whole number, or the string `<5` when suppressed.
+    #[schema(value_type = Object)]
+    pub incidents: serde_json::Value,
+    pub label_nl: Option<String>,
+    pub label_en: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sublabel_nl: Option<String>,
+    #[serde(skip)]
+    pub count: u64,
+    #[serde(skip)]
+    pub suppressed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Report {
+    pub year: i32,
+    /// The unit counted, or absent for all units.
+    pub unit: Option<String>,
+    pub rules_version: String,
+    /// SHA-256 of the code lists used.
+    pub code_lists_version: String,
+    /// SHA-256 of the registrations read (number, version, status).
+    pub fingerprint: String,
+    pub publication: bool,
+    /// Table name to its cells, in domain.md order.
+    #[schema(value_type = Object)]
+    #[serde(serialize_with = "in_order")]
+    pub tables: Vec<(String, Vec<Cell>)>,
+}
+
+/// Tables with the code lists of their key and subkey.
+const TABLES: [(&str, Option<&str>, Option<&str>); 17] = [
+    ("summary", None, None),
+    ("by_ground", Some("ground"), None),
+    ("by_manifestation", Some("manifestation"), None),
+    ("by_domain", Some("domain"), None),
+    ("by_article", Some("article"), None),
+    ("by_registration_type", Some("registration_type"), None),
+    ("by_channel", Some("channel"), None),
+    ("by_victim_kind", Some("victim_kind"), None),
+    ("by_unit", Some("unit"), None),
+    ("by_municipality", None, None),
+    ("by_month", None, None),
+    ("ground_by_unit", Some("ground"), Some("unit")),
+    (
+        "ground_by_manifestation",
+        Some("ground"),
+        Some("manifestation"),
+    ),
+    ("ground_by_article", Some("ground"), Some("article")),
+    ("ground_by_police_victim", Some("ground"), None),
+    ("trend", None, None),
+    ("trend_by_ground", None, Some("ground")),
+];
+
+/// Tables whose small counts are suppressed in publication mode.
+const SUPPRESSED: [&str; 6] = [
+    "by_municipality",
+    "ground_by_unit",
+    "ground_by_manifestation",
+    "ground_by_article",
+    "ground_by_police_victim",
+    "trend_by_ground",
+];
+
+fn in_order<S: serde::Serializer>(tables: &[(String, Vec<Cell>)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(tables.iter().map(|(name, cells)| (name, cells)))
+}
+
+fn code_lists_version(catalog: &Catalog) -> String {
+    let mut hash = Sha256::new();
+    for (list, codes) in catalog.lists() {
+        for c in codes {
+            hash.update(format!(
+                "{list}|{}|{}|{:?}|{:?};",
+                c.code, c.valid_from, c.valid_to, c.replaced_by
+            ));
+        }
+    }
+    hex::encode(hash.finalize())
+}
+
+/// Codes of `list` valid at some time in `year`.
+fn codes_of_year(catalog: &Catalog, list: &str, year: i32) -> Vec<String> {
+    let (first, last) = (
+        NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default(),
+        NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
+    );
+    catalog
+        .list(list)
+        .iter()
+        .filter(|c| c.valid_from <= last && c.valid_to.is_none_or(|to| to >= first))
+        .map(|c| c.code.clone())
+        .collect()
+}
+
+/// Counts every table for `year` (all units, or one) with polars. Blocking: call it
+/// off the async executor.
+pub fn produce(
+    conn: &mut AnyConnection,
+    catalog: &Catalog,
+    year: i32,
+    unit: Option<&str>,
+    publication: bool,
+) -> anyhow::Result<Report> {
+    let frames = load(conn, catalog, unit)?;
+    let p = count::populations(&frames)?;
+    let incidents = count::year(p.incidents.clone(), year);
+    let ids = incidents.clone().select([col("idx")]);
+    let one = |column: &str| count::group(incidents.clone(), column, None);
+    let trend_years = p.incidents.clone().filter(
+        col("year")
+            .gt_eq(lit(year - 4))
+            .and(col("year").lt_eq(lit(year))),
+    );
+    let mut raw: BTreeMap<&str, Cells> = BTreeMap::new();
+    raw.insert(
+        "summary",
+        (count::summary(&frames, &p, year)).map_err(|e| anyhow::anyhow!("summary: {e}"))?,
+    );
+    raw.insert(
+        "by_ground",
+        count::group(
+            count::values(&frames.grounds, ids.clone(), &["code"]),
+            "code",
+            None,
+        )?,
+    );
+    raw.insert(
+        "by_manifestation",
+        count::group(
+            count::values(&frames.manifestations, ids.clone(), &["code"]),
+            "code",
+            None,
+        )?,
+    );
+    raw.insert(
+        "by_domain",
+        (one("domain")).map_err(|e| anyhow::anyhow!("by_domain: {e}"))?,
+    );
+    raw.insert(
+        "by_article",
+        count::group(
+            count::values(&frames.articles, ids.clone(), &["code"]),
+            "code",
+            None,
+        )?,
+    );
+    raw.insert(
+        "by_registration_type",
+        (one("registration_type")).map_err(|e| anyhow::anyhow!("by_registration_type: {e}"))?,
+    );
+    raw.insert(
+        "by_channel",
+        (one("channel")).map_err(|e| anyhow::anyhow!("by_channel: {e}"))?,
+    );
+    raw.insert(
+        "by_victim_kind",
+        (one("victim_kind")).map_err(|e| anyhow::anyhow!("by_victim_kind: {e}"))?,
+    );
+    raw.insert(
+        "by_unit",
+        (one("unit")).map_err(|e| anyhow::anyhow!("by_unit: {e}"))?,
+    );
+    raw.insert(
+        "by_municipality",
+        (one("municipality")).map_err(|e| anyhow::anyhow!("by_municipality: {e}"))?,
+    );
+    raw.insert(
+        "by_month",
+        (one("month")).map_err(|e| anyhow::anyhow!("by_month: {e}"))?,
+    );
+    raw.insert(
+        "ground_by_unit",
+        count::values_by(&frames.grounds, incidents.clone(), "unit")?,
+    );
+    raw.insert(
+        "ground_by_manifestation",
+        count::values_by_values(&frames.grounds, &frames.manifestations, incidents.clone())?,
+    );
+    raw.insert(
+        "ground_by_article",
+        count::values_by_values(&frames.grounds, &frames.articles, incidents.clone())?,
+    );
+    raw.insert(
+        "ground_by_police_victim",
+        count::values_by(&frames.grounds, incidents.clone(), "police")?,
+    );
+    raw.insert(
+        "trend",
+        (count::group(trend_years.clone(), "year", None))
+            .map_err(|e| anyhow::anyhow!("trend: {e}"))?,
+    );
+    let trend_grounds = count::values(
+        &frames.grounds,
+        trend_years.clone().select([col("idx"), col("year")]),
+        &["trend_code"],
+    );
+    let trend_grounds = trend_grounds.join(
+        trend_years.select([col("idx"), col("year")]),
+        [col("idx")],
+        [col("idx")],
+        JoinArgs::new(JoinType::Inner),
+    );
+    raw.insert(
+        "trend_by_ground",
+        count::group(trend_grounds, "year", Some("trend_code"))?,
+    );
+
+    let mut tables = Vec::new();
+    for (name, key_list, sub_list) in TABLES {
+        let mut counts: BTreeMap<(String, String), u64> = raw
+            .remove(name)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, s, n)| ((k, s), n))
+            .collect();
+        // The year's codes are keys even when nothing was counted under them.
+        let zero_keys: Vec<String> = match (name, key_list) {
+            ("by_month", _) => (1..=12).map(|m| format!("{m:02}")).collect(),
+            ("trend", _) => (year - 4..=year).map(|y| y.to_string()).collect(),
+            (_, Some(list)) if sub_list.is_none() && name.starts_with("by_") => {
+                codes_of_year(catalog, list, year)
+            }
+            _ => Vec::new(),
+        };
+        for k in zero_keys {
+            counts.entry((k, String::new())).or_insert(0);
+        }
+        let label = |list: Option<&str>, code: &str| -> (Option<String>, Option<String>) {
+            let found = list.and_then(|l| catalog.list(l).iter().find(|c| c.code == code));
+            match (found, code) {
+                (Some(c), _) => (Some(c.label_nl.clone()), Some(c.label_en.clone())),
+                (None, UNKNOWN) => (Some("Onbekend".into()), Some("Unknown".into())),
+                (None, m) if name == "by_municipality" => {
+                    (catalog.municipality(m).map(|m| m.name.clone()), None)
+                }
+                _ => (None, None),
+            }
+        };
+        let cells: Vec<Cell> = counts
+            .into_iter()
+            .map(|((key, subkey), n)| {
+                let (label_nl, label_en) = label(key_list, &key);
+                let sublabel_nl = sub_list.and_then(|l| label(Some(l), &subkey).0);
+                Cell {
+                    incidents: n.into(),
+                    key,
+                    subkey,
+                    label_nl,
+                    label_en,
+                    sublabel_nl,
+                    count: n,
+                    suppressed: false,
+                }
+            })
+            .collect();
+        tables.push((name.to_owned(), cells));
+    }
+    if publication {
+        for (name, cells) in tables.iter_mut() {
+            if SUPPRESSED.contains(&name.as_str()) {
+                suppress(cells, name == "by_municipality");
+            }
+        }
+    }
+    Ok(Report {
+        year,
+        unit: unit.map(str::to_owned),
+        rules_version: RULES_VERSION.to_owned(),
+        code_lists_version: code_lists_version(catalog),
+        fingerprint: frames.fingerprint,
+        publication,
+        tables,
+    })
+}
+
+/// Primary suppression of counts 1 to 4, then secondary suppression: wherever a
+/// published total (a row or column of a cross table, or the whole one-dimensional
+/// table) has exactly one suppressed cell, the smallest other non-zero cell is
+/// suppressed too, so the first cannot be recovered by subtraction.
+fn suppress(cells: &mut [Cell], one_dimensional: bool) {
+    for c in cells.iter_mut() {
+        c.suppressed = (1..5).contains(&c.count);
+    }
+    loop {
+        let mut groups: BTreeMap<(u8, String), Vec<usize>> = BTreeMap::new();
+        for (i, c) in cells.iter().enumerate() {
+            if one_dimensional {
+                groups.entry((0, String::new())).or_default().push(i);
+            } else {
+                groups.entry((1, c.key.clone())).or_default().push(i);
+                groups.entry((2, c.subkey.clone())).or_default().push(i);
+            }
+        }
+        let mut changed = false;
+        for members in groups.values() {
+            let hidden = members.iter().filter(|i| cells[**i].suppressed).count();
+            if hidden != 1 {
+                continue;
+            }
+            let partner = members
+                .iter()
+                .filter(|i| !cells[**i].suppressed && cells[**i].count > 0)
+                .min_by_key(|i| cells[**i].count);
+            if let Some(i) = partner {
+                cells[*i].suppressed = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for c in cells.iter_mut() {
+        if c.suppressed {
+            c.incidents = "<5".into();
+        }
+    }
+}
+
+impl Report {
+    /// The canonical long form: `table,key,subkey,incidents`, one row per non-empty cell.
+    pub fn write_csv<W: std::io::Write>(&self, out: W) -> csv::Result<()> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(["table", "key", "subkey", "incidents"])?;
+        for (name, cells) in &self.tables {
+            for c in cells.iter().filter(|c| c.count > 0) {
+                let value = if c.suppressed {
+                    "<5".to_owned()
+                } else {
+                    c.count.to_string()
+                };
+                w.write_record([
+                    name.as_str(),
+                    c.key.as_str(),
+                    c.subkey.as_str(),
+                    value.as_str(),
+                ])?;
+            }
+        }
+        w.flush()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(key: &str, subkey: &str, count: u64) -> Cell {
+        Cell {
+            key: key.into(),
+            subkey: subkey.into(),
+            incidents: count.into(),
+            label_nl: None,
+            label_en: None,
+            sublabel_nl: None,
+            count,
+            suppressed: false,
+        }
+    }
+
+    #[test]
+    fn a_lone_suppressed_cell_takes_the_smallest_neighbour_with_it() {
+        let mut cells = vec![
+            cell("HERKOMST", "AMS", 10),
+            cell("HERKOMST", "RTM", 3),
+            cell("HERKOMST", "NH", 7),
+            cell("LEEFTIJD", "AMS", 20),
+            cell("LEEFTIJD", "NH", 9),
+        ];
+        suppress(&mut cells, false);
+        let hidden: Vec<(&str, &str)> = cells
+            .iter()
+            .filter(|c| c.suppressed)
+            .map(|c| (c.key.as_str(), c.subkey.as_str()))
+            .collect();
+        // RTM (3) is primary; in its row NH (7) goes too; then column NH has one
+        // suppressed cell, so LEEFTIJD/NH (9) follows; that row's other cell (20) too,
+        // and then column AMS needs HERKOMST/AMS as well.
+        assert!(hidden.contains(&("HERKOMST", "RTM")) && hidden.contains(&("HERKOMST", "NH")));
+        assert!(hidden.contains(&("LEEFTIJD", "NH")));
+        for group in [("HERKOMST", ""), ("LEEFTIJD", "")] {
+            let in_row = cells
+                .iter()
+                .filter(|c| c.key == group.0 && c.suppressed)
+                .count();
+            assert_ne!(in_row, 1, "no row with exactly one suppressed cell");
+        }
+        assert!(cells
+            .iter()
+            .filter(|c| c.suppressed)
+            .all(|c| c.incidents == "<5"));
+    }
+
+    #[test]
+    fn a_one_dimensional_table_never_shows_its_only_hidden_cell_by_subtraction() {
+        let mut cells = vec![
+            cell("GM0363", "", 2),
+            cell("GM0599", "", 40),
+            cell("GM0014", "", 12),
+        ];
+        suppress(&mut cells, true);
+        assert!(cells[0].suppressed && cells[2].suppressed && !cells[1].suppressed);
+    }
+}

@@ -1,0 +1,269 @@
+//! The Poldis report on a data set whose every figure is worked out by hand here.
+
+use std::collections::BTreeMap;
+
+use dira::auth::Role;
+use serde_json::Value;
+
+use crate::helpers::{get, TestApp};
+
+const HEADER: &str = "registration_number,registered_at,occurred_from,unit,municipality,registration_type,channel,grounds,manifestations,domain,articles,victim_kind,suspect_known,status,rejection_reason,event_id";
+
+#[rustfmt::skip]
+const ROWS: &[&str] = &[
+    // 2025, AMS: two grounds, suspect known.
+    "P1,2025-03-11T10:00:00+01:00,2025-03-10,AMS,GM0363,AANGIFTE,BALIE,HERKOMST|MOSLIMDISCRIMINATIE,BELEDIGING,OPENBARE_RUIMTE,SR137C,PERSOON,true,CONFIRMED,,",
+    // No occurrence date, registered 2024-12-31T23:30Z = 2025-01-01 in Amsterdam: 2025. Police victim.
+    "P2,2024-12-31T23:30:00Z,,AMS,,MELDING,TELEFOON,ANTISEMITISME,UITING,INTERNET,,POLITIEMEDEWERKER,false,CONFIRMED,,",
+    // Event A (RTM, 2025): E2 represents it (same reporting date as E1, registered earlier).
+    "E1,2025-06-02T10:00:00+02:00,2025-06-01,RTM,GM0599,AANGIFTE,INTERNET,SEKSUELE_GERICHTHEID,BEDREIGING,SPORT,,GROEP,false,CONFIRMED,,EVT-A",
+    "E2,2025-06-01T12:00:00+02:00,2025-06-01,RTM,GM0599,AANGIFTE,BALIE,HERKOMST,BELEDIGING,SPORT,,PERSOON,false,CONFIRMED,,EVT-A",
+    "E3,2025-06-05T15:00:00+02:00,2025-06-05,RTM,GM0599,AANGIFTE,BALIE,HERKOMST,BELEDIGING,SPORT,,PERSOON,false,CONFIRMED,,EVT-A",
+    // Event B: represented by B1 (2024-12-30), so a 2024 incident; B2 is a 2025 registration.
+    "B1,2025-01-02T10:00:00+01:00,2024-12-30,RTM,,AANGIFTE,BALIE,HERKOMST,GEWELD,HORECA,,PERSOON,false,CONFIRMED,,EVT-B",
+    "B2,2025-01-04T10:00:00+01:00,2025-01-03,RTM,,AANGIFTE,BALIE,HERKOMST,GEWELD,HORECA,,PERSOON,false,CONFIRMED,,EVT-B",
+    // Earlier years: a retired ground (GELOOF → GODSDIENST in the trend) and a 2024 incident.
+    "R1,2023-05-01T10:00:00+02:00,2023-05-01,AMS,,MELDING,BALIE,GELOOF,BELEDIGING,WERK,,PERSOON,false,CONFIRMED,,",
+    "O1,2024-07-02T10:00:00+02:00,2024-07-01,AMS,,MELDING,BALIE,HERKOMST,BELEDIGING,WERK,,PERSOON,false,CONFIRMED,,",
+    // 2025, not confirmed: two pending, one rejected.
+    "Q1,2025-02-01T10:00:00+01:00,,AMS,,MELDING,BALIE,HERKOMST,BELEDIGING,WERK,,PERSOON,false,REGISTERED,,",
+    "Q2,2025-02-01T10:00:00+01:00,,AMS,,MELDING,BALIE,HERKOMST,BELEDIGING,,,PERSOON,false,INCOMPLETE,,",
+    "X1,2025-02-01T10:00:00+01:00,,AMS,,MELDING,BALIE,HERKOMST,BELEDIGING,WERK,,PERSOON,false,REJECTED,DUBBELE_REGISTRATIE,",
+];
+
+fn import(app: &TestApp) {
+    let admin = app.token("beheer", Role::Admin, "*");
+    let csv = std::iter::once(HEADER)
+        .chain(ROWS.iter().copied())
+        .collect::<Vec<_>>()
+        .join("\n");
+    match ureq::post(&app.url("/api/v1/imports"))
+        .set("Authorization", &format!("Bearer {admin}"))
+        .send_string(&csv)
+    {
+        Ok(r) => assert_eq!(r.status(), 201),
+        Err(ureq::Error::Status(code, r)) => panic!("import: {code} {:?}", r.into_string()),
+        Err(e) => panic!("import: {e}"),
+    }
+}
+
+/// `table` as `{key or key/subkey: incidents}`, zero cells included.
+fn table(report: &Value, name: &str) -> BTreeMap<String, Value> {
+    report["tables"][name]
+        .as_array()
+        .unwrap_or_else(|| panic!("no table {name}"))
+        .iter()
+        .map(|c| {
+            let key = match c["subkey"].as_str() {
+                Some(s) => format!("{}/{s}", c["key"].as_str().unwrap_or_default()),
+                None => c["key"].as_str().unwrap_or_default().to_owned(),
+            };
+            (key, c["incidents"].clone())
+        })
+        .collect()
+}
+
+fn nonzero(report: &Value, name: &str) -> Vec<(String, u64)> {
+    table(report, name)
+        .into_iter()
+        .filter_map(|(k, v)| v.as_u64().filter(|n| *n > 0).map(|n| (k, n)))
+        .collect()
+}
+
+fn pairs(list: &[(&str, u64)]) -> Vec<(String, u64)> {
+    list.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+}
+
+fn every_table_matches_the_hand_count(app: &TestApp) {
+    import(app);
+    let national = app.token("landelijk", Role::National, "*");
+    let r = get(app, "/api/v1/reports/poldis/2025", &national);
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let report = r.body;
+    assert_eq!(
+        nonzero(&report, "summary"),
+        pairs(&[
+            ("incidents", 3),
+            ("multiple_grounds", 1),
+            ("pending", 2),
+            ("police_victim", 1),
+            ("registrations", 6),
+            ("rejected", 1),
+            ("suspect_known", 1),
+        ])
+    );
+    assert_eq!(
+        nonzero(&report, "by_ground"),
+        pairs(&[
+            ("ANTISEMITISME", 1),
+            ("HERKOMST", 2),
+            ("MOSLIMDISCRIMINATIE", 1)
+        ])
+    );
+    let grounds = table(&report, "by_ground");
+    assert_eq!(
+        grounds.get("GODSDIENST"),
+        Some(&Value::from(0)),
+        "the year's codes are keys even at zero"
+    );
+    assert!(
+        !grounds.contains_key("GELOOF"),
+        "a code retired before the year is not"
+    );
+    assert_eq!(
+        nonzero(&report, "by_manifestation"),
+        pairs(&[("BELEDIGING", 2), ("UITING", 1)])
+    );
+    assert_eq!(
+        nonzero(&report, "by_domain"),
+        pairs(&[("INTERNET", 1), ("OPENBARE_RUIMTE", 1), ("SPORT", 1)])
+    );
+    assert_eq!(nonzero(&report, "by_article"), pairs(&[("SR137C", 1)]));
+    assert_eq!(
+        nonzero(&report, "by_registration_type"),
+        pairs(&[("AANGIFTE", 2), ("MELDING", 1)])
+    );
+    assert_eq!(
+        nonzero(&report, "by_channel"),
+        pairs(&[("BALIE", 2), ("TELEFOON", 1)]),
+        "E2's channel, not E1's"
+    );
+    assert_eq!(
+        nonzero(&report, "by_victim_kind"),
+        pairs(&[("PERSOON", 2), ("POLITIEMEDEWERKER", 1)])
+    );
+    assert_eq!(
+        nonzero(&report, "by_unit"),
+        pairs(&[("AMS", 2), ("RTM", 1)])
+    );
+    assert_eq!(
+        nonzero(&report, "by_municipality"),
+        pairs(&[("GM0363", 1), ("GM0599", 1), ("ONBEKEND", 1)])
+    );
+    assert_eq!(
+        nonzero(&report, "by_month"),
+        pairs(&[("01", 1), ("03", 1), ("06", 1)])
+    );
+    assert_eq!(table(&report, "by_month").len(), 12);
+    assert_eq!(
+        nonzero(&report, "ground_by_unit"),
+        pairs(&[
+            ("ANTISEMITISME/AMS", 1),
+            ("HERKOMST/AMS", 1),
+            ("HERKOMST/RTM", 1),
+            ("MOSLIMDISCRIMINATIE/AMS", 1),
+        ])
+    );
+    assert_eq!(
+        nonzero(&report, "ground_by_manifestation"),
+        pairs(&[
+            ("ANTISEMITISME/UITING", 1),
+            ("HERKOMST/BELEDIGING", 2),
+            ("MOSLIMDISCRIMINATIE/BELEDIGING", 1),
+        ])
+    );
+    assert_eq!(
+        nonzero(&report, "ground_by_article"),
+        pairs(&[("HERKOMST/SR137C", 1), ("MOSLIMDISCRIMINATIE/SR137C", 1)])
+    );
+    assert_eq!(
+        nonzero(&report, "ground_by_police_victim"),
+        pairs(&[
+            ("ANTISEMITISME/true", 1),
+            ("HERKOMST/false", 2),
+            ("MOSLIMDISCRIMINATIE/false", 1),
+        ])
+    );
+    assert_eq!(
+        table(&report, "trend").into_iter().collect::<Vec<_>>(),
+        vec![
+            ("2021".to_owned(), Value::from(0)),
+            ("2022".to_owned(), Value::from(0)),
+            ("2023".to_owned(), Value::from(1)),
+            ("2024".to_owned(), Value::from(2)),
+            ("2025".to_owned(), Value::from(3)),
+        ]
+    );
+    assert_eq!(
+        nonzero(&report, "trend_by_ground"),
+        pairs(&[
+            ("2023/GODSDIENST", 1),
+            ("2024/HERKOMST", 2),
+            ("2025/ANTISEMITISME", 1),
+            ("2025/HERKOMST", 2),
+            ("2025/MOSLIMDISCRIMINATIE", 1),
+        ]),
+        "GELOOF counts as GODSDIENST in the trend"
+    );
+    assert_eq!(
+        report["tables"]["by_ground"][0]["label_nl"]
+            .as_str()
+            .map(|s| !s.is_empty()),
+        Some(true)
+    );
+    assert!(report["fingerprint"]
+        .as_str()
+        .is_some_and(|f| f.len() == 64));
+    assert!(report["rules_version"].is_string() && report["code_lists_version"].is_string());
+}
+
+fn publication_mode_suppresses_small_cells_and_keeps_totals(app: &TestApp) {
+    import(app);
+    let national = app.token("landelijk", Role::National, "*");
+    let r = get(
+        app,
+        "/api/v1/reports/poldis/2025?publication=true",
+        &national,
+    )
+    .body;
+    assert_eq!(
+        table(&r, "summary").get("incidents"),
+        Some(&Value::from(3)),
+        "totals stay exact"
+    );
+    assert_eq!(
+        table(&r, "by_municipality").get("GM0363"),
+        Some(&Value::from("<5"))
+    );
+    assert_eq!(
+        table(&r, "ground_by_unit").get("HERKOMST/RTM"),
+        Some(&Value::from("<5"))
+    );
+    assert_eq!(
+        table(&r, "by_ground").get("HERKOMST"),
+        Some(&Value::from(2)),
+        "one-dimensional code tables stay"
+    );
+
+    let csv = ureq::get(&app.url("/api/v1/reports/poldis/2025?publication=true"))
+        .set("Authorization", &format!("Bearer {national}"))
+        .set("Accept", "text/csv")
+        .call()
+        .expect("csv")
+        .into_string()
+        .expect("text");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "table,key,subkey,incidents");
+    assert!(lines.contains(&"summary,incidents,,3"));
+    assert!(lines.contains(&"by_municipality,GM0363,,<5"));
+    assert!(lines.contains(&"ground_by_unit,HERKOMST,RTM,<5"));
+    assert!(
+        !lines.iter().any(|l| l.ends_with(",0")),
+        "one row per non-empty cell"
+    );
+}
+
+fn analysts_get_their_own_unit(app: &TestApp) {
+    import(app);
+    let analyst = app.token("drio-rtm", Role::Analyst, "RTM");
+    let r = get(app, "/api/v1/reports/poldis/2025", &analyst).body;
+    assert_eq!(r["unit"], "RTM");
+    assert_eq!(table(&r, "summary").get("incidents"), Some(&Value::from(1)));
+    assert_eq!(nonzero(&r, "by_unit"), pairs(&[("RTM", 1)]));
+}
+
+crate::on_both_backends!(
+    every_table_matches_the_hand_count,
+    publication_mode_suppresses_small_cells_and_keeps_totals,
+    analysts_get_their_own_unit,
+);
