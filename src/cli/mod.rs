@@ -128,7 +128,7 @@ enum ReportCommand {
         #[arg(long)]
         year: i32,
         #[arg(long, value_enum, default_value = "csv")]
-        format: OverviewFormat,
+        format: ReportFormat,
         /// Suppress counts 1 to 4 in the small tables.
         #[arg(long)]
         publication: bool,
@@ -154,6 +154,13 @@ enum RdoCommand {
         #[arg(long)]
         excel: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    Csv,
+    Json,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -346,8 +353,12 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => Box::new(std::io::stdout().lock()),
             };
             match format {
-                OverviewFormat::Csv => report.write_csv(sink)?,
-                OverviewFormat::Json => serde_json::to_writer_pretty(sink, &report)?,
+                ReportFormat::Csv => report.write_csv(sink)?,
+                ReportFormat::Json => serde_json::to_writer_pretty(sink, &report)?,
+                ReportFormat::Html => {
+                    let mut sink = sink;
+                    sink.write_all(crate::poldis::render_html(&report).as_bytes())?;
+                }
             }
             crate::audit::record(
                 &mut conn,

@@ -19,7 +19,8 @@ pub struct ReportQuery {
 }
 
 /// The annual Poldis report: national staff for all units, analysts for their own.
-/// JSON with labels; `Accept: text/csv` gives the long form `table,key,subkey,incidents`.
+/// JSON with labels; `Accept: text/csv` gives the long form `table,key,subkey,incidents`,
+/// `Accept: text/html` the page with charts.
 #[utoipa::path(
     tag = "reports",
     params(("year" = i32, Path, description = "Reporting year"), ReportQuery),
@@ -66,12 +67,17 @@ pub async fn poldis(
             .map_err(AppError::Internal)
         })
         .await?;
-    let wants_csv = req
+    let accept = req
         .headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/csv"));
-    if wants_csv {
+        .unwrap_or_default();
+    if accept.contains("text/html") {
+        return Ok(HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(super::render_html(&report)));
+    }
+    if accept.contains("text/csv") {
         let mut body = Vec::new();
         report.write_csv(&mut body).map_err(anyhow::Error::from)?;
         return Ok(HttpResponse::Ok()

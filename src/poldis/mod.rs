@@ -3,8 +3,10 @@
 //! to aggregate).
 
 mod count;
+mod html;
 pub mod http;
 mod load;
 mod report;
 
+pub use html::render as render_html;
 pub use report::{produce, Cell, Report, RULES_VERSION};

@@ -253,6 +253,30 @@ fn publication_mode_suppresses_small_cells_and_keeps_totals(app: &TestApp) {
     );
 }
 
+fn the_html_report_is_self_contained_with_charts(app: &TestApp) {
+    import(app);
+    let national = app.token("landelijk", Role::National, "*");
+    let html = ureq::get(&app.url("/api/v1/reports/poldis/2025"))
+        .set("Authorization", &format!("Bearer {national}"))
+        .set("Accept", "text/html")
+        .call()
+        .expect("html")
+        .into_string()
+        .expect("text");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert_eq!(
+        html.matches("<svg").count(),
+        3,
+        "bars per ground, the five-year trend, per unit"
+    );
+    assert!(html.contains("Criminaliteitsbeeld discriminatie 2025"));
+    assert!(html.contains("<b>3</b>incidenten"));
+    assert!(
+        !html.contains("http://") && !html.contains("https://") && !html.contains("<script"),
+        "no external assets, no scripts"
+    );
+}
+
 fn analysts_get_their_own_unit(app: &TestApp) {
     import(app);
     let analyst = app.token("drio-rtm", Role::Analyst, "RTM");
@@ -265,5 +289,6 @@ fn analysts_get_their_own_unit(app: &TestApp) {
 crate::on_both_backends!(
     every_table_matches_the_hand_count,
     publication_mode_suppresses_small_cells_and_keeps_totals,
+    the_html_report_is_self_contained_with_charts,
     analysts_get_their_own_unit,
 );

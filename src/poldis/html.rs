@@ -1,0 +1,171 @@
+//! The report as a page a person reads: headline figures, charts (SVG drawn here, no
+//! scripts, no external assets) and every table; prints cleanly to PDF.
+
+use std::fmt::Write;
+
+use super::{Cell, Report};
+
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn shown(c: &Cell) -> String {
+    if c.suppressed {
+        "&lt;5".to_owned()
+    } else {
+        c.count.to_string()
+    }
+}
+
+fn cells<'a>(report: &'a Report, table: &str) -> &'a [Cell] {
+    report
+        .tables
+        .iter()
+        .find(|(n, _)| n == table)
+        .map_or(&[], |(_, c)| c.as_slice())
+}
+
+/// Horizontal bars, one per cell, longest first.
+fn bars(title: &str, items: &[(String, u64)]) -> String {
+    let max = items.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1) as f64;
+    let (row, label_w, bar_w) = (22.0, 260.0, 380.0);
+    let height = row * items.len() as f64 + 10.0;
+    let mut svg = format!(
+        r#"<figure><figcaption>{}</figcaption><svg role="img" aria-label="{}" viewBox="0 0 {} {height}" width="100%">"#,
+        esc(title),
+        esc(title),
+        label_w + bar_w + 60.0
+    );
+    for (i, (label, n)) in items.iter().enumerate() {
+        let y = i as f64 * row + 4.0;
+        let w = *n as f64 / max * bar_w;
+        let _ = write!(
+            svg,
+            r##"<text x="{}" y="{}" text-anchor="end" font-size="12">{}</text><rect x="{}" y="{y}" width="{w:.1}" height="{}" fill="#1f4e79"/><text x="{}" y="{}" font-size="12">{n}</text>"##,
+            label_w - 6.0,
+            y + 13.0,
+            esc(label),
+            label_w,
+            row - 6.0,
+            label_w + w + 4.0,
+            y + 13.0
+        );
+    }
+    svg.push_str("</svg></figure>");
+    svg
+}
+
+fn one_dimensional(report: &Report, table: &str) -> Vec<(String, u64)> {
+    let mut items: Vec<(String, u64)> = cells(report, table)
+        .iter()
+        .map(|c| (c.label_nl.clone().unwrap_or_else(|| c.key.clone()), c.count))
+        .collect();
+    items.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    items
+}
+
+fn table_html(name: &str, cells: &[Cell]) -> String {
+    let two_dimensional = cells.iter().any(|c| !c.subkey.is_empty());
+    let mut html = format!(
+        "<section><h3>{}</h3><table><thead><tr><th>sleutel</th>",
+        esc(name)
+    );
+    if two_dimensional {
+        html.push_str("<th>subsleutel</th>");
+    }
+    html.push_str("<th class=n>incidenten</th></tr></thead><tbody>");
+    for c in cells.iter().filter(|c| c.count > 0 || !two_dimensional) {
+        let label = c
+            .label_nl
+            .as_deref()
+            .map(|l| format!(" <small>{}</small>", esc(l)))
+            .unwrap_or_default();
+        let _ = write!(html, "<tr><td>{}{label}</td>", esc(&c.key));
+        if two_dimensional {
+            let sub = c
+                .sublabel_nl
+                .as_deref()
+                .map(|l| format!(" <small>{}</small>", esc(l)))
+                .unwrap_or_default();
+            let _ = write!(html, "<td>{}{sub}</td>", esc(&c.subkey));
+        }
+        let _ = write!(html, "<td class=n>{}</td></tr>", shown(c));
+    }
+    html.push_str("</tbody></table></section>");
+    html
+}
+
+pub fn render(report: &Report) -> String {
+    let summary = |key: &str| {
+        cells(report, "summary")
+            .iter()
+            .find(|c| c.key == key)
+            .map_or(0, |c| c.count)
+    };
+    let scope = report
+        .unit
+        .as_deref()
+        .map_or("alle eenheden".to_owned(), |u| format!("eenheid {u}"));
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        r#"<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Poldis {year}</title>
+<style>
+body{{font-family:system-ui,sans-serif;color:#111;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.4}}
+h1{{color:#1f4e79}} .kpi{{display:flex;flex-wrap:wrap;gap:1rem}} .kpi div{{border:1px solid #888;padding:.6rem 1rem;min-width:9rem}}
+.kpi b{{display:block;font-size:1.8rem}} table{{border-collapse:collapse;margin:.5rem 0 1.5rem}} td,th{{border:1px solid #999;padding:.2rem .5rem;text-align:left}}
+.n{{text-align:right}} small{{color:#444}} figure{{margin:1rem 0;break-inside:avoid}} figcaption{{font-weight:bold}}
+section{{break-inside:avoid}} @media print{{body{{margin:0}} .kpi div{{border-color:#000}}}}
+</style></head><body>
+<h1>Criminaliteitsbeeld discriminatie {year}</h1>
+<p>Door de politie geregistreerde discriminatie-incidenten, {scope}{publication}. Telregels {rules}; codelijsten {codes}; vingerafdruk van de getelde registraties <code>{fp}</code>.</p>
+<div class=kpi><div><b>{inc}</b>incidenten</div><div><b>{reg}</b>registraties</div><div><b>{police}</b>met politie als slachtoffer</div><div><b>{multi}</b>met meer dan één grond</div><div><b>{pending}</b>nog niet gescreend</div></div>
+"#,
+        year = report.year,
+        publication = if report.publication {
+            " (publicatieversie: aantallen 1 tot 4 als &lt;5)"
+        } else {
+            ""
+        },
+        rules = esc(&report.rules_version),
+        codes = esc(&report.code_lists_version[..12.min(report.code_lists_version.len())]),
+        fp = esc(&report.fingerprint),
+        inc = summary("incidents"),
+        reg = summary("registrations"),
+        police = summary("police_victim"),
+        multi = summary("multiple_grounds"),
+        pending = summary("pending"),
+    );
+    html.push_str(&bars(
+        "Incidenten per discriminatiegrond",
+        &one_dimensional(report, "by_ground"),
+    ));
+    let trend: Vec<(String, u64)> = cells(report, "trend")
+        .iter()
+        .map(|c| (c.key.clone(), c.count))
+        .collect();
+    html.push_str(&bars("Ontwikkeling over vijf jaar", &trend));
+    html.push_str(&bars(
+        "Incidenten per eenheid",
+        &one_dimensional(report, "by_unit"),
+    ));
+    html.push_str("<h2>Tabellen</h2>");
+    for (name, cells) in &report.tables {
+        html.push_str(&table_html(name, cells));
+    }
+    html.push_str("</body></html>\n");
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_escaped() {
+        assert_eq!(esc("<script>&\""), "&lt;script&gt;&amp;&quot;");
+    }
+}
