@@ -41,13 +41,18 @@ fn bars(title: &str, items: &[(String, u64)]) -> String {
     );
     for (i, (label, n)) in items.iter().enumerate() {
         let y = i as f64 * row + 4.0;
+        // The full label is in the table below; the chart keeps to its margin.
+        let label: String = match label.chars().count() {
+            0..=40 => label.clone(),
+            _ => label.chars().take(39).chain(std::iter::once('…')).collect(),
+        };
         let w = *n as f64 / max * bar_w;
         let _ = write!(
             svg,
             r##"<text x="{}" y="{}" text-anchor="end" font-size="12">{}</text><rect x="{}" y="{y}" width="{w:.1}" height="{}" fill="#1f4e79"/><text x="{}" y="{}" font-size="12">{n}</text>"##,
             label_w - 6.0,
             y + 13.0,
-            esc(label),
+            esc(&label),
             label_w,
             row - 6.0,
             label_w + w + 4.0,
