@@ -37,6 +37,7 @@ pub const RULES: &[Rule] = &[
     Rule { method: "GET", pattern: "/api/v1/rdo/overview", action: "rdo.overview", roles: &[Analyst, Screener, National] },
     Rule { method: "PUT", pattern: "/api/v1/incidents/{id}/prosecution", action: "incident.prosecution", roles: &[Screener, Analyst] },
     Rule { method: "GET", pattern: "/api/v1/reports/poldis/{year}", action: "report.poldis", roles: &[National, Analyst] },
+    Rule { method: "POST", pattern: "/api/v1/reports/poldis/{year}/publish", action: "report.publish", roles: &[National] },
     Rule { method: "POST", pattern: "/api/v1/imports", action: "import", roles: &[Admin] },
     Rule { method: "GET", pattern: "/api/v1/audit", action: "audit.read", roles: &[Admin] },
     Rule { method: "GET", pattern: "/api/v1/tokens", action: "token.list", roles: &[Admin] },

@@ -139,8 +139,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    published_reports (id) {
+        id -> Text,
+        year -> Integer,
+        scope -> Text,
+        publication -> Integer,
+        published_at -> Timestamp,
+        published_by -> Text,
+        fingerprint -> Text,
+        content -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
+    published_reports,
     candidates,
     codes,
     municipalities,

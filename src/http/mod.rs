@@ -84,6 +84,7 @@ where
             .service(crate::screening::http::reopen_incident)
             .service(crate::screening::http::read_stats)
             .service(crate::poldis::http::poldis)
+            .service(crate::poldis::http::publish)
             .service(crate::rdo::http::read_overview)
             .service(crate::rdo::http::put_prosecution)
             .service(crate::candidates::http::promote)

@@ -1,7 +1,7 @@
 //! `GET /api/v1/reports/poldis/{year}`.
 
 use actix_web::http::header;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -85,4 +85,38 @@ pub async fn poldis(
             .body(body));
     }
     Ok(HttpResponse::Ok().json(report))
+}
+
+/// Publish the report: it is stored unchanged (once per year, scope and mode), and
+/// producing it later lists what changed since.
+#[utoipa::path(
+    tag = "reports",
+    params(("year" = i32, Path, description = "Reporting year"), ReportQuery),
+    responses(
+        (status = 201, description = "Published", body = Report),
+        (status = 403, description = "Not national staff", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already published", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/reports/poldis/{year}/publish")]
+pub async fn publish(
+    state: web::Data<AppState>,
+    principal: Principal,
+    year: web::Path<i32>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (year, publication, catalog) =
+        (year.into_inner(), query.publication, state.catalog.clone());
+    let report = state
+        .db
+        .run(move |db| {
+            let mut conn = db.conn()?;
+            let report = produce(&mut conn, &catalog, year, None, publication)
+                .map_err(AppError::Internal)?;
+            super::publish(&mut conn, &report, &principal.user)?;
+            Ok::<_, AppError>(report)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(report))
 }

@@ -6,7 +6,9 @@ mod count;
 mod html;
 pub mod http;
 mod load;
+mod publish;
 mod report;
 
 pub use html::render as render_html;
+pub use publish::{publish, since_publication, ChangedCell, SincePublication};
 pub use report::{produce, Cell, Report, RULES_VERSION};

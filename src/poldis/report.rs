@@ -47,6 +47,9 @@ pub struct Report {
     /// SHA-256 of the registrations read (number, version, status).
     pub fingerprint: String,
     pub publication: bool,
+    /// When this report was published before: what changed since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since_publication: Option<super::SincePublication>,
     /// Table name to its cells, in domain.md order.
     #[schema(value_type = Object)]
     #[serde(serialize_with = "in_order")]
@@ -289,15 +292,18 @@ pub fn produce(
             }
         }
     }
-    Ok(Report {
+    let mut report = Report {
         year,
         unit: unit.map(str::to_owned),
         rules_version: RULES_VERSION.to_owned(),
         code_lists_version: code_lists_version(catalog),
         fingerprint: frames.fingerprint,
         publication,
+        since_publication: None,
         tables,
-    })
+    };
+    report.since_publication = super::since_publication(conn, &report)?;
+    Ok(report)
 }
 
 /// Primary suppression of counts 1 to 4, then secondary suppression: wherever a

@@ -178,6 +178,9 @@ fn call(app: &TestApp, w: &World, endpoint: &str, target: Target, role: Role) ->
             Some(&json!({"prosecution_status": "NIET_INGEZONDEN"})),
         ),
         "GET /api/v1/reports/poldis/{year}" => get(app, "/api/v1/reports/poldis/2026", t),
+        "POST /api/v1/reports/poldis/{year}/publish" => {
+            post(app, "/api/v1/reports/poldis/2026/publish", t, &json!({}))
+        }
         "POST /api/v1/imports" => {
             let header = "registration_number,registered_at,unit,registration_type,channel";
             let r = ureq::post(&app.url("/api/v1/imports"))
@@ -258,6 +261,7 @@ const MATRIX: &[(&str, Target, [u16; 5])] = &[
     ("PUT /api/v1/incidents/{id}/prosecution", Target::Own, [403, 200, 200, 403, 403]),
     ("PUT /api/v1/incidents/{id}/prosecution", Target::Other, [403, 404, 404, 403, 403]),
     ("GET /api/v1/reports/poldis/{year}", Target::NoUnit, [403, 403, 200, 200, 403]),
+    ("POST /api/v1/reports/poldis/{year}/publish", Target::NoUnit, [403, 403, 403, 201, 403]),
     ("POST /api/v1/imports", Target::NoUnit, [403, 403, 403, 403, 201]),
     ("GET /api/v1/audit", Target::NoUnit, [403, 403, 403, 403, 200]),
     ("GET /api/v1/tokens", Target::NoUnit, [403, 403, 403, 403, 200]),

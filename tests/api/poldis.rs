@@ -277,6 +277,60 @@ fn the_html_report_is_self_contained_with_charts(app: &TestApp) {
     );
 }
 
+fn a_published_report_stays_and_later_changes_are_listed(app: &TestApp) {
+    import(app);
+    let national = app.token("landelijk", Role::National, "*");
+    let published = crate::helpers::post(
+        app,
+        "/api/v1/reports/poldis/2025/publish",
+        &national,
+        &serde_json::json!({}),
+    );
+    assert_eq!(published.status, 201, "{:?}", published.body);
+    let again = crate::helpers::post(
+        app,
+        "/api/v1/reports/poldis/2025/publish",
+        &national,
+        &serde_json::json!({}),
+    );
+    assert_eq!(again.status, 409, "published once, stored unchanged");
+    let unchanged = get(app, "/api/v1/reports/poldis/2025", &national).body;
+    assert_eq!(
+        unchanged["since_publication"]["changed"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        unchanged["since_publication"]["published_fingerprint"],
+        published.body["fingerprint"]
+    );
+
+    // A late registration, confirmed.
+    let admin = app.token("beheer2", Role::Admin, "*");
+    let late = format!("{HEADER}\nL1,2025-12-01T10:00:00+01:00,2025-11-30,AMS,,MELDING,BALIE,LEEFTIJD,BELEDIGING,WERK,,PERSOON,false,CONFIRMED,,");
+    ureq::post(&app.url("/api/v1/imports"))
+        .set("Authorization", &format!("Bearer {admin}"))
+        .send_string(&late)
+        .expect("late import");
+    let later = get(app, "/api/v1/reports/poldis/2025", &national).body;
+    assert_ne!(later["fingerprint"], published.body["fingerprint"]);
+    let changed = later["since_publication"]["changed"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let incidents = changed
+        .iter()
+        .find(|c| c["table"] == "summary" && c["key"] == "incidents")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (incidents["published"].as_u64(), incidents["now"].as_u64()),
+        (Some(3), Some(4))
+    );
+    assert!(changed
+        .iter()
+        .any(|c| c["table"] == "by_ground" && c["key"] == "LEEFTIJD"));
+}
+
 fn analysts_get_their_own_unit(app: &TestApp) {
     import(app);
     let analyst = app.token("drio-rtm", Role::Analyst, "RTM");
@@ -290,5 +344,6 @@ crate::on_both_backends!(
     every_table_matches_the_hand_count,
     publication_mode_suppresses_small_cells_and_keeps_totals,
     the_html_report_is_self_contained_with_charts,
+    a_published_report_stays_and_later_changes_are_listed,
     analysts_get_their_own_unit,
 );

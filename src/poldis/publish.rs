@@ -1,0 +1,149 @@
+//! Publishing a report: it is stored unchanged; producing the same report later lists
+//! what changed since (late registrations, re-screening) instead of silently
+//! different figures.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::Report;
+use crate::db::schema::published_reports;
+use crate::db::AnyConnection;
+use crate::http::error::AppError;
+use crate::incidents::draft::now;
+
+/// A cell whose count differs from the published report.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChangedCell {
+    pub table: String,
+    pub key: String,
+    pub subkey: String,
+    pub published: u64,
+    pub now: u64,
+}
+
+/// How the report differs from its published version.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SincePublication {
+    pub published_at: NaiveDateTime,
+    pub published_by: String,
+    pub published_fingerprint: String,
+    /// Empty when nothing changed.
+    pub changed: Vec<ChangedCell>,
+}
+
+fn scope(report: &Report) -> String {
+    report.unit.clone().unwrap_or_else(|| "*".into())
+}
+
+/// Stores the report as published; a report is published once per year, scope and mode.
+pub fn publish(conn: &mut AnyConnection, report: &Report, user: &str) -> Result<(), AppError> {
+    let content = serde_json::to_string(&Stored::from(report)).map_err(anyhow::Error::from)?;
+    let inserted = diesel::insert_into(published_reports::table)
+        .values((
+            published_reports::id.eq(uuid::Uuid::now_v7().to_string()),
+            published_reports::year.eq(report.year),
+            published_reports::scope.eq(scope(report)),
+            published_reports::publication.eq(i32::from(report.publication)),
+            published_reports::published_at.eq(now()),
+            published_reports::published_by.eq(user),
+            published_reports::fingerprint.eq(&report.fingerprint),
+            published_reports::content.eq(content),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(()),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Err(AppError::Conflict(
+            format!(
+                "the {} report of {} is already published and stays as it was",
+                scope(report),
+                report.year
+            ),
+            Vec::new(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The stored form: the counts of every cell.
+#[derive(Debug, Serialize, serde::Deserialize)]
+struct Stored {
+    report: serde_json::Value,
+    counts: Vec<(String, String, String, u64)>,
+}
+
+impl From<&Report> for Stored {
+    fn from(r: &Report) -> Self {
+        Stored {
+            report: serde_json::to_value(r).unwrap_or_default(),
+            counts: r
+                .tables
+                .iter()
+                .flat_map(|(t, cells)| {
+                    cells
+                        .iter()
+                        .map(move |c| (t.clone(), c.key.clone(), c.subkey.clone(), c.count))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Compares `report` with its published version, if there is one.
+pub fn since_publication(
+    conn: &mut AnyConnection,
+    report: &Report,
+) -> Result<Option<SincePublication>, AppError> {
+    let stored: Option<(NaiveDateTime, String, String, String)> = published_reports::table
+        .filter(published_reports::year.eq(report.year))
+        .filter(published_reports::scope.eq(scope(report)))
+        .filter(published_reports::publication.eq(i32::from(report.publication)))
+        .select((
+            published_reports::published_at,
+            published_reports::published_by,
+            published_reports::fingerprint,
+            published_reports::content,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((published_at, published_by, published_fingerprint, content)) = stored else {
+        return Ok(None);
+    };
+    let old: Stored = serde_json::from_str(&content).map_err(anyhow::Error::from)?;
+    let new = Stored::from(report);
+    let key = |(t, k, s, _): &(String, String, String, u64)| (t.clone(), k.clone(), s.clone());
+    let old_counts: std::collections::BTreeMap<_, u64> =
+        old.counts.iter().map(|c| (key(c), c.3)).collect();
+    let new_counts: std::collections::BTreeMap<_, u64> =
+        new.counts.iter().map(|c| (key(c), c.3)).collect();
+    let mut changed = Vec::new();
+    for k in old_counts
+        .keys()
+        .chain(new_counts.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        let (published, now) = (
+            old_counts.get(k).copied().unwrap_or(0),
+            new_counts.get(k).copied().unwrap_or(0),
+        );
+        if published != now {
+            changed.push(ChangedCell {
+                table: k.0.clone(),
+                key: k.1.clone(),
+                subkey: k.2.clone(),
+                published,
+                now,
+            });
+        }
+    }
+    Ok(Some(SincePublication {
+        published_at,
+        published_by,
+        published_fingerprint,
+        changed,
+    }))
+}
