@@ -102,40 +102,34 @@ pub fn load(
     if let Some(unit) = unit {
         q = q.filter(incidents::unit.eq(unit.to_owned()));
     }
-    let rows: Vec<Row> = q.load(conn)?;
     let successors = successors(catalog);
     let police_victim = "POLITIEMEDEWERKER";
-
-    let n = rows.len();
     let mut hash = Sha256::new();
     let (mut idx, mut event, mut rdate, mut year, mut month, mut registered) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
     );
     let (mut number, mut status, mut unit_c, mut municipality, mut rtype, mut channel) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
     );
-    let (mut domain, mut victim, mut police, mut suspect, mut grounds_n) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
+    let (mut domain, mut victim, mut police, mut suspect, mut grounds_n) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut g_idx, mut g_code, mut g_trend) = (Vec::new(), Vec::new(), Vec::new());
     let (mut m_idx, mut m_code) = (Vec::new(), Vec::new());
     let (mut a_idx, mut a_code) = (Vec::new(), Vec::new());
-    for (i, row) in rows.into_iter().enumerate() {
-        let (_id, num, ver, reg, occ, st, ev, un, mu, rt, ch, gr, dom, man, vk, sk, art) = row;
+    // Streamed row by row into the columns: the rows themselves are never all in memory.
+    let rows = q.load_iter::<Row, diesel::connection::DefaultLoadingMode>(conn)?;
+    for (i, row) in rows.enumerate() {
+        let (_id, num, ver, reg, occ, st, ev, un, mu, rt, ch, gr, dom, man, vk, sk, art) = row?;
         hash.update(num.as_bytes());
         hash.update(ver.to_le_bytes());
         hash.update(st.as_bytes());
