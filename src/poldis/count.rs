@@ -2,7 +2,7 @@
 
 use polars::prelude::*;
 
-use super::load::Frames;
+use super::load::{Dict, Frames};
 
 pub type Cells = Vec<(String, String, u64)>;
 
@@ -20,7 +20,9 @@ pub struct Populations {
 
 pub fn populations(frames: &Frames) -> PolarsResult<Populations> {
     let all = frames.incidents.clone().lazy();
-    let confirmed = all.clone().filter(col("status").eq(lit(CONFIRMED)));
+    let confirmed = all
+        .clone()
+        .filter(col("status").eq(lit(frames.dict.get(CONFIRMED))));
     // An event is one incident, represented by its member with the earliest reporting
     // date (then the earliest registration, then the lowest number); that member's
     // fields count and its reporting date decides the year.
@@ -59,10 +61,17 @@ fn collect(lf: LazyFrame) -> PolarsResult<DataFrame> {
     lf.collect()
 }
 
-fn strings(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
-    Ok(df
-        .column(name)?
-        .as_materialized_series()
+/// A key column as text: u32 columns through the dictionary, others as written.
+fn strings(df: &DataFrame, name: &str, dict: &Dict) -> PolarsResult<Vec<String>> {
+    let series = df.column(name)?.as_materialized_series();
+    if series.dtype() == &DataType::UInt32 {
+        return Ok(series
+            .u32()?
+            .iter()
+            .map(|v| dict.text(v.unwrap_or(u32::MAX)).to_owned())
+            .collect());
+    }
+    Ok(series
         .cast(&DataType::String)?
         .str()?
         .iter()
@@ -82,12 +91,12 @@ fn counts(df: &DataFrame) -> PolarsResult<Vec<u64>> {
 }
 
 /// Counts of `lf` grouped by one or two columns.
-pub fn group(lf: LazyFrame, key: &str, subkey: Option<&str>) -> PolarsResult<Cells> {
+pub fn group(lf: LazyFrame, key: &str, subkey: Option<&str>, dict: &Dict) -> PolarsResult<Cells> {
     let by: Vec<Expr> = std::iter::once(col(key)).chain(subkey.map(col)).collect();
     let df = collect(lf.group_by(by).agg([len().alias("n")]))?;
-    let keys = strings(&df, key)?;
+    let keys = strings(&df, key, dict)?;
     let subkeys = match subkey {
-        Some(s) => strings(&df, s)?,
+        Some(s) => strings(&df, s, dict)?,
         None => vec![String::new(); keys.len()],
     };
     Ok(keys
@@ -129,6 +138,7 @@ pub fn year(lf: LazyFrame, y: i32) -> LazyFrame {
 }
 
 pub fn summary(frames: &Frames, p: &Populations, y: i32) -> PolarsResult<Cells> {
+    let (confirmed, rejected) = (frames.dict.get(CONFIRMED), frames.dict.get(REJECTED));
     let incidents = year(p.incidents.clone(), y);
     let all = year(p.all.clone(), y);
     let mut cells = vec![
@@ -148,17 +158,16 @@ pub fn summary(frames: &Frames, p: &Populations, y: i32) -> PolarsResult<Cells> 
             height(
                 all.clone().filter(
                     col("status")
-                        .neq(lit(CONFIRMED))
-                        .and(col("status").neq(lit(REJECTED))),
+                        .neq(lit(confirmed))
+                        .and(col("status").neq(lit(rejected))),
                 ),
             )?,
         ),
         (
             "rejected",
-            height(all.filter(col("status").eq(lit(REJECTED))))?,
+            height(all.filter(col("status").eq(lit(rejected))))?,
         ),
     ];
-    let _ = frames;
     Ok(cells
         .drain(..)
         .map(|(k, n)| (k.to_owned(), String::new(), n))
@@ -166,14 +175,19 @@ pub fn summary(frames: &Frames, p: &Populations, y: i32) -> PolarsResult<Cells> 
 }
 
 /// Cross table of a multi-valued field's values against a column of the incidents.
-pub fn values_by(frame: &DataFrame, population: LazyFrame, by: &str) -> PolarsResult<Cells> {
+pub fn values_by(
+    frame: &DataFrame,
+    population: LazyFrame,
+    by: &str,
+    dict: &Dict,
+) -> PolarsResult<Cells> {
     let joined = frame.clone().lazy().join(
         population.select([col("idx"), col(by)]),
         [col("idx")],
         [col("idx")],
         JoinArgs::new(JoinType::Inner),
     );
-    group(joined, "code", Some(by))
+    group(joined, "code", Some(by), dict)
 }
 
 /// Cross table of two multi-valued fields.
@@ -181,6 +195,7 @@ pub fn values_by_values(
     left: &DataFrame,
     right: &DataFrame,
     population: LazyFrame,
+    dict: &Dict,
 ) -> PolarsResult<Cells> {
     let l = values(left, population.clone().select([col("idx")]), &["code"]);
     let r = values(right, population.select([col("idx")]), &["code"])
@@ -191,5 +206,5 @@ pub fn values_by_values(
         [col("idx")],
         JoinArgs::new(JoinType::Inner),
     );
-    group(joined, "code", Some("other"))
+    group(joined, "code", Some("other"), dict)
 }

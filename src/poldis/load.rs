@@ -15,6 +15,35 @@ use crate::db::AnyConnection;
 
 pub const UNKNOWN: &str = "ONBEKEND";
 
+/// Codes (and other repeated texts) as small numbers: a million registrations hold
+/// only a few hundred distinct values, and numbers are cheap to store and to group.
+#[derive(Default)]
+pub struct Dict {
+    index: HashMap<String, u32>,
+    pub values: Vec<String>,
+}
+
+impl Dict {
+    pub fn code(&mut self, text: &str) -> u32 {
+        if let Some(c) = self.index.get(text) {
+            return *c;
+        }
+        let c = self.values.len() as u32;
+        self.values.push(text.to_owned());
+        self.index.insert(text.to_owned(), c);
+        c
+    }
+
+    /// The number of a text, or one that matches nothing.
+    pub fn get(&self, text: &str) -> u32 {
+        self.index.get(text).copied().unwrap_or(u32::MAX)
+    }
+
+    pub fn text(&self, code: u32) -> &str {
+        self.values.get(code as usize).map_or("", String::as_str)
+    }
+}
+
 pub struct Frames {
     /// Per registration: idx, event, rdate (yyyymmdd), year, month, registered
     /// (µs), number, status, unit, municipality, registration_type, channel, domain,
@@ -28,6 +57,8 @@ pub struct Frames {
     pub articles: DataFrame,
     /// SHA-256 over the registrations read (number, version, status), in id order.
     pub fingerprint: String,
+    /// What the u32 columns mean.
+    pub dict: Dict,
 }
 
 type Row = (
@@ -123,6 +154,7 @@ pub fn load(
     );
     let (mut domain, mut victim, mut police, mut suspect, mut grounds_n) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut dict = Dict::default();
     let (mut g_idx, mut g_code, mut g_trend) = (Vec::new(), Vec::new(), Vec::new());
     let (mut m_idx, mut m_code) = (Vec::new(), Vec::new());
     let (mut a_idx, mut a_code) = (Vec::new(), Vec::new());
@@ -133,39 +165,41 @@ pub fn load(
         hash.update(num.as_bytes());
         hash.update(ver.to_le_bytes());
         hash.update(st.as_bytes());
+        let ev_member = ev.is_some();
         let i = i as u32;
         let day = occ.unwrap_or_else(|| dates::amsterdam_date(reg.and_utc()));
         idx.push(i);
-        event.push(ev);
+        event.push(ev.as_deref().map(|e| dict.code(e)));
         rdate.push(day.year() * 10_000 + day.month() as i32 * 100 + day.day() as i32);
         year.push(day.year());
-        month.push(format!("{:02}", day.month()));
+        month.push(dict.code(&format!("{:02}", day.month())));
         registered.push(reg.and_utc().timestamp_micros());
-        number.push(num);
-        status.push(st);
-        unit_c.push(un);
-        municipality.push(mu.unwrap_or_else(|| UNKNOWN.to_owned()));
-        rtype.push(rt);
-        channel.push(ch);
-        domain.push(dom.unwrap_or_else(|| UNKNOWN.to_owned()));
+        // Only members of an event need their number (to break ties).
+        number.push(ev_member.then_some(num));
+        status.push(dict.code(&st));
+        unit_c.push(dict.code(&un));
+        municipality.push(dict.code(mu.as_deref().unwrap_or(UNKNOWN)));
+        rtype.push(dict.code(&rt));
+        channel.push(dict.code(&ch));
+        domain.push(dict.code(dom.as_deref().unwrap_or(UNKNOWN)));
         police.push(vk.as_deref() == Some(police_victim));
-        victim.push(vk.unwrap_or_else(|| UNKNOWN.to_owned()));
+        victim.push(dict.code(vk.as_deref().unwrap_or(UNKNOWN)));
         suspect.push(sk == Some(1));
         let mut count = 0i32;
         for g in gr.split('|').filter(|g| !g.is_empty()) {
             count += 1;
             g_idx.push(i);
-            g_trend.push(successors.get(g).cloned().unwrap_or_else(|| g.to_owned()));
-            g_code.push(g.to_owned());
+            g_trend.push(dict.code(successors.get(g).map_or(g, String::as_str)));
+            g_code.push(dict.code(g));
         }
         grounds_n.push(count);
         for m in man.split('|').filter(|m| !m.is_empty()) {
             m_idx.push(i);
-            m_code.push(m.to_owned());
+            m_code.push(dict.code(m));
         }
         for a in art.split('|').filter(|a| !a.is_empty()) {
             a_idx.push(i);
-            a_code.push(a.to_owned());
+            a_code.push(dict.code(a));
         }
     }
     let incidents = df!(
@@ -193,5 +227,6 @@ pub fn load(
         manifestations: df!("idx" => m_idx, "code" => m_code)?,
         articles: df!("idx" => a_idx, "code" => a_code)?,
         fingerprint: hex::encode(hash.finalize()),
+        dict,
     })
 }

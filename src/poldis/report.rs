@@ -135,7 +135,8 @@ pub fn produce(
     let p = count::populations(&frames)?;
     let incidents = count::year(p.incidents.clone(), year);
     let ids = incidents.clone().select([col("idx")]);
-    let one = |column: &str| count::group(incidents.clone(), column, None);
+    let d = &frames.dict;
+    let one = |column: &str| count::group(incidents.clone(), column, None, d);
     let trend_years = p.incidents.clone().filter(
         col("year")
             .gt_eq(lit(year - 4))
@@ -152,6 +153,7 @@ pub fn produce(
             count::values(&frames.grounds, ids.clone(), &["code"]),
             "code",
             None,
+            d,
         )?,
     );
     raw.insert(
@@ -160,6 +162,7 @@ pub fn produce(
             count::values(&frames.manifestations, ids.clone(), &["code"]),
             "code",
             None,
+            d,
         )?,
     );
     raw.insert(
@@ -172,6 +175,7 @@ pub fn produce(
             count::values(&frames.articles, ids.clone(), &["code"]),
             "code",
             None,
+            d,
         )?,
     );
     raw.insert(
@@ -200,23 +204,28 @@ pub fn produce(
     );
     raw.insert(
         "ground_by_unit",
-        count::values_by(&frames.grounds, incidents.clone(), "unit")?,
+        count::values_by(&frames.grounds, incidents.clone(), "unit", d)?,
     );
     raw.insert(
         "ground_by_manifestation",
-        count::values_by_values(&frames.grounds, &frames.manifestations, incidents.clone())?,
+        count::values_by_values(
+            &frames.grounds,
+            &frames.manifestations,
+            incidents.clone(),
+            d,
+        )?,
     );
     raw.insert(
         "ground_by_article",
-        count::values_by_values(&frames.grounds, &frames.articles, incidents.clone())?,
+        count::values_by_values(&frames.grounds, &frames.articles, incidents.clone(), d)?,
     );
     raw.insert(
         "ground_by_police_victim",
-        count::values_by(&frames.grounds, incidents.clone(), "police")?,
+        count::values_by(&frames.grounds, incidents.clone(), "police", d)?,
     );
     raw.insert(
         "trend",
-        (count::group(trend_years.clone(), "year", None))
+        (count::group(trend_years.clone(), "year", None, d))
             .map_err(|e| anyhow::anyhow!("trend: {e}"))?,
     );
     let trend_grounds = count::values(
@@ -232,7 +241,7 @@ pub fn produce(
     );
     raw.insert(
         "trend_by_ground",
-        count::group(trend_grounds, "year", Some("trend_code"))?,
+        count::group(trend_grounds, "year", Some("trend_code"), d)?,
     );
 
     let mut tables = Vec::new();
