@@ -63,7 +63,6 @@ pub struct Frames {
 
 type Row = (
     String,
-    String,
     i32,
     NaiveDateTime,
     Option<NaiveDate>,
@@ -108,31 +107,6 @@ pub fn load(
     catalog: &Catalog,
     unit: Option<&str>,
 ) -> anyhow::Result<Frames> {
-    let mut q = incidents::table
-        .select((
-            incidents::id,
-            incidents::registration_number,
-            incidents::version,
-            incidents::registered_at,
-            incidents::occurred_from,
-            incidents::status,
-            incidents::event_id,
-            incidents::unit,
-            incidents::municipality,
-            incidents::registration_type,
-            incidents::channel,
-            incidents::grounds,
-            incidents::domain,
-            incidents::manifestations,
-            incidents::victim_kind,
-            incidents::suspect_known,
-            incidents::articles,
-        ))
-        .order(incidents::id)
-        .into_boxed();
-    if let Some(unit) = unit {
-        q = q.filter(incidents::unit.eq(unit.to_owned()));
-    }
     let successors = successors(catalog);
     let police_victim = "POLITIEMEDEWERKER";
     let mut hash = Sha256::new();
@@ -158,10 +132,9 @@ pub fn load(
     let (mut g_idx, mut g_code, mut g_trend) = (Vec::new(), Vec::new(), Vec::new());
     let (mut m_idx, mut m_code) = (Vec::new(), Vec::new());
     let (mut a_idx, mut a_code) = (Vec::new(), Vec::new());
-    // Streamed row by row into the columns: the rows themselves are never all in memory.
-    let rows = q.load_iter::<Row, diesel::connection::DefaultLoadingMode>(conn)?;
-    for (i, row) in rows.enumerate() {
-        let (_id, num, ver, reg, occ, st, ev, un, mu, rt, ch, gr, dom, man, vk, sk, art) = row?;
+    let mut push = |row: Row| {
+        let (num, ver, reg, occ, st, ev, un, mu, rt, ch, gr, dom, man, vk, sk, art) = row;
+        let i = idx.len();
         hash.update(num.as_bytes());
         hash.update(ver.to_le_bytes());
         hash.update(st.as_bytes());
@@ -201,7 +174,39 @@ pub fn load(
             a_idx.push(i);
             a_code.push(dict.code(a));
         }
-    }
+    };
+    // Streamed row by row into the columns (the rows are never all in memory), on
+    // the backend's own connection, which reads rows faster than MultiConnection.
+    crate::per_backend!(conn, |c| {
+        let mut q = incidents::table
+            .select((
+                incidents::registration_number,
+                incidents::version,
+                incidents::registered_at,
+                incidents::occurred_from,
+                incidents::status,
+                incidents::event_id,
+                incidents::unit,
+                incidents::municipality,
+                incidents::registration_type,
+                incidents::channel,
+                incidents::grounds,
+                incidents::domain,
+                incidents::manifestations,
+                incidents::victim_kind,
+                incidents::suspect_known,
+                incidents::articles,
+            ))
+            .order(incidents::id)
+            .into_boxed();
+        if let Some(unit) = unit {
+            q = q.filter(incidents::unit.eq(unit.to_owned()));
+        }
+        for row in q.load_iter::<Row, diesel::connection::DefaultLoadingMode>(c)? {
+            push(row?);
+        }
+        anyhow::Ok(())
+    })?;
     let incidents = df!(
         "idx" => idx,
         "event" => event,
