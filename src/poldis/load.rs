@@ -19,7 +19,9 @@ pub const UNKNOWN: &str = "ONBEKEND";
 /// only a few hundred distinct values, and numbers are cheap to store and to group.
 #[derive(Default)]
 pub struct Dict {
-    index: HashMap<String, u32>,
+    // FxHash: the keys are short codes hashed once per field per row; SipHash's
+    // protection against crafted keys buys nothing here.
+    index: rustc_hash::FxHashMap<String, u32>,
     pub values: Vec<String>,
 }
 
