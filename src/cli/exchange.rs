@@ -22,6 +22,29 @@ pub fn operator() -> String {
     )
 }
 
+/// The audit entry of a command run by the operator (who has the admin role there).
+pub fn audit(
+    conn: &mut crate::db::AnyConnection,
+    action: &str,
+    object: String,
+    outcome: &str,
+    detail: String,
+) -> anyhow::Result<()> {
+    crate::audit::record(
+        conn,
+        &crate::audit::Entry {
+            at: crate::incidents::draft::now(),
+            user_name: operator(),
+            role: "admin".into(),
+            action: action.into(),
+            object,
+            outcome: outcome.into(),
+            detail,
+        },
+    )?;
+    Ok(())
+}
+
 fn bar(len: Option<u64>, what: &str) -> ProgressBar {
     // indicatif draws nothing when stderr is not a terminal.
     let bar = ProgressBar::with_draw_target(len, indicatif::ProgressDrawTarget::stderr());
@@ -70,17 +93,12 @@ pub fn import(db: &Db, file: &Path, skip_invalid: bool) -> anyhow::Result<ExitCo
     );
     progress.finish_and_clear();
     let (outcome, detail) = exchange::audit_summary(&result);
-    crate::audit::record(
+    audit(
         &mut conn,
-        &crate::audit::Entry {
-            at: crate::incidents::draft::now(),
-            user_name: options.user.clone(),
-            role: options.role.clone(),
-            action: "import".into(),
-            object: file.display().to_string(),
-            outcome: outcome.into(),
-            detail,
-        },
+        "import",
+        file.display().to_string(),
+        outcome,
+        detail,
     )?;
     let print = |errors: &[crate::http::error::FieldError]| {
         let mut err = std::io::stderr().lock();
@@ -148,21 +166,16 @@ pub fn export(db: &Db, filter: ExportFilter, out: Option<&Path>) -> anyhow::Resu
         })?,
     };
     progress.finish_and_clear();
-    crate::audit::record(
+    audit(
         &mut conn,
-        &crate::audit::Entry {
-            at: crate::incidents::draft::now(),
-            user_name: operator(),
-            role: "admin".into(),
-            action: "export".into(),
-            object: format!(
-                "year={} unit={}",
-                filter.year.map_or("*".into(), |y| y.to_string()),
-                filter.unit.as_deref().unwrap_or("*")
-            ),
-            outcome: "ok".into(),
-            detail: format!("rows={count}"),
-        },
+        "export",
+        format!(
+            "year={} unit={}",
+            filter.year.map_or("*".into(), |y| y.to_string()),
+            filter.unit.as_deref().unwrap_or("*")
+        ),
+        "ok",
+        format!("rows={count}"),
     )?;
     eprintln!("{count} incidents exported");
     Ok(())
@@ -268,22 +281,17 @@ pub fn scan(
     for p in &report.problems {
         eprintln!("{p}");
     }
-    crate::audit::record(
+    audit(
         &mut conn,
-        &crate::audit::Entry {
-            at: crate::incidents::draft::now(),
-            user_name: operator(),
-            role: "admin".into(),
-            action: "candidates.scan".into(),
-            object: file.display().to_string(),
-            outcome: "ok".into(),
-            detail: format!(
-                "rows={} matches={} stored={}",
-                report.rows,
-                report.matches.len(),
-                report.stored
-            ),
-        },
+        "candidates.scan",
+        file.display().to_string(),
+        "ok",
+        format!(
+            "rows={} matches={} stored={}",
+            report.rows,
+            report.matches.len(),
+            report.stored
+        ),
     )?;
     eprintln!(
         "{} general incidents scanned ({:.1} MB of narrative in {:.2} s, {:.0} MB/s), {} matched, {} new candidates",

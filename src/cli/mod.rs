@@ -317,21 +317,16 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             // Reading the audit log is itself an access to police data.
-            crate::audit::record(
+            exchange::audit(
                 &mut conn,
-                &crate::audit::Entry {
-                    at: crate::incidents::draft::now(),
-                    user_name: exchange::operator(),
-                    role: "admin".into(),
-                    action: "audit.read".into(),
-                    object: format!(
-                        "user={} incident={}",
-                        user.unwrap_or_default(),
-                        incident.unwrap_or_default()
-                    ),
-                    outcome: "ok".into(),
-                    detail: String::new(),
-                },
+                "audit.read",
+                format!(
+                    "user={} incident={}",
+                    user.unwrap_or_default(),
+                    incident.unwrap_or_default()
+                ),
+                "ok",
+                String::new(),
             )?;
             Ok(ExitCode::SUCCESS)
         }
@@ -360,17 +355,12 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                     sink.write_all(crate::poldis::render_html(&report).as_bytes())?;
                 }
             }
-            crate::audit::record(
+            exchange::audit(
                 &mut conn,
-                &crate::audit::Entry {
-                    at: crate::incidents::draft::now(),
-                    user_name: exchange::operator(),
-                    role: "admin".into(),
-                    action: "report.poldis".into(),
-                    object: format!("year={year} publication={publication}"),
-                    outcome: "ok".into(),
-                    detail: format!("fingerprint={}", report.fingerprint),
-                },
+                "report.poldis",
+                format!("year={year} publication={publication}"),
+                "ok",
+                format!("fingerprint={}", report.fingerprint),
             )?;
             Ok(ExitCode::SUCCESS)
         }
@@ -408,17 +398,12 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 OverviewFormat::Csv => crate::rdo::write_csv(&overview, stdout, excel)?,
                 OverviewFormat::Json => serde_json::to_writer_pretty(stdout, &overview)?,
             }
-            crate::audit::record(
+            exchange::audit(
                 &mut conn,
-                &crate::audit::Entry {
-                    at: crate::incidents::draft::now(),
-                    user_name: exchange::operator(),
-                    role: "admin".into(),
-                    action: "rdo.overview".into(),
-                    object: format!("unit={unit} from={from} to={to}"),
-                    outcome: "ok".into(),
-                    detail: format!("rows={}", overview.rows.len()),
-                },
+                "rdo.overview",
+                format!("unit={unit} from={from} to={to}"),
+                "ok",
+                format!("rows={}", overview.rows.len()),
             )?;
             Ok(ExitCode::SUCCESS)
         }

@@ -231,3 +231,11 @@ pub fn period(
         .map(crate::dates::amsterdam_midnight);
     (start, end)
 }
+
+/// Whether the request's `Accept` header asks for `media` (e.g. `text/csv`).
+pub fn accepts(req: &actix_web::HttpRequest, media: &str) -> bool {
+    req.headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains(media))
+}

@@ -1,6 +1,5 @@
 //! `GET /api/v1/reports/poldis/{year}`.
 
-use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -67,17 +66,12 @@ pub async fn poldis(
             .map_err(AppError::Internal)
         })
         .await?;
-    let accept = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    if accept.contains("text/html") {
+    if crate::http::accepts(&req, "text/html") {
         return Ok(HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .body(super::render_html(&report)));
     }
-    if accept.contains("text/csv") {
+    if crate::http::accepts(&req, "text/csv") {
         let mut body = Vec::new();
         report.write_csv(&mut body).map_err(anyhow::Error::from)?;
         return Ok(HttpResponse::Ok()

@@ -67,12 +67,7 @@ pub async fn read_overview(
         .db
         .run(move |db| Ok::<_, AppError>(overview(&mut *db.conn()?, &catalog, &unit, from, to)?))
         .await?;
-    let wants_csv = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/csv"));
-    if wants_csv {
+    if crate::http::accepts(&req, "text/csv") {
         let mut body = Vec::new();
         write_csv(&result, &mut body, q.excel)?;
         let name = format!("rdo-{}-{}-{}.csv", result.unit, result.from, result.to);
