@@ -78,19 +78,33 @@ pub async fn register(
                 }
             }
             let (row, entry) = store::register(conn, &user, &draft)?;
-            if let Some(key) = &key {
-                let json = registered_json(row.clone(), &principal, entry.clone())?;
-                store::remember(conn, &user, key, &row.id, &json)?;
-            }
-            Ok::<_, AppError>(Ok((row, entry, principal.clone())))
+            // With a key the answer is stored with the registration; without one it
+            // is rendered after the commit, off the single writer's thread.
+            let rendered = match &key {
+                Some(key) => {
+                    let json = registered_json(row.clone(), &principal, entry.clone())?;
+                    store::remember(conn, &user, key, &row.id, &json)?;
+                    Some(json)
+                }
+                None => None,
+            };
+            Ok::<_, AppError>(Ok((row, entry, principal.clone(), rendered)))
         })
         .await?;
-    // Rendering happens after the commit, off the single writer's thread.
-    let (json, replayed) = match outcome {
-        Ok((row, entry, principal)) => (registered_json(row, &principal, entry)?, false),
-        Err(first) => (first, true),
+    let (json, id, version, replayed) = match outcome {
+        Ok((row, entry, principal, rendered)) => {
+            let (id, version) = (row.id.clone(), i64::from(row.version));
+            let json = match rendered {
+                Some(json) => json,
+                None => registered_json(row, &principal, entry)?,
+            };
+            (json, id, version, false)
+        }
+        Err(first) => {
+            let (id, version) = id_and_version(&first);
+            (first, id, version, true)
+        }
     };
-    let (id, version) = id_and_version(&json);
     req.extensions_mut().insert(AuditObject(id.clone()));
     let mut response = HttpResponse::Created();
     response
@@ -133,6 +147,7 @@ fn idempotency_key(
     }))
 }
 
+/// The id and version of a stored first answer (a replay).
 fn id_and_version(json: &str) -> (String, i64) {
     let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
     (
