@@ -59,6 +59,62 @@ pub fn to_rfc3339(at: NaiveDateTime) -> String {
     fixed.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
 
+/// The Amsterdam offset by UTC hour, remembered: bulk paths convert millions of
+/// timestamps, and the offset only ever changes on the hour.
+#[derive(Default)]
+pub struct AmsterdamOffsets(rustc_hash::FxHashMap<(NaiveDate, u32), FixedOffset>);
+
+impl AmsterdamOffsets {
+    pub fn offset(&mut self, at: NaiveDateTime) -> FixedOffset {
+        use chrono::{Offset, Timelike};
+        *self
+            .0
+            .entry((at.date(), at.hour()))
+            .or_insert_with(|| Amsterdam.offset_from_utc_datetime(&at).fix())
+    }
+
+    /// [`amsterdam_date`], remembered.
+    pub fn date(&mut self, at: NaiveDateTime) -> NaiveDate {
+        (at + self.offset(at)).date()
+    }
+
+    /// [`to_rfc3339`], remembered, and written without chrono's general formatter
+    /// (which interprets a format description for every timestamp).
+    pub fn rfc3339(&mut self, at: NaiveDateTime) -> String {
+        use chrono::{Datelike, Timelike};
+        use std::fmt::Write;
+        let offset = self.offset(at);
+        let local = at + offset;
+        let mut out = String::with_capacity(32);
+        let _ = write!(
+            out,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            local.year(),
+            local.month(),
+            local.day(),
+            local.hour(),
+            local.minute(),
+            local.second()
+        );
+        let nanos = local.nanosecond() % 1_000_000_000;
+        let _ = match nanos {
+            0 => Ok(()),
+            n if n % 1_000_000 == 0 => write!(out, ".{:03}", n / 1_000_000),
+            n if n % 1_000 == 0 => write!(out, ".{:06}", n / 1_000),
+            n => write!(out, ".{n:09}"),
+        };
+        let seconds = offset.local_minus_utc();
+        let sign = if seconds < 0 { '-' } else { '+' };
+        let _ = write!(
+            out,
+            "{sign}{:02}:{:02}",
+            seconds.abs() / 3600,
+            seconds.abs() / 60 % 60
+        );
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +152,20 @@ mod tests {
         assert!(parse_date("2024-02-30").is_err());
         assert!(parse_date("01-02-2024").is_err());
         assert!(parse_date("2024-02-29").is_ok());
+    }
+
+    #[test]
+    fn remembered_offsets_agree_with_the_time_zone_around_summer_time() {
+        let mut offsets = AmsterdamOffsets::default();
+        let start = NaiveDate::from_ymd_opt(2024, 3, 30)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .expect("date");
+        for minutes in (0..60 * 24 * 220).step_by(37) {
+            let at = start
+                + chrono::Duration::minutes(minutes)
+                + chrono::Duration::microseconds([0, 500_000, 123_456, 7][minutes as usize % 4]);
+            assert_eq!(offsets.rfc3339(at), to_rfc3339(at), "{at}");
+            assert_eq!(offsets.date(at), amsterdam_date(at.and_utc()), "{at}");
+        }
     }
 }

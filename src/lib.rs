@@ -18,3 +18,4 @@ pub mod poldis;
 pub mod rdo;
 pub mod screening;
 pub mod synthetic;
+pub mod web;

@@ -21,9 +21,34 @@ pub struct AuditNote(pub String);
 #[derive(Debug, Clone)]
 pub struct AuditObject(pub String);
 
+/// The two ways in: the API (bearer token, problem+json refusals) and the web pages
+/// (session cookie, HTML refusals). Both answer to the same policy and audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Door {
+    Api,
+    Web,
+}
+
+/// The guard of `/api/v1`.
 pub async fn guard(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    pass(req, next, Door::Api).await
+}
+
+/// The guard of the web pages.
+pub async fn web_guard(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    pass(req, next, Door::Web).await
+}
+
+async fn pass(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+    door: Door,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let state = req
         .app_data::<web::Data<AppState>>()
@@ -31,19 +56,26 @@ pub async fn guard(
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?;
     let method = req.method().as_str().to_owned();
     let pattern = req.match_pattern().unwrap_or_else(|| req.path().to_owned());
-    let rule = policy::rule(&method, &pattern);
+    let rule = match door {
+        Door::Api => policy::rule(&method, &pattern),
+        Door::Web => policy::web_rule(&method, &pattern),
+    };
     let action = rule.map_or_else(|| format!("{method} {pattern}"), |r| r.action.to_owned());
 
-    let token = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_owned());
+    let token = match door {
+        Door::Api => req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_owned()),
+        Door::Web => crate::web::session::token(req.request()),
+    };
     let authenticated = match token {
-        None => Err(AppError::Unauthorized(
-            "an Authorization: Bearer token is required".into(),
-        )),
+        None => Err(AppError::Unauthorized(match door {
+            Door::Api => "an Authorization: Bearer token is required".into(),
+            Door::Web => "not signed in".into(),
+        })),
         Some(token) => {
             state
                 .db
@@ -68,7 +100,13 @@ pub async fn guard(
     };
     let principal = authenticated.as_ref().ok().cloned();
     let response = match (authenticated, refusal) {
-        (Err(e), _) | (Ok(_), Some(e)) => req.into_response(e.error_response()),
+        (Err(e), _) | (Ok(_), Some(e)) => {
+            let answer = match door {
+                Door::Api => e.error_response(),
+                Door::Web => crate::web::refusal(&e, principal.as_ref()),
+            };
+            req.into_response(answer)
+        }
         (Ok(p), None) => {
             req.extensions_mut().insert(p);
             next.call(req).await?.map_into_boxed_body()

@@ -45,6 +45,31 @@ pub const RULES: &[Rule] = &[
     Rule { method: "DELETE", pattern: "/api/v1/tokens/{id}", action: "token.revoke", roles: &[Admin] },
 ];
 
+/// The web pages answer to the same roles as the API calls they stand for, and are
+/// audited under the same action names.
+#[rustfmt::skip]
+pub const WEB_RULES: &[Rule] = &[
+    Rule { method: "GET", pattern: "/", action: "web.home", roles: &Role::ALL },
+    Rule { method: "POST", pattern: "/uitloggen", action: "session.end", roles: &Role::ALL },
+    Rule { method: "GET", pattern: "/registreren", action: "web.registration_form", roles: INCIDENT_WRITERS },
+    Rule { method: "POST", pattern: "/registreren", action: "incident.register", roles: INCIDENT_WRITERS },
+    Rule { method: "GET", pattern: "/screening", action: "screening.queue", roles: &[Screener] },
+    Rule { method: "GET", pattern: "/incidenten/{id}", action: "incident.read", roles: INCIDENT_READERS },
+    Rule { method: "POST", pattern: "/incidenten/{id}/beoordeling", action: "incident.screen", roles: &[Screener] },
+    Rule { method: "POST", pattern: "/incidenten/{id}/vervolging", action: "incident.prosecution", roles: &[Screener, Analyst] },
+    Rule { method: "GET", pattern: "/rdo", action: "rdo.overview", roles: &[Analyst, Screener, National] },
+    Rule { method: "GET", pattern: "/rdo/overzicht.csv", action: "rdo.overview", roles: &[Analyst, Screener, National] },
+    Rule { method: "GET", pattern: "/poldis", action: "report.poldis", roles: &[National, Analyst] },
+    Rule { method: "GET", pattern: "/poldis/download", action: "report.poldis", roles: &[National, Analyst] },
+];
+
+/// The rule of a web page, if it has one.
+pub fn web_rule(method: &str, pattern: &str) -> Option<&'static Rule> {
+    WEB_RULES
+        .iter()
+        .find(|r| r.method == method && r.pattern == pattern)
+}
+
 /// The rule of an endpoint, if it has one.
 pub fn rule(method: &str, pattern: &str) -> Option<&'static Rule> {
     RULES

@@ -69,14 +69,6 @@ pub fn import(db: &Db, file: &Path, skip_invalid: bool) -> anyhow::Result<ExitCo
     };
     let size = input.metadata().map(|m| m.len()).ok();
     let mut conn = db.conn()?;
-    if db.is_sqlite() {
-        // A bulk load touches every index page: give this connection a page cache that
-        // holds them (256 MB) instead of SQLite's default 2 MB.
-        diesel::connection::SimpleConnection::batch_execute(
-            &mut *conn,
-            "PRAGMA cache_size = -262144",
-        )?;
-    }
     let catalog = Catalog::load(&mut conn)?;
     let options = ImportOptions {
         skip_invalid,
@@ -84,13 +76,12 @@ pub fn import(db: &Db, file: &Path, skip_invalid: bool) -> anyhow::Result<ExitCo
         role: "admin".into(),
     };
     let progress = bar(size, "importing");
-    let result = exchange::import(
-        &mut conn,
-        &catalog,
-        std::io::BufReader::with_capacity(1 << 20, input),
-        &options,
-        &|bytes| progress.set_position(bytes),
-    );
+    let input = std::io::BufReader::with_capacity(1 << 20, input);
+    let show = |bytes| progress.set_position(bytes);
+    let result = match db.sqlite_path() {
+        Some(path) => exchange::import_sqlite(path, &catalog, input, &options, &show),
+        None => exchange::import(&mut conn, &catalog, input, &options, &show),
+    };
     progress.finish_and_clear();
     let (outcome, detail) = exchange::audit_summary(&result);
     audit(
@@ -144,6 +135,7 @@ pub fn import(db: &Db, file: &Path, skip_invalid: bool) -> anyhow::Result<ExitCo
             Ok(ExitCode::from(2))
         }
         Err(ImportFailure::Database(e)) => Err(e.into()),
+        Err(ImportFailure::Sqlite(e)) => Err(e.into()),
     }
 }
 
@@ -154,14 +146,11 @@ pub fn export(db: &Db, filter: ExportFilter, out: Option<&Path>) -> anyhow::Resu
         Some(path) => {
             let file =
                 File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
-            exchange::export(
-                &mut conn,
-                &filter,
-                BufWriter::with_capacity(1 << 20, file),
-                &|n| progress.set_position(n),
-            )?
+            exchange::export(db, &filter, BufWriter::with_capacity(1 << 20, file), &|n| {
+                progress.set_position(n)
+            })?
         }
-        None => exchange::export(&mut conn, &filter, std::io::stdout().lock(), &|n| {
+        None => exchange::export(db, &filter, std::io::stdout().lock(), &|n| {
             progress.set_position(n)
         })?,
     };

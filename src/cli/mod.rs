@@ -342,7 +342,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = open()?;
             let mut conn = db.conn()?;
             let catalog = Catalog::load(&mut conn)?;
-            let report = crate::poldis::produce(&mut conn, &catalog, year, None, publication)?;
+            let report = crate::poldis::produce(&db, &catalog, year, None, publication)?;
             let sink: Box<dyn std::io::Write> = match &out {
                 Some(path) => Box::new(std::fs::File::create(path)?),
                 None => Box::new(std::io::stdout().lock()),
@@ -444,8 +444,10 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
 
 fn serve(db: &Db, bind: &str, workers: Option<usize>) -> anyhow::Result<()> {
     let listener = TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
+    // The bound address, not the asked one: with port 0 the system picks a free port.
+    let address = listener.local_addr()?;
     let app = Application::build(db.clone(), listener, workers)?;
-    tracing::info!(address = %bind, "dira serves; API documentation at /docs");
+    tracing::info!(%address, "dira serves; API documentation at /docs");
     actix_web::rt::System::new().block_on(app.run_until_stopped())?;
     tracing::info!("stopped cleanly");
     Ok(())

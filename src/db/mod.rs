@@ -4,9 +4,11 @@
 //! The backend follows the URL scheme: `sqlite://PATH` (the embedded default) or
 //! `postgres://…`.
 
+pub mod direct;
 pub mod schema;
 mod writer;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context};
@@ -83,10 +85,7 @@ impl ManageConnection for Manager {
                 // killed. `synchronous = NORMAL` skips the fsync per commit (power loss may
                 // lose the last commits, a crash of the process never does); set
                 // DIRA_SQLITE_SYNCHRONOUS=FULL to fsync every commit.
-                let sync = std::env::var("DIRA_SQLITE_SYNCHRONOUS")
-                    .ok()
-                    .filter(|v| v.eq_ignore_ascii_case("FULL"))
-                    .map_or("NORMAL", |_| "FULL");
+                let sync = synchronous();
                 // busy_timeout first: switching to WAL takes a lock another connection
                 // may hold for a moment.
                 conn.batch_execute(&format!(
@@ -119,13 +118,19 @@ pub type Conn = PooledConnection<Manager>;
 pub struct Db {
     pool: Pool<Manager>,
     writer: Option<writer::Writer>,
+    /// The SQLite file, for the bulk paths that read or write it directly.
+    sqlite_path: Option<Arc<str>>,
 }
 
 impl Db {
     /// Connects, brings the schema up to date and loads missing reference data.
     pub fn open(url: &str) -> anyhow::Result<Db> {
         let target = Target::parse(url)?;
-        let sqlite = matches!(target, Target::Sqlite(_));
+        let sqlite_path = match &target {
+            Target::Sqlite(path) => Some(Arc::from(path.as_str())),
+            Target::Postgres(_) => None,
+        };
+        let sqlite = sqlite_path.is_some();
         let manager = Manager { target };
         let pool = Pool::builder()
             .max_size(if sqlite { 8 } else { 12 })
@@ -144,7 +149,11 @@ impl Db {
             true => Some(writer::Writer::start(manager.connect()?)?),
             false => None,
         };
-        Ok(Db { pool, writer })
+        Ok(Db {
+            pool,
+            writer,
+            sqlite_path,
+        })
     }
 
     pub fn conn(&self) -> anyhow::Result<Conn> {
@@ -153,6 +162,11 @@ impl Db {
 
     pub fn is_sqlite(&self) -> bool {
         self.writer.is_some()
+    }
+
+    /// The SQLite file, when that is the backend.
+    pub fn sqlite_path(&self) -> Option<&str> {
+        self.sqlite_path.as_deref()
     }
 
     /// Runs `f` as one transaction and returns once it is committed. On SQLite it goes
@@ -241,6 +255,14 @@ fn migrate(conn: &mut AnyConnection) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// SQLite's `synchronous` setting: NORMAL unless DIRA_SQLITE_SYNCHRONOUS=FULL.
+pub fn synchronous() -> &'static str {
+    std::env::var("DIRA_SQLITE_SYNCHRONOUS")
+        .ok()
+        .filter(|v| v.eq_ignore_ascii_case("FULL"))
+        .map_or("NORMAL", |_| "FULL")
 }
 
 /// The URL without a password, for messages.

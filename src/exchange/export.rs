@@ -4,13 +4,13 @@
 
 use std::io::Write;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::columns::COLUMNS;
 use crate::dates;
 use crate::db::schema::incidents;
-use crate::db::AnyConnection;
+use crate::db::{AnyConnection, Db};
 use crate::incidents::IncidentRow;
 
 const PAGE: i64 = 5000;
@@ -65,9 +65,31 @@ pub fn write_row<W: Write>(out: &mut csv::Writer<W>, r: &IncidentRow) -> csv::Re
     out.write_record(None::<&[u8]>)
 }
 
-/// Writes the header and every incident matching `filter` in storage order; returns the
+/// Writes the header and every incident matching `filter` in id order; returns the
 /// number of incidents. `progress` is told the running count.
 pub fn export<W: Write>(
+    db: &Db,
+    filter: &ExportFilter,
+    out: W,
+    progress: &dyn Fn(u64),
+) -> anyhow::Result<u64> {
+    match db.sqlite_path() {
+        Some(path) => sqlite::export(path, filter, out, progress),
+        None => export_diesel(&mut *db.conn()?, filter, out, progress),
+    }
+}
+
+/// The UTC bounds of a registration year in Amsterdam.
+fn year_bounds(filter: &ExportFilter) -> Option<(NaiveDateTime, NaiveDateTime)> {
+    filter.year.map(|y| {
+        let start =
+            |y| dates::amsterdam_midnight(NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default());
+        (start(y), start(y + 1))
+    })
+}
+
+/// PostgreSQL: pages by id through diesel.
+fn export_diesel<W: Write>(
     conn: &mut AnyConnection,
     filter: &ExportFilter,
     out: W,
@@ -75,11 +97,7 @@ pub fn export<W: Write>(
 ) -> anyhow::Result<u64> {
     let mut out = csv::Writer::from_writer(out);
     write_header(&mut out)?;
-    let bounds = filter.year.map(|y| {
-        let start =
-            |y| dates::amsterdam_midnight(NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default());
-        (start(y), start(y + 1))
-    });
+    let bounds = year_bounds(filter);
     // Pages by id: the primary key index makes each page a range scan, so the export
     // stays linear in size. (Ids are time-ordered for everything dira stores.)
     let mut after: Option<String> = None;
@@ -114,4 +132,141 @@ pub fn export<W: Write>(
     }
     out.flush()?;
     Ok(count)
+}
+
+/// SQLite: the rows cut into ranges of ids that two workers read and format at once
+/// (rusqlite, stored text written as it is), written out in order.
+mod sqlite {
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
+
+    use rusqlite::types::ValueRef;
+    use rusqlite::ToSql;
+
+    use super::*;
+    use crate::db::direct;
+
+    /// Ranges per export: enough that both workers stay busy to the end, few enough
+    /// that cutting them (one index walk each) costs little.
+    const PARTS: usize = 16;
+    const WORKERS: usize = 2;
+
+    pub fn export<W: Write>(
+        path: &str,
+        filter: &ExportFilter,
+        mut out: W,
+        progress: &dyn Fn(u64),
+    ) -> anyhow::Result<u64> {
+        let (condition, params) = condition(filter);
+        let refs: Vec<&dyn ToSql> = params.iter().map(|p| p as &dyn ToSql).collect();
+        let (_, cuts) = direct::split_ids(&direct::open_read(path)?, &condition, &refs, PARTS)?;
+        let mut header = csv::Writer::from_writer(Vec::new());
+        write_header(&mut header)?;
+        out.write_all(&header.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+        let next = AtomicUsize::new(0);
+        let (tx, rx) = mpsc::sync_channel::<anyhow::Result<(usize, Vec<u8>, u64)>>(WORKERS);
+        std::thread::scope(|s| {
+            for _ in 0..WORKERS {
+                let (tx, next, cuts, condition, params) =
+                    (tx.clone(), &next, &cuts, &condition, &params);
+                s.spawn(move || {
+                    let conn = match direct::open_read(path) {
+                        Ok(c) => c,
+                        Err(e) => return drop(tx.send(Err(e.into()))),
+                    };
+                    loop {
+                        let part = next.fetch_add(1, Ordering::Relaxed);
+                        if part >= cuts.len() {
+                            return;
+                        }
+                        let done = format_part(&conn, condition, params, cuts, part)
+                            .map(|(buf, n)| (part, buf, n));
+                        if tx.send(done).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            // Parts arrive in any order; each is written once all before it are.
+            let (mut waiting, mut wanted, mut count) = (BTreeMap::new(), 0, 0u64);
+            for done in rx {
+                let (part, buf, n) = done?;
+                waiting.insert(part, (buf, n));
+                while let Some((buf, n)) = waiting.remove(&wanted) {
+                    out.write_all(&buf)?;
+                    count += n;
+                    progress(count);
+                    wanted += 1;
+                }
+            }
+            out.flush()?;
+            Ok(count)
+        })
+    }
+
+    /// The SQL condition of the filter and its parameters (timestamps in diesel's
+    /// stored text form, which sorts like the times themselves).
+    fn condition(filter: &ExportFilter) -> (String, Vec<String>) {
+        let mut parts = vec!["1 = 1".to_owned()];
+        let mut params = Vec::new();
+        if let Some(unit) = &filter.unit {
+            params.push(unit.clone());
+            parts.push(format!("unit = ?{}", params.len()));
+        }
+        if let Some((from, until)) = year_bounds(filter) {
+            for (op, at) in [(">=", from), ("<", until)] {
+                params.push(at.format("%F %T%.f").to_string());
+                parts.push(format!("registered_at {op} ?{}", params.len()));
+            }
+        }
+        (parts.join(" AND "), params)
+    }
+
+    /// One range of ids as CSV records, and how many.
+    fn format_part(
+        conn: &rusqlite::Connection,
+        condition: &str,
+        params: &[String],
+        cuts: &[String],
+        part: usize,
+    ) -> anyhow::Result<(Vec<u8>, u64)> {
+        let (range, ids) = direct::part_condition(cuts, part, params.len() + 1);
+        let all: Vec<&dyn ToSql> = params
+            .iter()
+            .chain(ids.iter())
+            .map(|p| p as &dyn ToSql)
+            .collect();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {} FROM incidents WHERE {condition} AND {range} ORDER BY id",
+            COLUMNS.join(", ")
+        ))?;
+        let mut rows = stmt.query(all.as_slice())?;
+        let mut out = csv::Writer::from_writer(Vec::with_capacity(8 << 20));
+        let mut offsets = dates::AmsterdamOffsets::default();
+        let mut count = 0u64;
+        while let Some(r) = rows.next()? {
+            for (i, name) in COLUMNS.iter().enumerate() {
+                let value = r.get_ref(i)?;
+                match (*name, value) {
+                    (_, ValueRef::Null) => out.write_field("")?,
+                    ("registered_at" | "screened_at", v) => {
+                        let text = v.as_str()?;
+                        let at = direct::stored_timestamp(text)
+                            .ok_or_else(|| anyhow::anyhow!("{text:?} is not a stored timestamp"))?;
+                        out.write_field(offsets.rfc3339(at))?
+                    }
+                    ("suspect_known", v) => {
+                        out.write_field(if v.as_i64()? == 0 { "false" } else { "true" })?
+                    }
+                    (_, v) => out.write_field(v.as_bytes()?)?,
+                }
+            }
+            out.write_record(None::<&[u8]>)?;
+            count += 1;
+        }
+        let buf = out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok((buf, count))
+    }
 }

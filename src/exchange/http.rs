@@ -64,6 +64,7 @@ pub async fn import_csv(
         ImportFailure::Unreadable(m) => AppError::Validation(vec![FieldError::new("header", m)]),
         ImportFailure::Invalid(report) => AppError::Validation(report.errors),
         ImportFailure::Database(e) => e.into(),
+        ImportFailure::Sqlite(e) => AppError::Internal(e.into()),
     })?;
     Ok(HttpResponse::Created().json(report))
 }

@@ -9,4 +9,6 @@ mod parse;
 
 pub use columns::COLUMNS;
 pub use export::{export, write_header, write_row, ExportFilter};
-pub use import::{audit_summary, import, ImportFailure, ImportOptions, ImportReport};
+pub use import::{
+    audit_summary, import, import_sqlite, ImportFailure, ImportOptions, ImportReport,
+};

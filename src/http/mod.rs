@@ -141,6 +141,8 @@ impl Application {
             .split_for_parts();
             app.wrap(TracingLogger::default())
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", api))
+                // Last: the web pages' guarded scope takes every path not matched above.
+                .configure(crate::web::routes)
         })
         .listen(listener)?
         .shutdown_timeout(10);

@@ -47,6 +47,61 @@ pub async fn register(
 ) -> Result<HttpResponse, AppError> {
     let fields = body.into_inner();
     let key = idempotency_key(&req, &fields)?;
+    let (json, id, version, replayed) =
+        match register_incident(&state, principal, fields, key).await? {
+            Registered::New {
+                row,
+                entry,
+                principal,
+                rendered,
+            } => {
+                let (id, version) = (row.id.clone(), i64::from(row.version));
+                let json = match rendered {
+                    Some(json) => json,
+                    None => registered_json(*row, &principal, entry)?,
+                };
+                (json, id, version, false)
+            }
+            Registered::Replayed(first) => {
+                let (id, version) = id_and_version(&first);
+                (first, id, version, true)
+            }
+        };
+    req.extensions_mut().insert(AuditObject(id.clone()));
+    let mut response = HttpResponse::Created();
+    response
+        .content_type("application/json")
+        .insert_header((header::LOCATION, format!("/api/v1/incidents/{id}")))
+        .insert_header((header::ETAG, format!("\"{version}\"")));
+    if replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
+    }
+    Ok(response.body(json))
+}
+
+/// What a registration produced.
+pub enum Registered {
+    /// A new incident: its row and first history entry (and its JSON answer when it
+    /// carried an Idempotency-Key, stored with it).
+    New {
+        row: Box<super::IncidentRow>,
+        entry: super::HistoryEntry,
+        principal: Principal,
+        rendered: Option<String>,
+    },
+    /// A retry with a known Idempotency-Key: the first answer.
+    Replayed(String),
+}
+
+/// Validates and stores a registration by `principal`: the one way in for the API and
+/// the web pages. Every report is taken (INCOMPLETE when classification is missing);
+/// invalid values are refused with every problem named.
+pub async fn register_incident(
+    state: &AppState,
+    principal: Principal,
+    fields: IncidentFields,
+    key: Option<IdempotencyKey>,
+) -> Result<Registered, AppError> {
     let mut draft = Draft::new(principal.scope.unit().unwrap_or_default().to_owned());
     let mut errors = Vec::new();
     draft.apply(fields, true, &mut errors);
@@ -69,12 +124,12 @@ pub async fn register(
         return Err(AppError::Validation(errors));
     }
     let user = principal.user.clone();
-    let outcome = state
+    state
         .db
         .write_async(move |conn| {
             if let Some(key) = &key {
                 if let Some(first) = store::replay(conn, &user, key)? {
-                    return Ok(Err(first));
+                    return Ok(Registered::Replayed(first));
                 }
             }
             let (row, entry) = store::register(conn, &user, &draft)?;
@@ -88,33 +143,14 @@ pub async fn register(
                 }
                 None => None,
             };
-            Ok::<_, AppError>(Ok((row, entry, principal.clone(), rendered)))
+            Ok::<_, AppError>(Registered::New {
+                row: Box::new(row),
+                entry,
+                principal: principal.clone(),
+                rendered,
+            })
         })
-        .await?;
-    let (json, id, version, replayed) = match outcome {
-        Ok((row, entry, principal, rendered)) => {
-            let (id, version) = (row.id.clone(), i64::from(row.version));
-            let json = match rendered {
-                Some(json) => json,
-                None => registered_json(row, &principal, entry)?,
-            };
-            (json, id, version, false)
-        }
-        Err(first) => {
-            let (id, version) = id_and_version(&first);
-            (first, id, version, true)
-        }
-    };
-    req.extensions_mut().insert(AuditObject(id.clone()));
-    let mut response = HttpResponse::Created();
-    response
-        .content_type("application/json")
-        .insert_header((header::LOCATION, format!("/api/v1/incidents/{id}")))
-        .insert_header((header::ETAG, format!("\"{version}\"")));
-    if replayed {
-        response.insert_header(("Idempotent-Replayed", "true"));
-    }
-    Ok(response.body(json))
+        .await
 }
 
 fn registered_json(
@@ -179,15 +215,7 @@ pub async fn read(
     let id = id.into_inner();
     let view = state
         .db
-        .run(move |db| {
-            let mut conn = db.conn()?;
-            let row = store::get(&mut conn, &id)?;
-            if !principal.sees_unit(&row.unit) {
-                return Err(AppError::NotFound);
-            }
-            let history = store::history(&mut conn, &id)?;
-            Ok(Incident::view(row, &principal, Some(history)))
-        })
+        .run(move |db| store::read_visible(&mut *db.conn()?, &principal, &id))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", view.version)))

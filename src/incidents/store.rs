@@ -277,6 +277,34 @@ pub fn save_change(
 }
 
 /// The row as `principal` may see it, with its whole history.
+/// The latest registrations made by `user`, newest first.
+pub fn recent_by(
+    conn: &mut AnyConnection,
+    user: &str,
+    limit: i64,
+) -> QueryResult<Vec<IncidentRow>> {
+    incidents::table
+        .filter(incidents::created_by.eq(user))
+        .order((incidents::registered_at.desc(), incidents::id.desc()))
+        .limit(limit)
+        .select(IncidentRow::as_select())
+        .load(conn)
+}
+
+/// An incident with its history as `principal` may see it; outside their scope it
+/// does not exist (404).
+pub fn read_visible(
+    conn: &mut AnyConnection,
+    principal: &crate::auth::Principal,
+    id: &str,
+) -> Result<super::Incident, AppError> {
+    let row = get(conn, id)?;
+    if !principal.sees_unit(&row.unit) {
+        return Err(AppError::NotFound);
+    }
+    view(conn, row, principal)
+}
+
 pub fn view(
     conn: &mut AnyConnection,
     row: IncidentRow,

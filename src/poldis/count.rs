@@ -26,9 +26,16 @@ pub fn populations(frames: &Frames) -> PolarsResult<Populations> {
     // An event is one incident, represented by its member with the earliest reporting
     // date (then the earliest registration, then the lowest number); that member's
     // fields count and its reporting date decides the year.
-    let representatives = confirmed
+    let representatives = frames
+        .members
         .clone()
-        .filter(col("event").is_not_null())
+        .lazy()
+        .join(
+            confirmed.clone().select([col("idx")]),
+            [col("idx")],
+            [col("idx")],
+            JoinArgs::new(JoinType::Inner),
+        )
         .group_by([col("event")])
         .agg([col("idx")
             .sort_by(

@@ -103,7 +103,8 @@ fn table_html(name: &str, cells: &[Cell]) -> String {
     html
 }
 
-pub fn render(report: &Report) -> String {
+/// The report's content: headline figures, charts and every table.
+pub fn sections(report: &Report) -> String {
     let summary = |key: &str| {
         cells(report, "summary")
             .iter()
@@ -117,15 +118,7 @@ pub fn render(report: &Report) -> String {
     let mut html = String::new();
     let _ = write!(
         html,
-        r#"<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Poldis {year}</title>
-<style>
-body{{font-family:system-ui,sans-serif;color:#111;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.4}}
-h1{{color:#1f4e79}} .kpi{{display:flex;flex-wrap:wrap;gap:1rem}} .kpi div{{border:1px solid #888;padding:.6rem 1rem;min-width:9rem}}
-.kpi b{{display:block;font-size:1.8rem}} table{{border-collapse:collapse;margin:.5rem 0 1.5rem}} td,th{{border:1px solid #999;padding:.2rem .5rem;text-align:left}}
-.n{{text-align:right}} small{{color:#444}} figure{{margin:1rem 0;break-inside:avoid}} figcaption{{font-weight:bold}}
-section{{break-inside:avoid}} @media print{{body{{margin:0}} .kpi div{{border-color:#000}}}}
-</style></head><body>
-<h1>Criminaliteitsbeeld discriminatie {year}</h1>
+        r#"<h1>Criminaliteitsbeeld discriminatie {year}</h1>
 <p>Door de politie geregistreerde discriminatie-incidenten, {scope}{publication}. Telregels {rules}; codelijsten {codes}; vingerafdruk van de getelde registraties <code>{fp}</code>.</p>
 <div class=kpi><div><b>{inc}</b>incidenten</div><div><b>{reg}</b>registraties</div><div><b>{police}</b>met politie als slachtoffer</div><div><b>{multi}</b>met meer dan één grond</div><div><b>{pending}</b>nog niet gescreend</div></div>
 "#,
@@ -161,8 +154,30 @@ section{{break-inside:avoid}} @media print{{body{{margin:0}} .kpi div{{border-co
     for (name, cells) in &report.tables {
         html.push_str(&table_html(name, cells));
     }
-    html.push_str("</body></html>\n");
     html
+}
+
+/// The report's own styles (the web page uses them too).
+pub const STYLE: &str = ".poldis .kpi{display:flex;flex-wrap:wrap;gap:1rem} \
+.poldis .kpi div{border:1px solid #888;padding:.6rem 1rem;min-width:9rem} \
+.poldis .kpi b{display:block;font-size:1.8rem} \
+.poldis table{border-collapse:collapse;margin:.5rem 0 1.5rem} \
+.poldis td,.poldis th{border:1px solid #999;padding:.2rem .5rem;text-align:left} \
+.poldis .n{text-align:right} .poldis small{color:#444} \
+.poldis figure{margin:1rem 0;break-inside:avoid} .poldis figcaption{font-weight:bold} \
+.poldis section{break-inside:avoid} \
+@media print{.poldis .kpi div{border-color:#000}}";
+
+/// The report as a document of its own: readable offline and printed to PDF.
+pub fn render(report: &Report) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Poldis {year}</title>\n\
+         <style>body{{font-family:system-ui,sans-serif;color:#111;max-width:60rem;margin:2rem auto;\
+         padding:0 1rem;line-height:1.4}} h1{{color:#1f4e79}} @media print{{body{{margin:0}}}} {STYLE}</style>\
+         </head><body><div class=\"poldis\">\n{}</div></body></html>\n",
+        sections(report),
+        year = report.year,
+    )
 }
 
 #[cfg(test)]

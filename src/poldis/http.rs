@@ -38,32 +38,15 @@ pub async fn poldis(
     year: web::Path<i32>,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let year = year.into_inner();
-    if !(2000..=2100).contains(&year) {
-        return Err(AppError::field(
-            "year",
-            "must be a year between 2000 and 2100",
-        ));
-    }
-    // Analysts get their own unit; national staff every unit.
-    let unit = match principal.role {
-        Role::National => None,
-        _ => principal.scope.unit().map(str::to_owned),
-    };
+    let year = checked_year(year.into_inner())?;
+    let unit = report_unit(&principal);
     let publication = query.publication;
     let catalog = state.catalog.clone();
     // polars blocks on its own thread pool: never on the async executor.
     let report = state
         .db
         .run(move |db| {
-            produce(
-                &mut *db.conn()?,
-                &catalog,
-                year,
-                unit.as_deref(),
-                publication,
-            )
-            .map_err(AppError::Internal)
+            produce(db, &catalog, year, unit.as_deref(), publication).map_err(AppError::Internal)
         })
         .await?;
     if crate::http::accepts(&req, "text/html") {
@@ -79,6 +62,26 @@ pub async fn poldis(
             .body(body));
     }
     Ok(HttpResponse::Ok().json(report))
+}
+
+/// A reporting year the report can be produced for.
+pub fn checked_year(year: i32) -> Result<i32, AppError> {
+    match (2000..=2100).contains(&year) {
+        true => Ok(year),
+        false => Err(AppError::field(
+            "year",
+            "must be a year between 2000 and 2100",
+        )),
+    }
+}
+
+/// Whose incidents a user's report counts: analysts their own unit, national staff
+/// every unit.
+pub fn report_unit(principal: &Principal) -> Option<String> {
+    match principal.role {
+        Role::National => None,
+        _ => principal.scope.unit().map(str::to_owned),
+    }
 }
 
 /// Publish the report: it is stored unchanged (once per year, scope and mode), and
@@ -105,10 +108,9 @@ pub async fn publish(
     let report = state
         .db
         .run(move |db| {
-            let mut conn = db.conn()?;
-            let report = produce(&mut conn, &catalog, year, None, publication)
-                .map_err(AppError::Internal)?;
-            super::publish(&mut conn, &report, &principal.user)?;
+            let report =
+                produce(db, &catalog, year, None, publication).map_err(AppError::Internal)?;
+            super::publish(&mut *db.conn()?, &report, &principal.user)?;
             Ok::<_, AppError>(report)
         })
         .await?;

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::codes::Catalog;
 use crate::dates;
 use crate::db::schema::incidents;
-use crate::db::AnyConnection;
+use crate::db::{AnyConnection, Db};
 
 pub const UNKNOWN: &str = "ONBEKEND";
 
@@ -47,40 +47,51 @@ impl Dict {
 }
 
 pub struct Frames {
-    /// Per registration: idx, event, rdate (yyyymmdd), year, month, registered
-    /// (µs), number, status, unit, municipality, registration_type, channel, domain,
-    /// victim_kind, police, suspect, grounds_n.
+    /// Per registration: idx, event, rdate (yyyymmdd), year, month, status, unit,
+    /// municipality, registration_type, channel, domain, victim_kind, police,
+    /// suspect, grounds_n.
     pub incidents: DataFrame,
+    /// Per member of an event, what picks the event's representative: idx, event,
+    /// rdate, registered (µs), number. (Kept apart: most registrations are in no
+    /// event, and a number per row would cost more than all the codes together.)
+    pub members: DataFrame,
     /// idx, code, trend_code (retired grounds mapped to their successor).
     pub grounds: DataFrame,
     /// idx, code.
     pub manifestations: DataFrame,
     /// idx, code.
     pub articles: DataFrame,
-    /// SHA-256 over the registrations read (number, version, status), in id order.
+    /// SHA-256 over the registrations read (number, version, status), in id order:
+    /// the two halves hashed apart (they are read in parallel), then both digests.
     pub fingerprint: String,
     /// What the u32 columns mean.
     pub dict: Dict,
 }
 
-type Row = (
-    String,
-    i32,
-    NaiveDateTime,
-    Option<NaiveDate>,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<i32>,
-    String,
-);
+/// One registration as the report reads it, borrowed from whichever reader.
+struct Fields<'a> {
+    number: &'a str,
+    version: i32,
+    /// UTC, `YYYY-MM-DD HH:MM:SS[.ffffff]` as stored.
+    registered_at: NaiveDateTime,
+    occurred_from: Option<NaiveDate>,
+    status: &'a str,
+    event_id: Option<&'a str>,
+    unit: &'a str,
+    municipality: Option<&'a str>,
+    registration_type: &'a str,
+    channel: &'a str,
+    grounds: &'a str,
+    domain: Option<&'a str>,
+    manifestations: &'a str,
+    victim_kind: Option<&'a str>,
+    suspect_known: Option<i32>,
+    articles: &'a str,
+}
+
+const COLUMNS: &str = "registration_number, version, registered_at, occurred_from, status, \
+    event_id, unit, municipality, registration_type, channel, grounds, domain, \
+    manifestations, victim_kind, suspect_known, articles";
 
 /// Follows `replaced_by` to the current code (GELOOF → GODSDIENST).
 fn successors(catalog: &Catalog) -> HashMap<String, String> {
@@ -104,81 +115,273 @@ fn successors(catalog: &Catalog) -> HashMap<String, String> {
         .collect()
 }
 
-pub fn load(
-    conn: &mut AnyConnection,
-    catalog: &Catalog,
-    unit: Option<&str>,
-) -> anyhow::Result<Frames> {
-    let successors = successors(catalog);
-    let police_victim = "POLITIEMEDEWERKER";
-    let mut hash = Sha256::new();
-    let (mut idx, mut event, mut rdate, mut year, mut month, mut registered) = (
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-    );
-    let (mut number, mut status, mut unit_c, mut municipality, mut rtype, mut channel) = (
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-    );
-    let (mut domain, mut victim, mut police, mut suspect, mut grounds_n) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut dict = Dict::default();
-    let (mut g_idx, mut g_code, mut g_trend) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut m_idx, mut m_code) = (Vec::new(), Vec::new());
-    let (mut a_idx, mut a_code) = (Vec::new(), Vec::new());
-    let mut push = |row: Row| {
-        let (num, ver, reg, occ, st, ev, un, mu, rt, ch, gr, dom, man, vk, sk, art) = row;
-        let i = idx.len();
-        hash.update(num.as_bytes());
-        hash.update(ver.to_le_bytes());
-        hash.update(st.as_bytes());
-        let ev_member = ev.is_some();
-        let i = i as u32;
-        let day = occ.unwrap_or_else(|| dates::amsterdam_date(reg.and_utc()));
-        idx.push(i);
-        event.push(ev.as_deref().map(|e| dict.code(e)));
-        rdate.push(day.year() * 10_000 + day.month() as i32 * 100 + day.day() as i32);
-        year.push(day.year());
-        month.push(dict.code(&format!("{:02}", day.month())));
-        registered.push(reg.and_utc().timestamp_micros());
-        // Only members of an event need their number (to break ties).
-        number.push(ev_member.then_some(num));
-        status.push(dict.code(&st));
-        unit_c.push(dict.code(&un));
-        municipality.push(dict.code(mu.as_deref().unwrap_or(UNKNOWN)));
-        rtype.push(dict.code(&rt));
-        channel.push(dict.code(&ch));
-        domain.push(dict.code(dom.as_deref().unwrap_or(UNKNOWN)));
-        police.push(vk.as_deref() == Some(police_victim));
-        victim.push(dict.code(vk.as_deref().unwrap_or(UNKNOWN)));
-        suspect.push(sk == Some(1));
+/// The columns of one part of the rows, filled row by row (the rows themselves are
+/// never all in memory).
+#[derive(Default)]
+struct Columns {
+    hash: Sha256,
+    dict: Dict,
+    event: Vec<Option<u32>>,
+    rdate: Vec<i32>,
+    year: Vec<i32>,
+    month: Vec<u32>,
+    status: Vec<u32>,
+    unit: Vec<u32>,
+    municipality: Vec<u32>,
+    rtype: Vec<u32>,
+    channel: Vec<u32>,
+    domain: Vec<u32>,
+    victim: Vec<u32>,
+    police: Vec<bool>,
+    suspect: Vec<bool>,
+    grounds_n: Vec<i32>,
+    g_idx: Vec<u32>,
+    g_code: Vec<u32>,
+    m_idx: Vec<u32>,
+    m_code: Vec<u32>,
+    a_idx: Vec<u32>,
+    a_code: Vec<u32>,
+    member_idx: Vec<u32>,
+    member_event: Vec<u32>,
+    member_rdate: Vec<i32>,
+    member_registered: Vec<i64>,
+    member_number: Vec<String>,
+    offsets: dates::AmsterdamOffsets,
+}
+
+impl Columns {
+    /// Room for `rows` registrations up front: growing a vector copies it and holds
+    /// both copies for a moment, which at ten million rows is the peak of the run.
+    /// (Room that is never written costs no memory.)
+    fn with_capacity(rows: usize) -> Columns {
+        let mut c = Columns::default();
+        c.event.reserve_exact(rows);
+        c.police.reserve_exact(rows);
+        c.suspect.reserve_exact(rows);
+        for v in [&mut c.rdate, &mut c.year, &mut c.grounds_n] {
+            v.reserve_exact(rows);
+        }
+        for v in [
+            &mut c.month,
+            &mut c.status,
+            &mut c.unit,
+            &mut c.municipality,
+            &mut c.rtype,
+            &mut c.channel,
+            &mut c.domain,
+            &mut c.victim,
+        ] {
+            v.reserve_exact(rows);
+        }
+        for v in [
+            &mut c.g_idx,
+            &mut c.g_code,
+            &mut c.m_idx,
+            &mut c.m_code,
+            &mut c.a_idx,
+            &mut c.a_code,
+        ] {
+            v.reserve_exact(rows * 2);
+        }
+        c
+    }
+
+    fn push(&mut self, row: Fields<'_>) {
+        let i = self.rdate.len() as u32;
+        self.hash.update(row.number.as_bytes());
+        self.hash.update(row.version.to_le_bytes());
+        self.hash.update(row.status.as_bytes());
+        let reg = row.registered_at;
+        let day = row.occurred_from.unwrap_or_else(|| self.offsets.date(reg));
+        let d = &mut self.dict;
+        let event = row.event_id.map(|e| d.code(e));
+        let rdate = day.year() * 10_000 + day.month() as i32 * 100 + day.day() as i32;
+        self.event.push(event);
+        self.rdate.push(rdate);
+        self.year.push(day.year());
+        self.month.push(d.code(MONTHS[day.month0() as usize]));
+        if let Some(event) = event {
+            self.member_idx.push(i);
+            self.member_event.push(event);
+            self.member_rdate.push(rdate);
+            self.member_registered
+                .push(reg.and_utc().timestamp_micros());
+            self.member_number.push(row.number.to_owned());
+        }
+        self.status.push(d.code(row.status));
+        self.unit.push(d.code(row.unit));
+        self.municipality
+            .push(d.code(row.municipality.unwrap_or(UNKNOWN)));
+        self.rtype.push(d.code(row.registration_type));
+        self.channel.push(d.code(row.channel));
+        self.domain.push(d.code(row.domain.unwrap_or(UNKNOWN)));
+        self.police.push(row.victim_kind == Some(POLICE_VICTIM));
+        self.victim.push(d.code(row.victim_kind.unwrap_or(UNKNOWN)));
+        self.suspect.push(row.suspect_known == Some(1));
         let mut count = 0i32;
-        for g in gr.split('|').filter(|g| !g.is_empty()) {
+        for g in row.grounds.split('|').filter(|g| !g.is_empty()) {
             count += 1;
-            g_idx.push(i);
-            g_trend.push(dict.code(successors.get(g).map_or(g, String::as_str)));
-            g_code.push(dict.code(g));
+            self.g_idx.push(i);
+            self.g_code.push(d.code(g));
         }
-        grounds_n.push(count);
-        for m in man.split('|').filter(|m| !m.is_empty()) {
-            m_idx.push(i);
-            m_code.push(dict.code(m));
+        self.grounds_n.push(count);
+        for m in row.manifestations.split('|').filter(|m| !m.is_empty()) {
+            self.m_idx.push(i);
+            self.m_code.push(d.code(m));
         }
-        for a in art.split('|').filter(|a| !a.is_empty()) {
-            a_idx.push(i);
-            a_code.push(dict.code(a));
+        for a in row.articles.split('|').filter(|a| !a.is_empty()) {
+            self.a_idx.push(i);
+            self.a_code.push(d.code(a));
         }
-    };
-    // Streamed row by row into the columns (the rows are never all in memory), on
-    // the backend's own connection, which reads rows faster than MultiConnection.
+    }
+
+    /// Appends `other` (the rows after ours): its numbers re-coded into our
+    /// dictionary, its row numbers moved past ours.
+    fn append(&mut self, other: Columns) {
+        let recode: Vec<u32> = other
+            .dict
+            .values
+            .iter()
+            .map(|v| self.dict.code(v))
+            .collect();
+        let r = |c: &u32| recode[*c as usize];
+        let offset = self.rdate.len() as u32;
+        let shift = |v: &Vec<u32>| v.iter().map(|i| i + offset).collect::<Vec<_>>();
+        for (ours, theirs) in [
+            (&mut self.month, &other.month),
+            (&mut self.status, &other.status),
+            (&mut self.unit, &other.unit),
+            (&mut self.municipality, &other.municipality),
+            (&mut self.rtype, &other.rtype),
+            (&mut self.channel, &other.channel),
+            (&mut self.domain, &other.domain),
+            (&mut self.victim, &other.victim),
+            (&mut self.g_code, &other.g_code),
+            (&mut self.m_code, &other.m_code),
+            (&mut self.a_code, &other.a_code),
+        ] {
+            ours.extend(theirs.iter().map(r));
+        }
+        self.event
+            .extend(other.event.iter().map(|e| e.as_ref().map(r)));
+        self.member_event.extend(other.member_event.iter().map(r));
+        self.member_idx.extend(shift(&other.member_idx));
+        self.member_rdate.extend(other.member_rdate);
+        self.member_registered.extend(other.member_registered);
+        self.member_number.extend(other.member_number);
+        self.g_idx.extend(shift(&other.g_idx));
+        self.m_idx.extend(shift(&other.m_idx));
+        self.a_idx.extend(shift(&other.a_idx));
+        self.rdate.extend(other.rdate);
+        self.year.extend(other.year);
+        self.police.extend(other.police);
+        self.suspect.extend(other.suspect);
+        self.grounds_n.extend(other.grounds_n);
+    }
+
+    /// The frames, with each ground's trend code (retired grounds mapped to their
+    /// successor), decided once per distinct code.
+    fn into_frames(
+        mut self,
+        fingerprint: String,
+        successors: &HashMap<String, String>,
+    ) -> PolarsResult<Frames> {
+        let trend: Vec<u32> = (0..self.dict.values.len() as u32)
+            .map(|c| match successors.get(self.dict.text(c)).cloned() {
+                Some(next) => self.dict.code(&next),
+                None => c,
+            })
+            .collect();
+        let g_trend: Vec<u32> = self.g_code.iter().map(|c| trend[*c as usize]).collect();
+        let idx: Vec<u32> = (0..self.rdate.len() as u32).collect();
+        let incidents = df!(
+            "idx" => idx,
+            "event" => self.event,
+            "rdate" => self.rdate,
+            "year" => self.year,
+            "month" => self.month,
+            "status" => self.status,
+            "unit" => self.unit,
+            "municipality" => self.municipality,
+            "registration_type" => self.rtype,
+            "channel" => self.channel,
+            "domain" => self.domain,
+            "victim_kind" => self.victim,
+            "police" => self.police,
+            "suspect" => self.suspect,
+            "grounds_n" => self.grounds_n,
+        )?;
+        Ok(Frames {
+            incidents,
+            grounds: df!("idx" => self.g_idx, "code" => self.g_code, "trend_code" => g_trend)?,
+            members: df!(
+                "idx" => self.member_idx,
+                "event" => self.member_event,
+                "rdate" => self.member_rdate,
+                "registered" => self.member_registered,
+                "number" => self.member_number,
+            )?,
+            manifestations: df!("idx" => self.m_idx, "code" => self.m_code)?,
+            articles: df!("idx" => self.a_idx, "code" => self.a_code)?,
+            fingerprint,
+            dict: self.dict,
+        })
+    }
+}
+
+const POLICE_VICTIM: &str = "POLITIEMEDEWERKER";
+const MONTHS: [&str; 12] = [
+    "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12",
+];
+
+fn fingerprint(first: Sha256, second: Sha256) -> String {
+    let mut both = Sha256::new();
+    both.update(first.finalize());
+    both.update(second.finalize());
+    hex::encode(both.finalize())
+}
+
+/// Reads the registrations (all units, or one) in one pass into frames. On SQLite
+/// the two halves of the table are read in parallel, each on its own connection.
+pub fn load(db: &Db, catalog: &Catalog, unit: Option<&str>) -> anyhow::Result<Frames> {
+    let successors = successors(catalog);
+    let (columns, print) = match db.sqlite_path() {
+        Some(path) => sqlite::load(path, unit),
+        None => load_diesel(&mut *db.conn()?, unit),
+    }?;
+    Ok(columns.into_frames(print, &successors)?)
+}
+
+type Row = (
+    String,
+    i32,
+    NaiveDateTime,
+    Option<NaiveDate>,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<i32>,
+    String,
+);
+
+/// PostgreSQL: rows streamed on the backend's own connection (faster than through
+/// MultiConnection); the fingerprint's halves split at the middle row.
+fn load_diesel(conn: &mut AnyConnection, unit: Option<&str>) -> anyhow::Result<(Columns, String)> {
+    let mut count = incidents::table.count().into_boxed();
+    if let Some(unit) = unit {
+        count = count.filter(incidents::unit.eq(unit.to_owned()));
+    }
+    let rows: i64 = count.get_result(conn)?;
+    let half = rows / 2;
+    let mut columns = Columns::with_capacity(rows as usize);
+    let mut first_half = Sha256::new();
     crate::per_backend!(conn, |c| {
         let mut q = incidents::table
             .select((
@@ -204,36 +407,134 @@ pub fn load(
         if let Some(unit) = unit {
             q = q.filter(incidents::unit.eq(unit.to_owned()));
         }
-        for row in q.load_iter::<Row, diesel::connection::DefaultLoadingMode>(c)? {
-            push(row?);
+        for (n, row) in q
+            .load_iter::<Row, diesel::connection::DefaultLoadingMode>(c)?
+            .enumerate()
+        {
+            let r = row?;
+            if n as i64 == half {
+                first_half = std::mem::take(&mut columns.hash);
+            }
+            columns.push(Fields {
+                number: &r.0,
+                version: r.1,
+                registered_at: r.2,
+                occurred_from: r.3,
+                status: &r.4,
+                event_id: r.5.as_deref(),
+                unit: &r.6,
+                municipality: r.7.as_deref(),
+                registration_type: &r.8,
+                channel: &r.9,
+                grounds: &r.10,
+                domain: r.11.as_deref(),
+                manifestations: &r.12,
+                victim_kind: r.13.as_deref(),
+                suspect_known: r.14,
+                articles: &r.15,
+            });
         }
         anyhow::Ok(())
     })?;
-    let incidents = df!(
-        "idx" => idx,
-        "event" => event,
-        "rdate" => rdate,
-        "year" => year,
-        "month" => month,
-        "registered" => registered,
-        "number" => number,
-        "status" => status,
-        "unit" => unit_c,
-        "municipality" => municipality,
-        "registration_type" => rtype,
-        "channel" => channel,
-        "domain" => domain,
-        "victim_kind" => victim,
-        "police" => police,
-        "suspect" => suspect,
-        "grounds_n" => grounds_n,
-    )?;
-    Ok(Frames {
-        incidents,
-        grounds: df!("idx" => g_idx, "code" => g_code, "trend_code" => g_trend)?,
-        manifestations: df!("idx" => m_idx, "code" => m_code)?,
-        articles: df!("idx" => a_idx, "code" => a_code)?,
-        fingerprint: hex::encode(hash.finalize()),
-        dict,
-    })
+    let second_half = std::mem::take(&mut columns.hash);
+    Ok((columns, fingerprint(first_half, second_half)))
+}
+
+/// SQLite: rusqlite reads the stored text in place (no copy per field), the two
+/// halves of the table at once, each on its own connection.
+mod sqlite {
+    use super::*;
+    use crate::db::direct;
+    use rusqlite::types::ValueRef;
+    use rusqlite::ToSql;
+
+    pub fn load(path: &str, unit: Option<&str>) -> anyhow::Result<(Columns, String)> {
+        let (filter, params) = unit_filter(&unit);
+        let (rows, cuts) = direct::split_ids(&direct::open_read(path)?, filter, &params, 2)?;
+        let rows = rows as usize;
+        let (first, second) = std::thread::scope(|s| {
+            let later =
+                (cuts.len() > 1).then(|| s.spawn(|| read(path, unit, &cuts, 1, rows - rows / 2)));
+            let first = match cuts.is_empty() {
+                true => Ok(Columns::default()),
+                false => read(path, unit, &cuts, 0, rows),
+            };
+            (first, later.map(|t| t.join()))
+        });
+        let mut first = first?;
+        let mut second = match second {
+            Some(joined) => joined.map_err(|_| anyhow::anyhow!("reading rows failed"))??,
+            None => Columns::default(),
+        };
+        let print = fingerprint(
+            std::mem::take(&mut first.hash),
+            std::mem::take(&mut second.hash),
+        );
+        first.append(second);
+        Ok((first, print))
+    }
+
+    fn unit_filter<'a>(unit: &'a Option<&'a str>) -> (&'static str, Vec<&'a dyn ToSql>) {
+        match unit {
+            Some(u) => ("unit = ?1", vec![u as &dyn ToSql]),
+            None => ("1 = 1", vec![]),
+        }
+    }
+
+    /// Part `part` of the rows, in id order.
+    fn read(
+        path: &str,
+        unit: Option<&str>,
+        cuts: &[String],
+        part: usize,
+        capacity: usize,
+    ) -> anyhow::Result<Columns> {
+        let conn = direct::open_read(path)?;
+        let (filter, mut params) = unit_filter(&unit);
+        let (range, ids) = direct::part_condition(cuts, part, params.len() + 1);
+        params.extend(ids.iter().map(|i| i as &dyn ToSql));
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM incidents WHERE {filter} AND {range} ORDER BY id"
+        ))?;
+        let mut rows = stmt.query(params.as_slice())?;
+        let mut columns = Columns::with_capacity(capacity);
+        while let Some(r) = rows.next()? {
+            let text = |i: usize| -> anyhow::Result<Option<&str>> {
+                Ok(match r.get_ref(i)? {
+                    ValueRef::Null => None,
+                    v => Some(v.as_str()?),
+                })
+            };
+            let req = |i: usize| -> anyhow::Result<&str> {
+                text(i)?.ok_or_else(|| anyhow::anyhow!("column {i} is NULL"))
+            };
+            let stored = |t: &str| {
+                direct::stored_timestamp(t)
+                    .ok_or_else(|| anyhow::anyhow!("{t:?} is not a stored timestamp"))
+            };
+            let date = |t: &str| {
+                direct::stored_date(t).ok_or_else(|| anyhow::anyhow!("{t:?} is not a stored date"))
+            };
+            let fields = Fields {
+                number: req(0)?,
+                version: r.get(1)?,
+                registered_at: stored(req(2)?)?,
+                occurred_from: text(3)?.map(date).transpose()?,
+                status: req(4)?,
+                event_id: text(5)?,
+                unit: req(6)?,
+                municipality: text(7)?,
+                registration_type: req(8)?,
+                channel: req(9)?,
+                grounds: req(10)?,
+                domain: text(11)?,
+                manifestations: req(12)?,
+                victim_kind: text(13)?,
+                suspect_known: r.get(14)?,
+                articles: req(15)?,
+            };
+            columns.push(fields);
+        }
+        Ok(columns)
+    }
 }

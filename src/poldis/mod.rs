@@ -9,6 +9,6 @@ mod load;
 mod publish;
 mod report;
 
-pub use html::render as render_html;
+pub use html::{render as render_html, sections as html_sections, STYLE as HTML_STYLE};
 pub use publish::{publish, since_publication, ChangedCell, SincePublication};
 pub use report::{produce, Cell, Report, RULES_VERSION};

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use super::count::{self, Cells};
 use super::load::{load, UNKNOWN};
 use crate::codes::Catalog;
-use crate::db::AnyConnection;
+use crate::db::Db;
 
 /// The version of the counting rules of domain.md this module implements.
 pub const RULES_VERSION: &str = "poldis-counting-rules/2026-1";
@@ -125,13 +125,13 @@ fn codes_of_year(catalog: &Catalog, list: &str, year: i32) -> Vec<String> {
 /// Counts every table for `year` (all units, or one) with polars. Blocking: call it
 /// off the async executor.
 pub fn produce(
-    conn: &mut AnyConnection,
+    db: &Db,
     catalog: &Catalog,
     year: i32,
     unit: Option<&str>,
     publication: bool,
 ) -> anyhow::Result<Report> {
-    let frames = load(conn, catalog, unit)?;
+    let frames = load(db, catalog, unit)?;
     let p = count::populations(&frames)?;
     let incidents = count::year(p.incidents.clone(), year);
     let ids = incidents.clone().select([col("idx")]);
@@ -311,7 +311,7 @@ pub fn produce(
         since_publication: None,
         tables,
     };
-    report.since_publication = super::since_publication(conn, &report)?;
+    report.since_publication = super::since_publication(&mut *db.conn()?, &report)?;
     Ok(report)
 }
 

@@ -2,6 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{get, put, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -47,21 +48,7 @@ pub async fn read_overview(
     query: web::Query<OverviewQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let unit = crate::http::unit_in_scope(&state, &principal, q.unit)?
-        .ok_or_else(|| AppError::field("unit", "is required for users with national scope"))?;
-    let mut errors = Vec::new();
-    let mut day = |field: &str, v: &str| {
-        dates::parse_date(v)
-            .map_err(|m| errors.push(FieldError::new(field, m)))
-            .ok()
-    };
-    let (from, to) = (day("from", &q.from), day("to", &q.to));
-    let (Some(from), Some(to)) = (from, to) else {
-        return Err(AppError::Validation(errors));
-    };
-    if to < from {
-        return Err(AppError::field("to", format!("{to} is before from {from}")));
-    }
+    let (unit, from, to) = overview_request(&state, &principal, q.unit, &q.from, &q.to)?;
     let catalog = state.catalog.clone();
     let result = state
         .db
@@ -80,6 +67,33 @@ pub async fn read_overview(
             .body(body));
     }
     Ok(HttpResponse::Ok().json(result))
+}
+
+/// The unit and period of an overview request, checked: the unit against the list and
+/// the user's scope, the dates as `YYYY-MM-DD` in order. (The web page asks the same.)
+pub fn overview_request(
+    state: &AppState,
+    principal: &Principal,
+    unit: Option<String>,
+    from: &str,
+    to: &str,
+) -> Result<(String, NaiveDate, NaiveDate), AppError> {
+    let unit = crate::http::unit_in_scope(state, principal, unit)?
+        .ok_or_else(|| AppError::field("unit", "is required for users with national scope"))?;
+    let mut errors = Vec::new();
+    let mut day = |field: &str, v: &str| {
+        dates::parse_date(v)
+            .map_err(|m| errors.push(FieldError::new(field, m)))
+            .ok()
+    };
+    let (from, to) = (day("from", from), day("to", to));
+    let (Some(from), Some(to)) = (from, to) else {
+        return Err(AppError::Validation(errors));
+    };
+    if to < from {
+        return Err(AppError::field("to", format!("{to} is before from {from}")));
+    }
+    Ok((unit, from, to))
 }
 
 /// Set an incident's prosecution status (and the date it went to the OM).

@@ -11,6 +11,8 @@ mod queue;
 mod stats;
 
 pub use decision::{decide, reopen, Decision};
+pub use queue::{queue, QueueFilter};
+pub use stats::{stats, StatsFilter};
 
 /// The lead-time target in days, from `DIRA_SCREENING_TARGET_DAYS`.
 pub fn target_days() -> i64 {

@@ -1,0 +1,154 @@
+//! Direct SQLite access for the bulk paths (the Poldis report, the exchange CSV):
+//! rusqlite reads stored text in place and reuses one prepared statement, where
+//! diesel copies every field into a `String` and parses every timestamp with chrono's
+//! format machinery. Everything else goes through diesel.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{Connection, OpenFlags, ToSql};
+
+/// A read-only connection to the database file for a bulk read.
+pub fn open_read(path: &str) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // The first GB of the file memory-mapped: a page fault maps several pages where
+    // a read costs a system call per page (about twice as fast here); capped because
+    // mapped pages count as the process's memory.
+    conn.execute_batch("PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;")?;
+    Ok(conn)
+}
+
+/// A connection for a bulk write: foreign keys checked, the settings of the pool's
+/// connections, and a page cache that holds the indexes a bulk load touches (256 MB
+/// instead of SQLite's default 2 MB).
+pub fn open_write(path: &str) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = {}; PRAGMA cache_size = -262144; \
+         PRAGMA temp_store = MEMORY;",
+        super::synchronous()
+    ))?;
+    Ok(conn)
+}
+
+/// How many incidents match `filter` (an SQL condition on `incidents` with
+/// `params`), and the ids that cut them into `parts` ranges of about equal size, in id
+/// order: a part runs from one cut (inclusive) to the next (exclusive). No cuts when
+/// nothing matches.
+pub fn split_ids(
+    conn: &Connection,
+    filter: &str,
+    params: &[&dyn ToSql],
+    parts: usize,
+) -> rusqlite::Result<(i64, Vec<String>)> {
+    let count: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM incidents WHERE {filter}"),
+        params,
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id FROM incidents WHERE {filter} ORDER BY id LIMIT 1 OFFSET ?{}",
+        params.len() + 1
+    ))?;
+    let mut cuts: Vec<String> = Vec::new();
+    for part in 0..parts as i64 {
+        let offset = count * part / parts as i64;
+        if offset >= count || (part > 0 && offset == 0) {
+            break;
+        }
+        let mut all: Vec<&dyn ToSql> = params.to_vec();
+        all.push(&offset);
+        let id: String = stmt.query_row(all.as_slice(), |r| r.get(0))?;
+        if cuts.last() != Some(&id) {
+            cuts.push(id);
+        }
+    }
+    Ok((count, cuts))
+}
+
+/// The condition selecting part `i` of the ranges [`split_ids`] made, for an id
+/// parameter numbered from `first`.
+pub fn part_condition(cuts: &[String], i: usize, first: usize) -> (String, Vec<String>) {
+    match cuts.get(i + 1) {
+        Some(next) => (
+            format!("id >= ?{first} AND id < ?{}", first + 1),
+            vec![cuts[i].clone(), next.clone()],
+        ),
+        None => (format!("id >= ?{first}"), vec![cuts[i].clone()]),
+    }
+}
+
+/// The number written in `b[range]` (ASCII digits only).
+fn digits(b: &[u8], range: std::ops::Range<usize>) -> Option<u32> {
+    b.get(range)?.iter().try_fold(0u32, |acc, c| {
+        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+    })
+}
+
+/// The `YYYY-MM-DD` at the start of `b`.
+fn ymd(b: &[u8]) -> Option<NaiveDate> {
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(digits(b, 0..4)? as i32, digits(b, 5..7)?, digits(b, 8..10)?)
+}
+
+/// Diesel's SQLite text form of a timestamp: `YYYY-MM-DD HH:MM:SS[.fffffffff]`.
+/// (chrono's `parse_from_str` interprets its format string on every call: too slow
+/// for millions of rows.)
+pub fn stored_timestamp(text: &str) -> Option<NaiveDateTime> {
+    let b = text.as_bytes();
+    if b.get(10) != Some(&b' ') {
+        return None;
+    }
+    let nanos = match b.get(19) {
+        Some(b'.') => {
+            let n = (b.len() - 20).min(9);
+            digits(b, 20..20 + n)? * 10u32.pow(9 - n as u32)
+        }
+        _ => 0,
+    };
+    ymd(b)?.and_hms_nano_opt(
+        digits(b, 11..13)?,
+        digits(b, 14..16)?,
+        digits(b, 17..19)?,
+        nanos,
+    )
+}
+
+/// A stored date, `YYYY-MM-DD`.
+pub fn stored_date(text: &str) -> Option<NaiveDate> {
+    (text.len() == 10).then(|| ymd(text.as_bytes())).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_timestamps_read_back_as_diesel_wrote_them() {
+        for t in [
+            "2024-12-31 23:30:00",
+            "2024-03-01 13:30:05.500",
+            "2025-06-30 00:00:00.123456",
+        ] {
+            let parsed = stored_timestamp(t).expect(t);
+            let diesel_form = parsed.format("%F %T%.f").to_string();
+            assert_eq!(diesel_form, t);
+        }
+        assert_eq!(stored_timestamp("2024-13-01 00:00:00"), None);
+        assert_eq!(stored_timestamp("2024-12-01T00:00:00"), None);
+        assert_eq!(
+            stored_date("2024-02-29").map(|d| d.to_string()).as_deref(),
+            Some("2024-02-29")
+        );
+        assert_eq!(stored_date("2023-02-29"), None);
+        assert_eq!(stored_date("2024-02-291"), None);
+    }
+}

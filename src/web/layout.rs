@@ -1,0 +1,139 @@
+//! The page around every page: header with the user's name, role and the navigation
+//! of their role, sign-out, and the stylesheet.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use maud::{html, Markup, DOCTYPE};
+
+use super::session;
+use crate::auth::{Principal, Role};
+use crate::http::error::FieldError;
+
+const STYLESHEET: &str = include_str!("dira.css");
+
+pub async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "max-age=3600"))
+        .body(STYLESHEET)
+}
+
+pub fn ok(page: Markup) -> HttpResponse {
+    with_status(actix_web::http::StatusCode::OK, page)
+}
+
+pub fn with_status(status: actix_web::http::StatusCode, page: Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(page.into_string())
+}
+
+/// After a form: go to the page that shows the result (a reload does not post again).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .finish()
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Registrar => "registratie",
+        Role::Screener => "discriminatiecoördinator",
+        Role::Analyst => "analist",
+        Role::National => "landelijk",
+        Role::Admin => "beheer",
+    }
+}
+
+/// The navigation of a role: its main task first.
+fn navigation(role: Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Role::Registrar => &[("/registreren", "Registreren")],
+        Role::Screener => &[
+            ("/screening", "Screening"),
+            ("/registreren", "Registreren"),
+            ("/rdo", "RDO-overzicht"),
+        ],
+        Role::Analyst => &[("/rdo", "RDO-overzicht"), ("/poldis", "Poldis")],
+        Role::National => &[("/poldis", "Poldis"), ("/rdo", "RDO-overzicht")],
+        Role::Admin => &[],
+    }
+}
+
+/// A page for a signed-in user, with the sign-out form (which needs the session's
+/// CSRF token, hence the request).
+pub fn page(title: &str, principal: Option<&Principal>, req: &HttpRequest, body: Markup) -> Markup {
+    shell(title, principal, Some(&session::csrf_token(req)), body)
+}
+
+/// A page without the sign-out form (errors, the sign-in page).
+pub fn bare_page(title: &str, principal: Option<&Principal>, body: Markup) -> Markup {
+    shell(title, principal, None, body)
+}
+
+fn shell(title: &str, principal: Option<&Principal>, csrf: Option<&str>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="nl" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " – dira" }
+                link rel="stylesheet" href="/static/dira.css";
+            }
+            body {
+                a.skip href="#inhoud" { "Naar de inhoud" }
+                header {
+                    span.brand { "dira" }
+                    @if let Some(p) = principal {
+                        nav aria-label="Hoofdmenu" {
+                            ul {
+                                @for (href, label) in navigation(p.role) {
+                                    li { a href=(href) { (label) } }
+                                }
+                            }
+                        }
+                        span.who { (p.user) " · " (role_name(p.role)) " · " (p.scope) }
+                        @if let Some(csrf) = csrf {
+                            form.signout method="post" action="/uitloggen" {
+                                input type="hidden" name="csrf" value=(csrf);
+                                button type="submit" { "Uitloggen" }
+                            }
+                        }
+                    }
+                }
+                main id="inhoud" tabindex="-1" { (body) }
+            }
+        }
+    }
+}
+
+/// The problems of a form, each naming its field and, where there is a list, what is
+/// allowed.
+pub fn field_errors(errors: &[FieldError]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.errors role="alert" {
+                p { "Niet opgeslagen. Verbeter het volgende:" }
+                ul {
+                    @for e in errors {
+                        li {
+                            strong { (super::forms::field_label(&e.field)) } ": " (e.message)
+                            @if let Some(allowed) = &e.allowed {
+                                @if !allowed.is_empty() && allowed.len() <= 20 {
+                                    " (toegestaan: " (allowed.join(", ")) ")"
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A message that the previous action worked.
+pub fn notice(text: &str) -> Markup {
+    html! { p.notice role="status" { (text) } }
+}

@@ -1,0 +1,73 @@
+//! The web interface: server-rendered pages in Dutch for desk officers, screeners,
+//! analysts and national staff. The pages call the same domain code as the API and
+//! pass the same guard ([`crate::auth::guard::web_guard`]): the same role policy
+//! ([`crate::auth::policy::WEB_RULES`]) and one audit entry per request. Templates are
+//! maud (checked at compile time); forms work without JavaScript and carry a CSRF
+//! token; the stylesheet is served by the binary.
+
+mod error;
+mod forms;
+mod layout;
+mod poldis;
+mod rdo;
+mod registration;
+mod screening;
+pub mod session;
+
+use actix_web::{web, HttpResponse};
+
+pub use error::{refusal, PageError};
+
+use crate::auth::{Principal, Role};
+
+/// The pages. Registered after the API and the documentation: the guarded scope
+/// takes every other path.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/static/dira.css", web::get().to(layout::stylesheet))
+        .route("/inloggen", web::get().to(session::sign_in_form))
+        .route("/inloggen", web::post().to(session::sign_in))
+        .service(
+            web::scope("")
+                .wrap(actix_web::middleware::from_fn(
+                    crate::auth::guard::web_guard,
+                ))
+                .route("/", web::get().to(home))
+                .route("/uitloggen", web::post().to(session::sign_out))
+                .route("/registreren", web::get().to(registration::form))
+                .route("/registreren", web::post().to(registration::submit))
+                .route("/screening", web::get().to(screening::queue_page))
+                .route("/incidenten/{id}", web::get().to(screening::incident_page))
+                .route(
+                    "/incidenten/{id}/beoordeling",
+                    web::post().to(screening::decide),
+                )
+                .route(
+                    "/incidenten/{id}/vervolging",
+                    web::post().to(screening::prosecution),
+                )
+                .route("/rdo", web::get().to(rdo::page))
+                .route("/rdo/overzicht.csv", web::get().to(rdo::download))
+                .route("/poldis", web::get().to(poldis::page))
+                .route("/poldis/download", web::get().to(poldis::download)),
+        );
+}
+
+/// Each role starts on its main task.
+async fn home(principal: Principal, req: actix_web::HttpRequest) -> HttpResponse {
+    let start = match principal.role {
+        Role::Registrar => "/registreren",
+        Role::Screener => "/screening",
+        Role::Analyst => "/rdo",
+        Role::National => "/poldis",
+        Role::Admin => {
+            let body = maud::html! {
+                h1 { "Beheer" }
+                p { "Beheerders werken met de opdrachtregel (" code { "dira token" } ", "
+                    code { "dira import" } ", " code { "dira audit" } ") of de API; zie "
+                    a href="/docs/" { "de API-documentatie" } "." }
+            };
+            return layout::ok(layout::page("Beheer", Some(&principal), &req, body));
+        }
+    };
+    layout::see_other(start)
+}

@@ -1,0 +1,162 @@
+//! National staff's page: the Poldis report of a year with its charts, the
+//! publication switch and the downloads.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Datelike;
+use maud::{html, PreEscaped};
+use serde::Deserialize;
+
+use super::{forms, layout, PageError};
+use crate::auth::Principal;
+use crate::http::error::AppError;
+use crate::http::AppState;
+use crate::poldis::http::{checked_year, report_unit};
+use crate::poldis::{html_sections, produce, render_html, Report, HTML_STYLE};
+
+#[derive(Debug, Deserialize)]
+pub struct Choice {
+    year: Option<i32>,
+    /// A ticked box sends `on`.
+    publication: Option<String>,
+    format: Option<String>,
+}
+
+impl Choice {
+    fn year(&self) -> i32 {
+        self.year.unwrap_or_else(|| forms::today().year() - 1)
+    }
+
+    fn publication(&self) -> bool {
+        matches!(self.publication.as_deref(), Some("on" | "true"))
+    }
+}
+
+async fn report(
+    state: &web::Data<AppState>,
+    principal: &Principal,
+    choice: &Choice,
+) -> Result<Report, AppError> {
+    let year = checked_year(choice.year())?;
+    let (unit, publication, catalog) = (
+        report_unit(principal),
+        choice.publication(),
+        state.catalog.clone(),
+    );
+    // polars blocks: on the blocking pool, never on the async executor.
+    state
+        .db
+        .run(move |db| {
+            produce(db, &catalog, year, unit.as_deref(), publication).map_err(AppError::Internal)
+        })
+        .await
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    choice: web::Query<Choice>,
+) -> Result<HttpResponse, PageError> {
+    let choice = choice.into_inner();
+    let report = report(&state, &principal, &choice).await?;
+    let this_year = forms::today().year();
+    let query = format!(
+        "year={}{}",
+        report.year,
+        if report.publication {
+            "&publication=on"
+        } else {
+            ""
+        }
+    );
+    let body = html! {
+        style { (PreEscaped(HTML_STYLE)) }
+        form method="get" action="/poldis" {
+            div.grid {
+                div {
+                    label for="year" { "Jaar" }
+                    select id="year" name="year" {
+                        @for y in (this_year - 6..=this_year).rev() {
+                            option value=(y) selected[y == report.year] { (y) }
+                        }
+                    }
+                }
+                div {
+                    label.choice {
+                        input type="checkbox" name="publication" checked[report.publication];
+                        "Publicatieversie (aantallen 1 tot 4 als <5)"
+                    }
+                }
+            }
+            p { button type="submit" { "Toon rapport" } }
+        }
+        p.downloads {
+            a.button href=(format!("/poldis/download?{query}&format=csv")) download { "Download CSV" }
+            a.button href=(format!("/poldis/download?{query}&format=json")) download { "Download JSON" }
+            a.button href=(format!("/poldis/download?{query}&format=html")) download { "Download HTML-rapport" }
+        }
+        @if let Some(since) = &report.since_publication {
+            p.notice { "Gepubliceerd; sindsdien gewijzigde cellen: " (since.changed.len()) "." }
+        }
+        div.poldis { (PreEscaped(html_sections(&report))) }
+    };
+    Ok(layout::ok(layout::page(
+        &format!("Poldis {}", report.year),
+        Some(&principal),
+        &req,
+        body,
+    )))
+}
+
+pub async fn download(
+    state: web::Data<AppState>,
+    principal: Principal,
+    choice: web::Query<Choice>,
+) -> Result<HttpResponse, PageError> {
+    let choice = choice.into_inner();
+    let report = report(&state, &principal, &choice).await?;
+    let stem = format!(
+        "poldis-{}{}",
+        report.year,
+        if report.publication {
+            "-publicatie"
+        } else {
+            ""
+        }
+    );
+    let (content_type, extension, body) = match choice.format.as_deref().unwrap_or("csv") {
+        "csv" => {
+            let mut body = Vec::new();
+            report.write_csv(&mut body).map_err(anyhow::Error::from)?;
+            ("text/csv; charset=utf-8", "csv", body)
+        }
+        "json" => (
+            "application/json",
+            "json",
+            serde_json::to_vec_pretty(&report).map_err(anyhow::Error::from)?,
+        ),
+        "html" => (
+            "text/html; charset=utf-8",
+            "html",
+            render_html(&report).into_bytes(),
+        ),
+        other => {
+            return Err(
+                AppError::Validation(vec![crate::http::error::FieldError::new(
+                    "format",
+                    format!("{other:?} is not a format"),
+                )
+                .allowed(vec!["csv".into(), "json".into(), "html".into()])])
+                .into(),
+            )
+        }
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{stem}.{extension}\""),
+        ))
+        .body(body))
+}

@@ -1,0 +1,174 @@
+//! The analyst's page: the RDO case overview of a unit and period, with the CSV and
+//! Excel downloads.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use chrono::Datelike;
+use maud::html;
+use serde::Deserialize;
+
+use super::forms::{self, field_label};
+use super::{layout, PageError};
+use crate::auth::Principal;
+use crate::http::error::AppError;
+use crate::http::AppState;
+use crate::rdo::http::overview_request;
+use crate::rdo::{overview, write_csv, Overview};
+
+#[derive(Debug, Deserialize)]
+pub struct Period {
+    unit: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    #[serde(default)]
+    excel: bool,
+}
+
+async fn load(
+    state: &web::Data<AppState>,
+    principal: &Principal,
+    p: &Period,
+) -> Result<Overview, AppError> {
+    let unit = forms::text(&p.unit).flatten();
+    let (from, to) = (
+        p.from.as_deref().unwrap_or(""),
+        p.to.as_deref().unwrap_or(""),
+    );
+    let (unit, from, to) = overview_request(state, principal, unit, from, to)?;
+    let catalog = state.catalog.clone();
+    state
+        .db
+        .run(move |db| Ok(overview(&mut *db.conn()?, &catalog, &unit, from, to)?))
+        .await
+}
+
+fn query(o: &Overview) -> String {
+    format!("unit={}&from={}&to={}", o.unit, o.from, o.to)
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    period: web::Query<Period>,
+) -> Result<HttpResponse, PageError> {
+    let p = period.into_inner();
+    let today = forms::today();
+    let from = p
+        .from
+        .clone()
+        .unwrap_or_else(|| format!("{}-01-01", today.year()));
+    let to = p.to.clone().unwrap_or_else(|| today.to_string());
+    let asked = p.from.is_some() || p.to.is_some();
+    let national = principal.scope.unit().is_none();
+    let result = match asked {
+        true => Some(load(&state, &principal, &p).await),
+        false => None,
+    };
+    let body = html! {
+        h1 { "RDO-overzicht" }
+        form method="get" action="/rdo" {
+            div.grid {
+                @if national {
+                    div {
+                        label for="unit" { (field_label("unit")) }
+                        select id="unit" name="unit" required {
+                            option value="" { "— kies —" }
+                            @for (code, text) in forms::choices(&state.catalog, "unit") {
+                                option value=(code) selected[p.unit.as_deref() == Some(code)] { (text) }
+                            }
+                        }
+                    }
+                }
+                div {
+                    label for="from" { (field_label("from")) " (meldingsdatum)" }
+                    input type="date" id="from" name="from" value=(from) required;
+                }
+                div {
+                    label for="to" { (field_label("to")) }
+                    input type="date" id="to" name="to" value=(to) required;
+                }
+            }
+            p { button type="submit" { "Toon overzicht" } }
+        }
+        @match &result {
+            None => {}
+            Some(Err(AppError::Validation(errors))) => { (layout::field_errors(errors)) }
+            Some(Err(e)) => { p.errors role="alert" { (e.to_string()) } }
+            Some(Ok(o)) => {
+                h2 { "Eenheid " (o.unit) ", " (o.from) " t/m " (o.to) }
+                p.downloads {
+                    a.button href=(format!("/rdo/overzicht.csv?{}", query(o))) download { "Download CSV" }
+                    a.button href=(format!("/rdo/overzicht.csv?{}&excel=true", query(o))) download { "Download voor Excel" }
+                }
+                p { (o.rows.len()) " bevestigde registraties; stand bij het OM langer dan 90 dagen ongewijzigd: " (o.prosecution_unchanged_over_90_days) "." }
+                div.grid {
+                    table {
+                        caption { "Per discriminatiegrond" }
+                        thead { tr { th { "Grond" } th.n { "Registraties" } } }
+                        tbody { @for c in &o.by_ground { tr { td { (c.label_nl) } td.n { (c.registrations) } } } }
+                    }
+                    table {
+                        caption { "Per stand bij het OM" }
+                        thead { tr { th { "Stand" } th.n { "Registraties" } } }
+                        tbody { @for c in &o.by_prosecution_status { tr { td { (c.label_nl) } td.n { (c.registrations) } } } }
+                    }
+                }
+                table #zaken {
+                    caption { "Zaken" }
+                    thead { tr {
+                        th { "Registratie" } th { "Meldingsdatum" } th { "Gemeente" } th { "Gronden" }
+                        th { "Verschijningsvormen" } th { "Stand OM" } th { "Samenvatting" }
+                    } }
+                    tbody {
+                        @for r in &o.rows {
+                            tr {
+                                td { (r.registration_number) }
+                                td { (r.reporting_date) }
+                                td { (r.municipality_name.as_deref().unwrap_or("–")) }
+                                td { (r.grounds_nl.join(", ")) }
+                                td { (r.manifestations_nl.join(", ")) }
+                                td { (r.prosecution_status_nl.as_deref().unwrap_or("–")) }
+                                td { (r.summary.as_deref().unwrap_or("")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let status = match &result {
+        Some(Err(e)) => e.status_code(),
+        _ => actix_web::http::StatusCode::OK,
+    };
+    Ok(layout::with_status(
+        status,
+        layout::page("RDO-overzicht", Some(&principal), &req, body),
+    ))
+}
+
+/// The overview as a CSV file (with `excel=true`: semicolons and a byte order mark).
+pub async fn download(
+    state: web::Data<AppState>,
+    principal: Principal,
+    period: web::Query<Period>,
+) -> Result<HttpResponse, PageError> {
+    let p = period.into_inner();
+    let o = load(&state, &principal, &p).await?;
+    let mut body = Vec::new();
+    write_csv(&o, &mut body, p.excel)?;
+    let name = format!(
+        "rdo-{}-{}-{}{}.csv",
+        o.unit,
+        o.from,
+        o.to,
+        if p.excel { "-excel" } else { "" }
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(body))
+}

@@ -1,0 +1,143 @@
+//! Signing in with a token: the token travels in a Secure, HttpOnly, SameSite=Strict
+//! cookie (never readable by scripts, never sent from another site). Every form
+//! carries a CSRF token derived from the session's token, so it needs no storage and
+//! is worthless without the cookie.
+
+use actix_web::cookie::{time::Duration, Cookie, SameSite};
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::html;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::layout;
+use super::PageError;
+use crate::audit;
+use crate::auth::Principal;
+use crate::http::error::AppError;
+use crate::http::AppState;
+
+pub const COOKIE: &str = "dira_sessie";
+
+/// The session's token, if the request carries one.
+pub fn token(req: &HttpRequest) -> Option<String> {
+    req.cookie(COOKIE)
+        .map(|c| c.value().trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The CSRF token forms of this session carry.
+pub fn csrf_token(req: &HttpRequest) -> String {
+    let token = token(req).unwrap_or_default();
+    hex::encode(Sha256::digest(format!("dira-csrf\0{token}")))
+}
+
+/// Refuses a form whose CSRF token is not this session's.
+pub fn check_csrf(req: &HttpRequest, given: &str) -> Result<(), PageError> {
+    let expected = csrf_token(req);
+    // Compared in full whatever the first difference: no timing hint.
+    let same = expected.len() == given.len()
+        && expected
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    match same && token(req).is_some() {
+        true => Ok(()),
+        false => Err(AppError::forbidden(
+            "het formulier is verlopen of komt niet van deze site; laad de pagina opnieuw",
+        )
+        .into()),
+    }
+}
+
+fn sign_in_page(message: Option<&str>) -> maud::Markup {
+    let body = html! {
+        h1 { "Inloggen" }
+        @if let Some(m) = message { p.errors role="alert" { (m) } }
+        form method="post" action="/inloggen" {
+            label for="token" { "Uw token" }
+            p.hint id="token-hint" { "Het token dat de beheerder u heeft gegeven (begint met " code { "dira_" } ")." }
+            input type="password" id="token" name="token" autocomplete="off" required
+                aria-describedby="token-hint" autofocus;
+            p { button type="submit" { "Inloggen" } }
+        }
+    };
+    layout::bare_page("Inloggen", None, body)
+}
+
+pub async fn sign_in_form() -> HttpResponse {
+    layout::ok(sign_in_page(None))
+}
+
+#[derive(Deserialize)]
+pub struct SignIn {
+    token: String,
+}
+
+/// Checks the token like the API does; a good one becomes the session cookie.
+pub async fn sign_in(
+    state: web::Data<AppState>,
+    form: web::Form<SignIn>,
+) -> Result<HttpResponse, PageError> {
+    let token = form.into_inner().token.trim().to_owned();
+    let checked = token.clone();
+    let principal = state
+        .db
+        .run(move |db| Principal::from_token(&mut *db.conn()?, &checked))
+        .await;
+    let (user, role, outcome) = match &principal {
+        Ok(p) => (p.user.clone(), p.role.to_string(), "303"),
+        Err(_) => ("-".to_owned(), "-".to_owned(), "401"),
+    };
+    let entry = audit::Entry {
+        at: crate::incidents::draft::now(),
+        user_name: user,
+        role,
+        action: "session.start".into(),
+        object: String::new(),
+        outcome: outcome.into(),
+        detail: "web".into(),
+    };
+    state
+        .db
+        .write_async(move |conn| audit::record(conn, &entry).map_err(AppError::from))
+        .await?;
+    if principal.is_err() {
+        return Ok(layout::with_status(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            sign_in_page(Some("Dit token is onbekend, verlopen of ingetrokken.")),
+        ));
+    }
+    let cookie = Cookie::build(COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::Strict)
+        .max_age(Duration::hours(12))
+        .finish();
+    let mut response = layout::see_other("/");
+    response.add_cookie(&cookie).map_err(anyhow::Error::from)?;
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct SignOut {
+    csrf: String,
+}
+
+pub async fn sign_out(
+    req: HttpRequest,
+    form: web::Form<SignOut>,
+) -> Result<HttpResponse, PageError> {
+    check_csrf(&req, &form.csrf)?;
+    let mut gone = Cookie::build(COOKIE, "")
+        .path("/")
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::Strict)
+        .finish();
+    gone.make_removal();
+    let mut response = layout::see_other("/inloggen");
+    response.add_cookie(&gone).map_err(anyhow::Error::from)?;
+    Ok(response)
+}

@@ -1,0 +1,275 @@
+// End-to-end tests of the web interface in Debian's headless Chromium, driven by
+// playwright-core: for each role, sign in and complete its main task, asserting what
+// the page shows; a cross-unit attempt and a forged form are refused.
+//
+//   (cd tests/e2e && npm ci) && DIRA_BIN=target/debug/dira node --test tests/e2e/
+//
+// DIRA_BIN: the dira binary (default target/debug/dira). CHROMIUM: the browser
+// (default /usr/bin/chromium). SCREENSHOTS=dir: where the main pages are
+// photographed (default: a temporary folder; docs/screenshots in the repository).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.resolve(root, process.env.DIRA_BIN ?? 'target/debug/dira');
+const work = mkdtempSync(path.join(tmpdir(), 'dira-e2e-'));
+const database = `sqlite://${work}/e2e.db`;
+const shots = process.env.SCREENSHOTS ? path.resolve(root, process.env.SCREENSHOTS) : path.join(work, 'shots');
+mkdirSync(shots, { recursive: true });
+const env = { ...process.env, DIRA_LOG: 'info', NO_COLOR: '1' };
+
+let server;
+let base;
+let browser;
+const tokens = {};
+
+function dira(...args) {
+  return execFileSync(bin, ['--database', database, ...args], { env, encoding: 'utf8' }).trim();
+}
+
+/// Starts `dira serve` on a free port; resolves with its address once it listens.
+function serve() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['--database', database, 'serve', '--bind', '127.0.0.1:0'], { env });
+    let log = '';
+    child.stderr.on('data', (chunk) => {
+      log += chunk;
+      const found = /address=(127\.0\.0\.1:\d+)/.exec(log);
+      if (found) resolve({ child, address: `http://${found[1]}` });
+    });
+    child.on('exit', (code) => reject(new Error(`dira serve exited with ${code}:\n${log}`)));
+  });
+}
+
+before(async () => {
+  for (const [user, role, scope] of [
+    ['balie-ams', 'registrar', 'AMS'],
+    ['balie-rtm', 'registrar', 'RTM'],
+    ['adc-ams', 'screener', 'AMS'],
+    ['analist-ams', 'analyst', 'AMS'],
+    ['landelijk', 'national', '*'],
+  ]) {
+    tokens[user] = dira('token', 'create', '--user', user, '--role', role, '--scope', scope);
+  }
+  const started = await serve();
+  server = started.child;
+  base = started.address;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+});
+
+/// A fresh browser session signed in as `user`.
+async function signIn(user) {
+  const context = await browser.newContext({ baseURL: base, acceptDownloads: true, locale: 'nl-NL' });
+  const page = await context.newPage();
+  await page.goto('/');
+  assert.match(page.url(), /\/inloggen$/, 'not signed in: the sign-in page');
+  await page.getByLabel('Uw token').fill(tokens[user]);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  const cookie = (await context.cookies()).find((c) => c.name === 'dira_sessie');
+  assert.ok(cookie, 'session cookie set');
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.secure, true);
+  assert.equal(cookie.sameSite, 'Strict');
+  return { context, page };
+}
+
+async function shoot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+const today = new Date().toISOString().slice(0, 10);
+const year = today.slice(0, 4);
+const state = {};
+
+test('a wrong token is refused on the sign-in page', async () => {
+  const context = await browser.newContext({ baseURL: base });
+  const page = await context.newPage();
+  await page.goto('/inloggen');
+  await page.getByLabel('Uw token').fill('dira_nonsense');
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await assert.doesNotReject(page.getByRole('alert').filter({ hasText: 'onbekend' }).waitFor());
+  await shoot(page, 'inloggen');
+  await context.close();
+});
+
+test('desk officer registers an incomplete and a complete report', async () => {
+  const { context, page } = await signIn('balie-ams');
+  assert.match(page.url(), /\/registreren$/, 'the desk officer starts on the registration form');
+  // Only the two required fields: stored as incomplete, with what is missing.
+  await page.getByLabel('Soort registratie').selectOption('MELDING');
+  await page.getByLabel('Kanaal').selectOption('TELEFOON');
+  await page.getByRole('button', { name: 'Registreren' }).click();
+  const incomplete = page.getByRole('status');
+  await incomplete.waitFor();
+  assert.match(await incomplete.innerText(), /Geregistreerd onder nummer AMS-\d{4}-\d+/);
+  assert.match(await incomplete.innerText(), /Onvolledig – nog aan te vullen: .*Discriminatiegronden/);
+
+  // A complete report: labels in Dutch, only codes valid today (GELOOF is retired).
+  assert.equal(await page.getByLabel('Geloof (godsdienst', { exact: false }).count(), 0);
+  await page.getByLabel('Soort registratie').selectOption('AANGIFTE');
+  await page.getByLabel('Kanaal').selectOption('BALIE');
+  await page.getByLabel('Pleegdatum vanaf').fill(today);
+  await page.getByLabel('Gemeente').selectOption('GM0363');
+  await page.getByLabel('Antisemitisme').check();
+  await page.getByLabel('Maatschappelijk terrein').selectOption({ index: 1 });
+  await page.getByRole('group', { name: 'Verschijningsvormen' }).getByRole('checkbox').first().check();
+  await page.getByRole('group', { name: 'Wetsartikelen' }).getByRole('checkbox').first().check();
+  await page.getByLabel('Soort slachtoffer').selectOption({ index: 1 });
+  await page.getByLabel('Korte omschrijving').fill('Scheldpartij bij tramhalte, e2e');
+  await page.getByLabel('Relaas').fill('Volledig relaas, blijft binnen de eenheid.');
+  await page.getByRole('button', { name: 'Registreren' }).click();
+  const done = page.getByRole('status');
+  await done.waitFor();
+  state.number = await page.locator('#registratienummer').innerText();
+  assert.match(state.number, /^AMS-\d{4}-\d+$/);
+  assert.doesNotMatch(await done.innerText(), /Onvolledig/);
+  const recent = page.getByRole('table');
+  assert.match(await recent.innerText(), new RegExp(state.number));
+  state.href = await page.getByRole('link', { name: 'Bekijk de registratie' }).getAttribute('href');
+  await shoot(page, 'registreren');
+
+  // Invalid input is refused with the field named, and nothing is stored.
+  await page.getByLabel('Soort registratie').selectOption('AANGIFTE');
+  await page.getByLabel('Kanaal').selectOption('BALIE');
+  await page.getByLabel('Pleegdatum vanaf').fill('2024-05-02');
+  await page.getByLabel('Pleegdatum tot en met').fill('2024-05-01');
+  await page.getByRole('button', { name: 'Registreren' }).click();
+  const problems = page.getByRole('alert');
+  await problems.waitFor();
+  assert.match(await problems.innerText(), /Pleegdatum tot en met/);
+  assert.equal((await page.getByRole('table').innerText()).match(/AMS-\d{4}-\d+/g).length, 2);
+  await context.close();
+});
+
+test('a desk officer of another unit registers; the screener of AMS cannot open it', async () => {
+  const rtm = await signIn('balie-rtm');
+  await rtm.page.getByLabel('Soort registratie').selectOption('MELDING');
+  await rtm.page.getByLabel('Kanaal').selectOption('INTERNET');
+  await rtm.page.getByRole('button', { name: 'Registreren' }).click();
+  await rtm.page.getByRole('status').waitFor();
+  const href = await rtm.page.getByRole('link', { name: 'Bekijk de registratie' }).getAttribute('href');
+  await rtm.context.close();
+
+  const { context, page } = await signIn('adc-ams');
+  const response = await page.goto(href);
+  assert.equal(response.status(), 404);
+  assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /Niet gevonden/);
+  // A form posted without this session's CSRF token is refused and changes nothing.
+  const forged = await context.request.post(`${state.href}/beoordeling`, {
+    form: { csrf: 'forged', version: '1', outcome: 'AFGEWEZEN', reason: 'DUBBELE_REGISTRATIE' },
+  });
+  assert.equal(forged.status(), 403);
+  await context.close();
+});
+
+test('screener confirms with reclassification and records the prosecution status', async () => {
+  const { context, page } = await signIn('adc-ams');
+  assert.match(page.url(), /\/screening$/);
+  const row = page.getByRole('row', { name: new RegExp(state.number) });
+  assert.match(await row.innerText(), /Antisemitisme/);
+  assert.match(await page.getByRole('heading', { name: /Doorlooptijden/ }).innerText(), /Doorlooptijden/);
+  await shoot(page, 'screening');
+  await row.getByRole('link', { name: state.number }).click();
+  assert.match(await page.locator('#status').innerText(), /REGISTERED/);
+  await page.getByLabel('Discriminatoir incident bevestigd').check();
+  await page.getByText('Classificatie aanpassen').click();
+  await page.getByRole('group', { name: 'Discriminatiegronden' }).getByLabel('Herkomst', { exact: false }).check();
+  await page.getByRole('button', { name: 'Beoordeling opslaan' }).click();
+  await page.getByRole('status').filter({ hasText: 'beoordeling is opgeslagen' }).waitFor();
+  assert.match(await page.locator('#status').innerText(), /CONFIRMED/);
+  assert.match(await page.locator('#gronden').innerText(), /Herkomst/);
+  assert.match(await page.locator('#gronden').innerText(), /Antisemitisme/);
+  const history = await page.getByRole('table').innerText();
+  assert.match(history, /adc-ams/);
+  assert.match(history, /Discriminatiegronden: ANTISEMITISME → ANTISEMITISME, HERKOMST/);
+  await shoot(page, 'beoordelen');
+
+  await page.getByLabel('Stand bij het OM').selectOption('INGEZONDEN');
+  await page.getByLabel('Doorgezonden naar het OM op').fill(today);
+  await page.getByRole('button', { name: 'Stand opslaan' }).click();
+  await page.getByRole('status').filter({ hasText: 'OM is opgeslagen' }).waitFor();
+  assert.match(await page.locator('#vervolging').innerText(), /Ingezonden/);
+  await context.close();
+});
+
+test('analyst shows the RDO overview and downloads it; another unit is refused', async () => {
+  const { context, page } = await signIn('analist-ams');
+  assert.match(page.url(), /\/rdo$/);
+  await page.getByLabel('Vanaf').fill(`${year}-01-01`);
+  await page.getByLabel('Tot en met').fill(today);
+  await page.getByRole('button', { name: 'Toon overzicht' }).click();
+  const cases = page.locator('#zaken');
+  assert.match(await cases.innerText(), new RegExp(state.number));
+  assert.match(await cases.innerText(), /Scheldpartij bij tramhalte/);
+  assert.doesNotMatch(await page.content(), /Volledig relaas/, 'the narrative never appears in the overview');
+  await shoot(page, 'rdo-overzicht');
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download CSV' }).click(),
+  ]);
+  const file = path.join(work, csv.suggestedFilename());
+  await csv.saveAs(file);
+  const text = execFileSync('cat', [file], { encoding: 'utf8' });
+  assert.match(text, new RegExp(state.number));
+  const [excel] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download voor Excel' }).click(),
+  ]);
+  assert.match(excel.suggestedFilename(), /excel\.csv$/);
+
+  const refused = await page.goto(`/rdo?unit=RTM&from=${year}-01-01&to=${today}`);
+  assert.equal(refused.status(), 403);
+  await context.close();
+});
+
+test('national staff open the Poldis report with charts, publication switch and downloads', async () => {
+  const { context, page } = await signIn('landelijk');
+  assert.match(page.url(), /\/poldis$/);
+  await page.getByLabel('Jaar', { exact: true }).selectOption(year);
+  await page.getByRole('button', { name: 'Toon rapport' }).click();
+  assert.match(await page.getByRole('heading', { level: 1 }).innerText(), new RegExp(`discriminatie ${year}`));
+  assert.ok((await page.locator('.poldis svg').count()) >= 3, 'bars per ground, trend and per unit');
+  assert.match(await page.locator('.kpi').innerText(), /1\s*incidenten/);
+  await shoot(page, 'poldis');
+  await page.getByLabel('Publicatieversie', { exact: false }).check();
+  await page.getByRole('button', { name: 'Toon rapport' }).click();
+  assert.match(await page.locator('.poldis').innerText(), /publicatieversie/);
+  assert.match(await page.locator('.poldis').innerText(), /<5/);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download CSV' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), `poldis-${year}-publicatie.csv`);
+  // A desk officer may not see the report.
+  const officer = await signIn('balie-ams');
+  const refused = await officer.page.goto('/poldis');
+  assert.equal(refused.status(), 403);
+  await officer.context.close();
+  await context.close();
+});
+
+test('every page request is in the audit log', () => {
+  const log = dira('audit');
+  for (const expected of ['incident.register', 'incident.screen', 'rdo.overview', 'report.poldis', 'session.start']) {
+    assert.match(log, new RegExp(expected), `audit log holds ${expected}`);
+  }
+});
