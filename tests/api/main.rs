@@ -16,3 +16,4 @@ mod poldis;
 mod rdo;
 mod registration;
 mod screening;
+mod web;
