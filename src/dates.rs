@@ -78,40 +78,54 @@ impl AmsterdamOffsets {
         (at + self.offset(at)).date()
     }
 
-    /// [`to_rfc3339`], remembered, and written without chrono's general formatter
-    /// (which interprets a format description for every timestamp).
+    /// [`to_rfc3339`], remembered, and written digit by digit: chrono's and std's
+    /// formatters interpret a format for every value, which shows at millions of
+    /// timestamps.
     pub fn rfc3339(&mut self, at: NaiveDateTime) -> String {
         use chrono::{Datelike, Timelike};
-        use std::fmt::Write;
         let offset = self.offset(at);
         let local = at + offset;
         let mut out = String::with_capacity(32);
-        let _ = write!(
-            out,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            local.year(),
-            local.month(),
-            local.day(),
-            local.hour(),
-            local.minute(),
-            local.second()
-        );
-        let nanos = local.nanosecond() % 1_000_000_000;
-        let _ = match nanos {
-            0 => Ok(()),
-            n if n % 1_000_000 == 0 => write!(out, ".{:03}", n / 1_000_000),
-            n if n % 1_000 == 0 => write!(out, ".{:06}", n / 1_000),
-            n => write!(out, ".{n:09}"),
-        };
+        push_digits(&mut out, local.year() as u32, 4);
+        for (separator, value) in [
+            ('-', local.month()),
+            ('-', local.day()),
+            ('T', local.hour()),
+            (':', local.minute()),
+            (':', local.second()),
+        ] {
+            out.push(separator);
+            push_digits(&mut out, value, 2);
+        }
+        // As chrono's AutoSi: no fraction, or milli-, micro- or nanoseconds.
+        match local.nanosecond() % 1_000_000_000 {
+            0 => {}
+            n if n % 1_000_000 == 0 => {
+                out.push('.');
+                push_digits(&mut out, n / 1_000_000, 3);
+            }
+            n if n % 1_000 == 0 => {
+                out.push('.');
+                push_digits(&mut out, n / 1_000, 6);
+            }
+            n => {
+                out.push('.');
+                push_digits(&mut out, n, 9);
+            }
+        }
         let seconds = offset.local_minus_utc();
-        let sign = if seconds < 0 { '-' } else { '+' };
-        let _ = write!(
-            out,
-            "{sign}{:02}:{:02}",
-            seconds.abs() / 3600,
-            seconds.abs() / 60 % 60
-        );
+        out.push(if seconds < 0 { '-' } else { '+' });
+        push_digits(&mut out, seconds.unsigned_abs() / 3600, 2);
+        out.push(':');
+        push_digits(&mut out, seconds.unsigned_abs() / 60 % 60, 2);
         out
+    }
+}
+
+/// `n` as exactly `width` decimal digits.
+fn push_digits(out: &mut String, n: u32, width: u32) {
+    for place in (0..width).rev() {
+        out.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
     }
 }
 

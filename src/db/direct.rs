@@ -4,7 +4,7 @@
 //! format machinery. Everything else goes through diesel.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{Connection, OpenFlags, ToSql};
+use rusqlite::{Connection, OpenFlags};
 
 /// A read-only connection to the database file for a bulk read.
 pub fn open_read(path: &str) -> rusqlite::Result<Connection> {
@@ -37,51 +37,22 @@ pub fn open_write(path: &str) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-/// How many incidents match `filter` (an SQL condition on `incidents` with
-/// `params`), and the ids that cut them into `parts` ranges of about equal size, in id
-/// order: a part runs from one cut (inclusive) to the next (exclusive). No cuts when
-/// nothing matches.
-pub fn split_ids(
-    conn: &Connection,
-    filter: &str,
-    params: &[&dyn ToSql],
-    parts: usize,
-) -> rusqlite::Result<(i64, Vec<String>)> {
-    let count: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM incidents WHERE {filter}"),
-        params,
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT id FROM incidents WHERE {filter} ORDER BY id LIMIT 1 OFFSET ?{}",
-        params.len() + 1
-    ))?;
-    let mut cuts: Vec<String> = Vec::new();
-    for part in 0..parts as i64 {
-        let offset = count * part / parts as i64;
-        if offset >= count || (part > 0 && offset == 0) {
-            break;
-        }
-        let mut all: Vec<&dyn ToSql> = params.to_vec();
-        all.push(&offset);
-        let id: String = stmt.query_row(all.as_slice(), |r| r.get(0))?;
-        if cuts.last() != Some(&id) {
-            cuts.push(id);
-        }
-    }
-    Ok((count, cuts))
-}
-
-/// The condition selecting part `i` of the ranges [`split_ids`] made, for an id
-/// parameter numbered from `first`.
-pub fn part_condition(cuts: &[String], i: usize, first: usize) -> (String, Vec<String>) {
-    match cuts.get(i + 1) {
-        Some(next) => (
-            format!("id >= ?{first} AND id < ?{}", first + 1),
-            vec![cuts[i].clone(), next.clone()],
-        ),
-        None => (format!("id >= ?{first}"), vec![cuts[i].clone()]),
-    }
+/// The incidents table cut into `parts` ranges of rowids `[start, end)` of about
+/// equal size, in storage order: SQLite numbers rows as it stores them, so a range is
+/// a plain scan of the table (no index look-up per row). Empty for an empty table.
+pub fn rowid_ranges(conn: &Connection, parts: usize) -> rusqlite::Result<Vec<(i64, i64)>> {
+    let (min, max): (Option<i64>, Option<i64>) =
+        conn.query_row("SELECT min(rowid), max(rowid) FROM incidents", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let (Some(min), Some(max)) = (min, max) else {
+        return Ok(Vec::new());
+    };
+    let (span, parts) = (max - min + 1, parts.max(1) as i64);
+    Ok((0..parts)
+        .map(|i| (min + span * i / parts, min + span * (i + 1) / parts))
+        .filter(|(start, end)| start < end)
+        .collect())
 }
 
 /// The number written in `b[range]` (ASCII digits only).

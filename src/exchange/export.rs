@@ -1,6 +1,7 @@
 //! Writing the exchange CSV: RFC 4180, RFC 3339 timestamps with the Amsterdam offset,
 //! streamed in pages so memory stays flat however many incidents there are. Rows come
-//! in id order, which is the order they were stored in.
+//! in the order they were stored in: SQLite's storage order, PostgreSQL's id order
+//! (ids are time-ordered), so an export of an import keeps the file's order.
 
 use std::io::Write;
 
@@ -65,7 +66,7 @@ pub fn write_row<W: Write>(out: &mut csv::Writer<W>, r: &IncidentRow) -> csv::Re
     out.write_record(None::<&[u8]>)
 }
 
-/// Writes the header and every incident matching `filter` in id order; returns the
+/// Writes the header and every incident matching `filter` in stored order; returns the
 /// number of incidents. `progress` is told the running count.
 pub fn export<W: Write>(
     db: &Db,
@@ -134,8 +135,8 @@ fn export_diesel<W: Write>(
     Ok(count)
 }
 
-/// SQLite: the rows cut into ranges of ids that two workers read and format at once
-/// (rusqlite, stored text written as it is), written out in order.
+/// SQLite: the table cut into ranges of rows that two workers read and format at
+/// once (rusqlite, stored text written as it is), written out in storage order.
 mod sqlite {
     use std::collections::BTreeMap;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -147,8 +148,8 @@ mod sqlite {
     use super::*;
     use crate::db::direct;
 
-    /// Ranges per export: enough that both workers stay busy to the end, few enough
-    /// that cutting them (one index walk each) costs little.
+    /// Ranges per export: enough that both workers stay busy to the end; each holds
+    /// its CSV in memory until the ones before it are written.
     const PARTS: usize = 16;
     const WORKERS: usize = 2;
 
@@ -159,8 +160,7 @@ mod sqlite {
         progress: &dyn Fn(u64),
     ) -> anyhow::Result<u64> {
         let (condition, params) = condition(filter);
-        let refs: Vec<&dyn ToSql> = params.iter().map(|p| p as &dyn ToSql).collect();
-        let (_, cuts) = direct::split_ids(&direct::open_read(path)?, &condition, &refs, PARTS)?;
+        let ranges = direct::rowid_ranges(&direct::open_read(path)?, PARTS)?;
         let mut header = csv::Writer::from_writer(Vec::new());
         write_header(&mut header)?;
         out.write_all(&header.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
@@ -168,8 +168,8 @@ mod sqlite {
         let (tx, rx) = mpsc::sync_channel::<anyhow::Result<(usize, Vec<u8>, u64)>>(WORKERS);
         std::thread::scope(|s| {
             for _ in 0..WORKERS {
-                let (tx, next, cuts, condition, params) =
-                    (tx.clone(), &next, &cuts, &condition, &params);
+                let (tx, next, ranges, condition, params) =
+                    (tx.clone(), &next, &ranges, &condition, &params);
                 s.spawn(move || {
                     let conn = match direct::open_read(path) {
                         Ok(c) => c,
@@ -177,10 +177,10 @@ mod sqlite {
                     };
                     loop {
                         let part = next.fetch_add(1, Ordering::Relaxed);
-                        if part >= cuts.len() {
+                        let Some(&range) = ranges.get(part) else {
                             return;
-                        }
-                        let done = format_part(&conn, condition, params, cuts, part)
+                        };
+                        let done = format_part(&conn, condition, params, range)
                             .map(|(buf, n)| (part, buf, n));
                         if tx.send(done).is_err() {
                             return;
@@ -224,23 +224,21 @@ mod sqlite {
         (parts.join(" AND "), params)
     }
 
-    /// One range of ids as CSV records, and how many.
+    /// One range of rows as CSV records, and how many.
     fn format_part(
         conn: &rusqlite::Connection,
         condition: &str,
         params: &[String],
-        cuts: &[String],
-        part: usize,
+        (start, end): (i64, i64),
     ) -> anyhow::Result<(Vec<u8>, u64)> {
-        let (range, ids) = direct::part_condition(cuts, part, params.len() + 1);
-        let all: Vec<&dyn ToSql> = params
-            .iter()
-            .chain(ids.iter())
-            .map(|p| p as &dyn ToSql)
-            .collect();
+        let mut all: Vec<&dyn ToSql> = params.iter().map(|p| p as &dyn ToSql).collect();
+        all.extend([&start as &dyn ToSql, &end]);
         let mut stmt = conn.prepare(&format!(
-            "SELECT {} FROM incidents WHERE {condition} AND {range} ORDER BY id",
-            COLUMNS.join(", ")
+            "SELECT {} FROM incidents WHERE {condition} AND rowid >= ?{} AND rowid < ?{} \
+             ORDER BY rowid",
+            COLUMNS.join(", "),
+            params.len() + 1,
+            params.len() + 2,
         ))?;
         let mut rows = stmt.query(all.as_slice())?;
         let mut out = csv::Writer::from_writer(Vec::with_capacity(8 << 20));

@@ -19,10 +19,7 @@ pub struct Populations {
 }
 
 pub fn populations(frames: &Frames) -> PolarsResult<Populations> {
-    let all = frames.incidents.clone().lazy();
-    let confirmed = all
-        .clone()
-        .filter(col("status").eq(lit(frames.dict.get(CONFIRMED))));
+    let confirmed_code = frames.dict.get(CONFIRMED);
     // An event is one incident, represented by its member with the earliest reporting
     // date (then the earliest registration, then the lowest number); that member's
     // fields count and its reporting date decides the year.
@@ -30,12 +27,7 @@ pub fn populations(frames: &Frames) -> PolarsResult<Populations> {
         .members
         .clone()
         .lazy()
-        .join(
-            confirmed.clone().select([col("idx")]),
-            [col("idx")],
-            [col("idx")],
-            JoinArgs::new(JoinType::Inner),
-        )
+        .filter(col("status").eq(lit(confirmed_code)))
         .group_by([col("event")])
         .agg([col("idx")
             .sort_by(
@@ -44,19 +36,26 @@ pub fn populations(frames: &Frames) -> PolarsResult<Populations> {
             )
             .first()
             .alias("idx")])
-        .select([col("idx")]);
-    let members = confirmed.clone().join(
-        representatives,
-        [col("idx")],
-        [col("idx")],
-        JoinArgs::new(JoinType::Inner),
-    );
-    let singles = confirmed.clone().filter(col("event").is_null());
-    // Materialised once: every table starts from it (and polars cannot count the rows
-    // of a lazy union without 128-bit integers, which this build leaves out).
-    let incidents = concat([singles, members], UnionArgs::default())?
-        .collect()?
-        .lazy();
+        .select([col("idx")])
+        .collect()?;
+    // Which registrations count as an incident, as one more column: a filter on it
+    // costs nothing to keep, where a copy of the counted rows would cost as much
+    // memory as the frame itself.
+    let status = frames.incidents.column("status")?.u32()?;
+    let event = frames.incidents.column("event")?.u32()?;
+    let mut counted: Vec<bool> = status
+        .iter()
+        .zip(event.iter())
+        .map(|(s, e)| s == Some(confirmed_code) && e.is_none())
+        .collect();
+    for i in representatives.column("idx")?.u32()?.iter().flatten() {
+        counted[i as usize] = true;
+    }
+    let mut marked = frames.incidents.clone();
+    marked.with_column(Column::new("counted".into(), counted))?;
+    let all = marked.lazy();
+    let confirmed = all.clone().filter(col("status").eq(lit(confirmed_code)));
+    let incidents = all.clone().filter(col("counted"));
     Ok(Populations {
         incidents,
         confirmed,

@@ -52,7 +52,7 @@ pub struct Frames {
     /// suspect, grounds_n.
     pub incidents: DataFrame,
     /// Per member of an event, what picks the event's representative: idx, event,
-    /// rdate, registered (µs), number. (Kept apart: most registrations are in no
+    /// status, rdate, registered (µs), number. (Kept apart: most registrations are in no
     /// event, and a number per row would cost more than all the codes together.)
     pub members: DataFrame,
     /// idx, code, trend_code (retired grounds mapped to their successor).
@@ -61,8 +61,9 @@ pub struct Frames {
     pub manifestations: DataFrame,
     /// idx, code.
     pub articles: DataFrame,
-    /// SHA-256 over the registrations read (number, version, status), in id order:
-    /// the two halves hashed apart (they are read in parallel), then both digests.
+    /// SHA-256 over the registrations read (number, version, status), in storage
+    /// order (SQLite) or id order (PostgreSQL): the two halves hashed apart (they are
+    /// read in parallel), then both digests.
     pub fingerprint: String,
     /// What the u32 columns mean.
     pub dict: Dict,
@@ -143,6 +144,7 @@ struct Columns {
     a_code: Vec<u32>,
     member_idx: Vec<u32>,
     member_event: Vec<u32>,
+    member_status: Vec<u32>,
     member_rdate: Vec<i32>,
     member_registered: Vec<i64>,
     member_number: Vec<String>,
@@ -195,6 +197,7 @@ impl Columns {
         let day = row.occurred_from.unwrap_or_else(|| self.offsets.date(reg));
         let d = &mut self.dict;
         let event = row.event_id.map(|e| d.code(e));
+        let status = d.code(row.status);
         let rdate = day.year() * 10_000 + day.month() as i32 * 100 + day.day() as i32;
         self.event.push(event);
         self.rdate.push(rdate);
@@ -203,12 +206,13 @@ impl Columns {
         if let Some(event) = event {
             self.member_idx.push(i);
             self.member_event.push(event);
+            self.member_status.push(status);
             self.member_rdate.push(rdate);
             self.member_registered
                 .push(reg.and_utc().timestamp_micros());
             self.member_number.push(row.number.to_owned());
         }
-        self.status.push(d.code(row.status));
+        self.status.push(status);
         self.unit.push(d.code(row.unit));
         self.municipality
             .push(d.code(row.municipality.unwrap_or(UNKNOWN)));
@@ -265,6 +269,7 @@ impl Columns {
         self.event
             .extend(other.event.iter().map(|e| e.as_ref().map(r)));
         self.member_event.extend(other.member_event.iter().map(r));
+        self.member_status.extend(other.member_status.iter().map(r));
         self.member_idx.extend(shift(&other.member_idx));
         self.member_rdate.extend(other.member_rdate);
         self.member_registered.extend(other.member_registered);
@@ -317,6 +322,7 @@ impl Columns {
             members: df!(
                 "idx" => self.member_idx,
                 "event" => self.member_event,
+                "status" => self.member_status,
                 "rdate" => self.member_rdate,
                 "registered" => self.member_registered,
                 "number" => self.member_number,
@@ -441,7 +447,8 @@ fn load_diesel(conn: &mut AnyConnection, unit: Option<&str>) -> anyhow::Result<(
 }
 
 /// SQLite: rusqlite reads the stored text in place (no copy per field), the two
-/// halves of the table at once, each on its own connection.
+/// halves of the table at once, each on its own connection, in storage order (the
+/// fingerprint's halves are the halves of the table).
 mod sqlite {
     use super::*;
     use crate::db::direct;
@@ -449,15 +456,17 @@ mod sqlite {
     use rusqlite::ToSql;
 
     pub fn load(path: &str, unit: Option<&str>) -> anyhow::Result<(Columns, String)> {
-        let (filter, params) = unit_filter(&unit);
-        let (rows, cuts) = direct::split_ids(&direct::open_read(path)?, filter, &params, 2)?;
-        let rows = rows as usize;
+        let ranges = direct::rowid_ranges(&direct::open_read(path)?, 2)?;
+        // The first half's columns get room for both halves, so appending the second
+        // does not move them.
+        let all = ranges.last().map_or(0, |r| r.1) - ranges.first().map_or(0, |r| r.0);
         let (first, second) = std::thread::scope(|s| {
-            let later =
-                (cuts.len() > 1).then(|| s.spawn(|| read(path, unit, &cuts, 1, rows - rows / 2)));
-            let first = match cuts.is_empty() {
-                true => Ok(Columns::default()),
-                false => read(path, unit, &cuts, 0, rows),
+            let later = ranges
+                .get(1)
+                .map(|r| s.spawn(|| read(path, unit, *r, (r.1 - r.0) as usize)));
+            let first = match ranges.first() {
+                None => Ok(Columns::default()),
+                Some(r) => read(path, unit, *r, all as usize),
             };
             (first, later.map(|t| t.join()))
         });
@@ -474,27 +483,26 @@ mod sqlite {
         Ok((first, print))
     }
 
-    fn unit_filter<'a>(unit: &'a Option<&'a str>) -> (&'static str, Vec<&'a dyn ToSql>) {
-        match unit {
-            Some(u) => ("unit = ?1", vec![u as &dyn ToSql]),
-            None => ("1 = 1", vec![]),
-        }
-    }
-
-    /// Part `part` of the rows, in id order.
+    /// The rows of a rowid range, in storage order, into columns with room for
+    /// `capacity` rows (more than a unit's share: room never written costs no
+    /// memory).
     fn read(
         path: &str,
         unit: Option<&str>,
-        cuts: &[String],
-        part: usize,
+        (start, end): (i64, i64),
         capacity: usize,
     ) -> anyhow::Result<Columns> {
         let conn = direct::open_read(path)?;
-        let (filter, mut params) = unit_filter(&unit);
-        let (range, ids) = direct::part_condition(cuts, part, params.len() + 1);
-        params.extend(ids.iter().map(|i| i as &dyn ToSql));
+        let mut params: Vec<&dyn ToSql> = vec![&start, &end];
+        let filter = match &unit {
+            Some(u) => {
+                params.push(u);
+                "AND unit = ?3"
+            }
+            None => "",
+        };
         let mut stmt = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM incidents WHERE {filter} AND {range} ORDER BY id"
+            "SELECT {COLUMNS} FROM incidents WHERE rowid >= ?1 AND rowid < ?2 {filter} ORDER BY rowid"
         ))?;
         let mut rows = stmt.query(params.as_slice())?;
         let mut columns = Columns::with_capacity(capacity);
