@@ -41,11 +41,24 @@ sqlite3 "$OUT/base.db" "PRAGMA journal_mode=WAL; CREATE TABLE t($cols TEXT);
 read -r bimp_s bimp_kb < <(timed base-import sqlite3 "$OUT/base.db" ".import --csv --skip 1 $OUT/rows.csv t")
 read -r bexp_s bexp_kb < <(timed base-export sqlite3 "$OUT/dira.db" ".mode csv" ".output $OUT/base-export.csv" "SELECT * FROM incidents")
 
+# SQLite's own floor: the same rows and history copied by INSERT … SELECT from dira's
+# database into an empty one made by dira's migrations (no parsing, no validation,
+# no binding: the least work SQLite can do to store them).
+"$DIRA" --database "sqlite://$OUT/floor.db" audit > /dev/null
+start=$(date +%s.%N)
+sqlite3 "$OUT/floor.db" "PRAGMA cache_size=-262144; ATTACH '$OUT/dira.db' AS src; BEGIN;
+  INSERT INTO incidents SELECT * FROM src.incidents;
+  INSERT INTO incident_history (incident_id, version, at, user_name, action, changes)
+    SELECT incident_id, version, at, user_name, action, changes FROM src.incident_history;
+  COMMIT;" > /dev/null
+floor_s=$(python3 -c "print(f'{$(date +%s.%N) - $start:.2f}')")
+
 size=$(du -m "$OUT/rows.csv" | cut -f1)
 printf "%-28s %10s %12s %12s\n" step seconds rows/s "peak MB"
 printf "%-28s %10s %12s %12s\n" "dira synthetic (${size} MB)" "$gen_s" "$(rate "$gen_s")" $((gen_kb / 1024))
 printf "%-28s %10s %12s %12s\n" "dira import" "$imp_s" "$(rate "$imp_s")" $((imp_kb / 1024))
 printf "%-28s %10s %12s %12s\n" "sqlite3 .import (baseline)" "$bimp_s" "$(rate "$bimp_s")" $((bimp_kb / 1024))
+printf "%-28s %10s %12s %12s\n" "sqlite3 INSERT…SELECT floor" "$floor_s" "$(rate "$floor_s")" -
 printf "%-28s %10s %12s %12s\n" "dira export" "$exp_s" "$(rate "$exp_s")" $((exp_kb / 1024))
 printf "%-28s %10s %12s %12s\n" "sqlite3 CSV out (baseline)" "$bexp_s" "$(rate "$bexp_s")" $((bexp_kb / 1024))
-python3 -c "print(f'import: dira / sqlite3 shell = {$bimp_s / $imp_s:.2f}; export: dira / sqlite3 shell = {$bexp_s / $exp_s:.2f}')"
+python3 -c "print(f'import: dira / sqlite3 shell = {$bimp_s / $imp_s:.2f}, dira / INSERT…SELECT floor = {$floor_s / $imp_s:.2f}; export: dira / sqlite3 shell = {$bexp_s / $exp_s:.2f}')"

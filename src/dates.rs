@@ -97,22 +97,7 @@ impl AmsterdamOffsets {
             out.push(separator);
             push_digits(&mut out, value, 2);
         }
-        // As chrono's AutoSi: no fraction, or milli-, micro- or nanoseconds.
-        match local.nanosecond() % 1_000_000_000 {
-            0 => {}
-            n if n % 1_000_000 == 0 => {
-                out.push('.');
-                push_digits(&mut out, n / 1_000_000, 3);
-            }
-            n if n % 1_000 == 0 => {
-                out.push('.');
-                push_digits(&mut out, n / 1_000, 6);
-            }
-            n => {
-                out.push('.');
-                push_digits(&mut out, n, 9);
-            }
-        }
+        push_fraction(&mut out, local.nanosecond());
         let seconds = offset.local_minus_utc();
         out.push(if seconds < 0 { '-' } else { '+' });
         push_digits(&mut out, seconds.unsigned_abs() / 3600, 2);
@@ -122,8 +107,28 @@ impl AmsterdamOffsets {
     }
 }
 
+/// The fraction of a second as chrono writes it (AutoSi, `%.f`): none, or milli-,
+/// micro- or nanoseconds, with the dot.
+pub fn push_fraction(out: &mut String, nanos: u32) {
+    match nanos % 1_000_000_000 {
+        0 => {}
+        n if n % 1_000_000 == 0 => {
+            out.push('.');
+            push_digits(out, n / 1_000_000, 3);
+        }
+        n if n % 1_000 == 0 => {
+            out.push('.');
+            push_digits(out, n / 1_000, 6);
+        }
+        n => {
+            out.push('.');
+            push_digits(out, n, 9);
+        }
+    }
+}
+
 /// `n` as exactly `width` decimal digits.
-fn push_digits(out: &mut String, n: u32, width: u32) {
+pub fn push_digits(out: &mut String, n: u32, width: u32) {
     for place in (0..width).rev() {
         out.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
     }

@@ -450,11 +450,11 @@ const INCIDENT_COLUMNS: &str = "id, registration_number, source_reference, regis
 
 /// Diesel's stored text forms, so rows look the same whichever path wrote them.
 fn stored_timestamp(at: &NaiveDateTime) -> String {
-    at.format("%F %T%.f").to_string()
+    crate::db::direct::timestamp_text(*at)
 }
 
 fn stored_date(d: &Option<NaiveDate>) -> Option<String> {
-    d.map(|d| d.format("%F").to_string())
+    d.map(crate::db::direct::date_text)
 }
 
 impl Store for SqliteStore<'_> {

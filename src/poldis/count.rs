@@ -13,6 +13,8 @@ const REJECTED: &str = "REJECTED";
 pub struct Populations {
     /// CONFIRMED incidents of every year, events once (by their representative).
     pub incidents: LazyFrame,
+    /// The same as a mark per registration (by idx).
+    pub counted: Vec<bool>,
     /// CONFIRMED registrations of every year.
     pub confirmed: LazyFrame,
     pub all: LazyFrame,
@@ -52,12 +54,13 @@ pub fn populations(frames: &Frames) -> PolarsResult<Populations> {
         counted[i as usize] = true;
     }
     let mut marked = frames.incidents.clone();
-    marked.with_column(Column::new("counted".into(), counted))?;
+    marked.with_column(Column::new("counted".into(), counted.clone()))?;
     let all = marked.lazy();
     let confirmed = all.clone().filter(col("status").eq(lit(confirmed_code)));
     let incidents = all.clone().filter(col("counted"));
     Ok(Populations {
         incidents,
+        counted,
         confirmed,
         all,
     })
@@ -122,21 +125,41 @@ pub fn height(lf: LazyFrame) -> PolarsResult<u64> {
         .map_or(0, u64::from))
 }
 
-/// A multi-valued field's values for the incidents of `population`.
-pub fn values(frame: &DataFrame, population: LazyFrame, columns: &[&str]) -> LazyFrame {
-    let wanted: Vec<Expr> = std::iter::once(col("idx"))
-        .chain(columns.iter().map(|c| col(*c)))
+/// Which registrations (by idx) are counted incidents whose year is in `years`.
+pub fn marks(
+    frames: &Frames,
+    p: &Populations,
+    years: std::ops::RangeInclusive<i32>,
+) -> PolarsResult<Vec<bool>> {
+    let year = frames.incidents.column("year")?.i32()?;
+    Ok(p.counted
+        .iter()
+        .zip(year.iter())
+        .map(|(c, y)| *c && y.is_some_and(|y| years.contains(&y)))
+        .collect())
+}
+
+/// The rows of a multi-valued frame whose incident is marked, with `columns` of the
+/// incident alongside: a mask and a gather by row number, where a join would hash
+/// every value row against every incident.
+pub fn values_of(
+    frame: &DataFrame,
+    keep: &[bool],
+    incidents: &DataFrame,
+    columns: &[&str],
+) -> PolarsResult<DataFrame> {
+    let idx = frame.column("idx")?.u32()?;
+    let mask: BooleanChunked = idx
+        .iter()
+        .map(|i| i.is_some_and(|i| keep[i as usize]))
         .collect();
-    frame
-        .clone()
-        .lazy()
-        .join(
-            population,
-            [col("idx")],
-            [col("idx")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .select(wanted)
+    let mut kept = frame.filter(&mask)?;
+    let rows = kept.column("idx")?.u32()?.clone();
+    for name in columns {
+        let column = incidents.column(name)?.take(&rows)?;
+        kept.with_column(column)?;
+    }
+    Ok(kept)
 }
 
 pub fn year(lf: LazyFrame, y: i32) -> LazyFrame {
@@ -180,31 +203,12 @@ pub fn summary(frames: &Frames, p: &Populations, y: i32) -> PolarsResult<Cells> 
         .collect())
 }
 
-/// Cross table of a multi-valued field's values against a column of the incidents.
-pub fn values_by(
-    frame: &DataFrame,
-    population: LazyFrame,
-    by: &str,
-    dict: &Dict,
-) -> PolarsResult<Cells> {
-    let joined = frame.clone().lazy().join(
-        population.select([col("idx"), col(by)]),
-        [col("idx")],
-        [col("idx")],
-        JoinArgs::new(JoinType::Inner),
-    );
-    group(joined, "code", Some(by), dict)
-}
-
-/// Cross table of two multi-valued fields.
-pub fn values_by_values(
-    left: &DataFrame,
-    right: &DataFrame,
-    population: LazyFrame,
-    dict: &Dict,
-) -> PolarsResult<Cells> {
-    let l = values(left, population.clone().select([col("idx")]), &["code"]);
-    let r = values(right, population.select([col("idx")]), &["code"])
+/// Cross table of two multi-valued fields (both already cut to the population).
+pub fn values_by_values(left: &DataFrame, right: &DataFrame, dict: &Dict) -> PolarsResult<Cells> {
+    let l = left.clone().lazy().select([col("idx"), col("code")]);
+    let r = right
+        .clone()
+        .lazy()
         .select([col("idx"), col("code").alias("other")]);
     let joined = l.join(
         r,

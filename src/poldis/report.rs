@@ -131,11 +131,30 @@ pub fn produce(
     unit: Option<&str>,
     publication: bool,
 ) -> anyhow::Result<Report> {
+    let started = std::time::Instant::now();
     let frames = load(db, catalog, unit)?;
+    tracing::debug!(
+        rows = frames.incidents.height(),
+        ms = started.elapsed().as_millis() as u64,
+        "poldis: rows loaded"
+    );
     let p = count::populations(&frames)?;
+    // Lazy: each table reads only its columns. (Materialising the year's incidents
+    // once copies every column and was slower.)
     let incidents = count::year(p.incidents.clone(), year);
-    let ids = incidents.clone().select([col("idx")]);
     let d = &frames.dict;
+    // The multi-valued fields of the year's incidents, with the incident's unit and
+    // police flag alongside (for the cross tables).
+    let in_year = count::marks(&frames, &p, year..=year)?;
+    let grounds = count::values_of(
+        &frames.grounds,
+        &in_year,
+        &frames.incidents,
+        &["unit", "police"],
+    )?;
+    let manifestations =
+        count::values_of(&frames.manifestations, &in_year, &frames.incidents, &[])?;
+    let articles = count::values_of(&frames.articles, &in_year, &frames.incidents, &[])?;
     let one = |column: &str| count::group(incidents.clone(), column, None, d);
     let trend_years = p.incidents.clone().filter(
         col("year")
@@ -149,21 +168,11 @@ pub fn produce(
     );
     raw.insert(
         "by_ground",
-        count::group(
-            count::values(&frames.grounds, ids.clone(), &["code"]),
-            "code",
-            None,
-            d,
-        )?,
+        count::group(grounds.clone().lazy(), "code", None, d)?,
     );
     raw.insert(
         "by_manifestation",
-        count::group(
-            count::values(&frames.manifestations, ids.clone(), &["code"]),
-            "code",
-            None,
-            d,
-        )?,
+        count::group(manifestations.clone().lazy(), "code", None, d)?,
     );
     raw.insert(
         "by_domain",
@@ -171,12 +180,7 @@ pub fn produce(
     );
     raw.insert(
         "by_article",
-        count::group(
-            count::values(&frames.articles, ids.clone(), &["code"]),
-            "code",
-            None,
-            d,
-        )?,
+        count::group(articles.clone().lazy(), "code", None, d)?,
     );
     raw.insert(
         "by_registration_type",
@@ -204,44 +208,30 @@ pub fn produce(
     );
     raw.insert(
         "ground_by_unit",
-        count::values_by(&frames.grounds, incidents.clone(), "unit", d)?,
+        count::group(grounds.clone().lazy(), "code", Some("unit"), d)?,
     );
     raw.insert(
         "ground_by_manifestation",
-        count::values_by_values(
-            &frames.grounds,
-            &frames.manifestations,
-            incidents.clone(),
-            d,
-        )?,
+        count::values_by_values(&grounds, &manifestations, d)?,
     );
     raw.insert(
         "ground_by_article",
-        count::values_by_values(&frames.grounds, &frames.articles, incidents.clone(), d)?,
+        count::values_by_values(&grounds, &articles, d)?,
     );
     raw.insert(
         "ground_by_police_victim",
-        count::values_by(&frames.grounds, incidents.clone(), "police", d)?,
+        count::group(grounds.clone().lazy(), "code", Some("police"), d)?,
     );
     raw.insert(
         "trend",
         (count::group(trend_years.clone(), "year", None, d))
             .map_err(|e| anyhow::anyhow!("trend: {e}"))?,
     );
-    let trend_grounds = count::values(
-        &frames.grounds,
-        trend_years.clone().select([col("idx"), col("year")]),
-        &["trend_code"],
-    );
-    let trend_grounds = trend_grounds.join(
-        trend_years.select([col("idx"), col("year")]),
-        [col("idx")],
-        [col("idx")],
-        JoinArgs::new(JoinType::Inner),
-    );
+    let in_trend = count::marks(&frames, &p, year - 4..=year)?;
+    let trend_grounds = count::values_of(&frames.grounds, &in_trend, &frames.incidents, &["year"])?;
     raw.insert(
         "trend_by_ground",
-        count::group(trend_grounds, "year", Some("trend_code"), d)?,
+        count::group(trend_grounds.lazy(), "year", Some("trend_code"), d)?,
     );
 
     let mut tables = Vec::new();
@@ -312,6 +302,10 @@ pub fn produce(
         tables,
     };
     report.since_publication = super::since_publication(&mut *db.conn()?, &report)?;
+    tracing::debug!(
+        ms = started.elapsed().as_millis() as u64,
+        "poldis: report produced"
+    );
     Ok(report)
 }
 
