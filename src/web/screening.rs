@@ -370,17 +370,31 @@ pub async fn decide(
         .db
         .write_async(move |conn| apply_decision(conn, &catalog, &who, &target, expected, &decision))
         .await;
+    after_form(&state, principal, &req, id, result, "beoordeling").await
+}
+
+/// After a form on the incident page: saved, back to the page with a notice (a
+/// reload does not post again); invalid, the page again with the problems on top.
+async fn after_form(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    req: &HttpRequest,
+    id: String,
+    result: Result<Incident, AppError>,
+    saved: &str,
+) -> Result<HttpResponse, PageError> {
     match result {
         Ok(_) => Ok(layout::see_other(&format!(
-            "/incidenten/{id}?opgeslagen=beoordeling"
+            "/incidenten/{id}?opgeslagen={saved}"
         ))),
         Err(AppError::Validation(errors)) => {
+            let problems = layout::field_errors(&errors);
             show(
-                &state,
+                state,
                 principal,
-                &req,
+                req,
                 id,
-                layout::field_errors(&errors),
+                problems,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -408,22 +422,12 @@ pub async fn prosecution(
     let posted = form.into_inner();
     session::check_csrf(&req, &posted.csrf)?;
     let Some(status) = forms::text(&posted.prosecution_status).flatten() else {
-        let errors = vec![
-            FieldError::new("prosecution_status", "kies een stand").allowed(
-                state
-                    .catalog
-                    .valid_codes("prosecution_status", forms::today()),
-            ),
-        ];
-        return show(
-            &state,
-            principal,
-            &req,
-            id,
-            layout::field_errors(&errors),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        let allowed = state
+            .catalog
+            .valid_codes("prosecution_status", forms::today());
+        let missing = FieldError::new("prosecution_status", "kies een stand").allowed(allowed);
+        let result = Err(AppError::Validation(vec![missing]));
+        return after_form(&state, principal, &req, id, result, "vervolging").await;
     };
     let update = ProsecutionUpdate {
         prosecution_status: status,
@@ -434,21 +438,5 @@ pub async fn prosecution(
         .db
         .write_async(move |conn| update_prosecution(conn, &catalog, &who, &target, &update))
         .await;
-    match result {
-        Ok(_) => Ok(layout::see_other(&format!(
-            "/incidenten/{id}?opgeslagen=vervolging"
-        ))),
-        Err(AppError::Validation(errors)) => {
-            show(
-                &state,
-                principal,
-                &req,
-                id,
-                layout::field_errors(&errors),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    after_form(&state, principal, &req, id, result, "vervolging").await
 }
