@@ -140,7 +140,7 @@ fn export_diesel<W: Write>(
 mod sqlite {
     use std::collections::BTreeMap;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::mpsc;
+    use std::sync::{mpsc, Mutex};
 
     use rusqlite::types::ValueRef;
     use rusqlite::ToSql;
@@ -152,6 +152,8 @@ mod sqlite {
     /// its CSV in memory until the ones before it are written.
     const PARTS: usize = 16;
     const WORKERS: usize = 2;
+    /// Room for a part's CSV up front (a sixteenth of a million rows is about 20 MB).
+    const BUFFER: usize = 24 << 20;
 
     pub fn export<W: Write>(
         path: &str,
@@ -166,10 +168,14 @@ mod sqlite {
         out.write_all(&header.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
         let next = AtomicUsize::new(0);
         let (tx, rx) = mpsc::sync_channel::<anyhow::Result<(usize, Vec<u8>, u64)>>(WORKERS);
+        // Written buffers go back to the workers: a fresh one per part would be
+        // grown by copying and paid for again in page faults.
+        let (give_back, returned) = mpsc::channel::<Vec<u8>>();
+        let returned = Mutex::new(returned);
         std::thread::scope(|s| {
             for _ in 0..WORKERS {
-                let (tx, next, ranges, condition, params) =
-                    (tx.clone(), &next, &ranges, &condition, &params);
+                let (tx, next, ranges, condition, params, returned) =
+                    (tx.clone(), &next, &ranges, &condition, &params, &returned);
                 s.spawn(move || {
                     let conn = match direct::open_read(path) {
                         Ok(c) => c,
@@ -180,7 +186,9 @@ mod sqlite {
                         let Some(&range) = ranges.get(part) else {
                             return;
                         };
-                        let done = format_part(&conn, condition, params, range)
+                        let reused = returned.lock().ok().and_then(|r| r.try_recv().ok());
+                        let buf = reused.unwrap_or_else(|| Vec::with_capacity(BUFFER));
+                        let done = format_part(&conn, condition, params, range, buf)
                             .map(|(buf, n)| (part, buf, n));
                         if tx.send(done).is_err() {
                             return;
@@ -196,6 +204,7 @@ mod sqlite {
                 waiting.insert(part, (buf, n));
                 while let Some((buf, n)) = waiting.remove(&wanted) {
                     out.write_all(&buf)?;
+                    let _ = give_back.send(buf);
                     count += n;
                     progress(count);
                     wanted += 1;
@@ -230,6 +239,7 @@ mod sqlite {
         condition: &str,
         params: &[String],
         (start, end): (i64, i64),
+        mut buf: Vec<u8>,
     ) -> anyhow::Result<(Vec<u8>, u64)> {
         let mut all: Vec<&dyn ToSql> = params.iter().map(|p| p as &dyn ToSql).collect();
         all.extend([&start as &dyn ToSql, &end]);
@@ -241,7 +251,8 @@ mod sqlite {
             params.len() + 2,
         ))?;
         let mut rows = stmt.query(all.as_slice())?;
-        let mut out = csv::Writer::from_writer(Vec::with_capacity(8 << 20));
+        buf.clear();
+        let mut out = csv::Writer::from_writer(buf);
         let mut offsets = dates::AmsterdamOffsets::default();
         let mut count = 0u64;
         while let Some(r) = rows.next()? {
