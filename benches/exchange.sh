@@ -21,6 +21,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 
 timed() { # label, command...: prints "seconds peak_kb"
   local label=$1; shift
+  sync # the previous step's writes reach the disk before this step's clock starts
   /usr/bin/time -f "%e %M" -o "$OUT/$label.time" "$@" > /dev/null 2> "$OUT/$label.err" || {
     echo "$label failed:"; cat "$OUT/$label.err"; exit 1; }
   cat "$OUT/$label.time" | tail -1
