@@ -8,33 +8,33 @@ use rusqlite::{Connection, OpenFlags};
 
 /// A read-only connection to the database file for a bulk read.
 pub fn open_read(path: &str) -> rusqlite::Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
     // The first 512 MB of the file memory-mapped: a page fault maps several pages
     // where a read costs a system call per page; capped because mapped pages count as
     // the process's memory (a 1 GB map cost 0.4 GB more at ten million rows and was
     // no faster).
-    conn.execute_batch("PRAGMA cache_size = -65536; PRAGMA mmap_size = 536870912;")?;
-    Ok(conn)
+    open(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY,
+        "PRAGMA cache_size = -65536; PRAGMA mmap_size = 536870912;",
+    )
 }
 
 /// A connection for a bulk write: foreign keys checked, the settings of the pool's
 /// connections, and a page cache that holds the indexes a bulk load touches (256 MB
 /// instead of SQLite's default 2 MB).
 pub fn open_write(path: &str) -> rusqlite::Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    conn.execute_batch(&format!(
+    let pragmas = format!(
         "PRAGMA foreign_keys = ON; PRAGMA synchronous = {}; PRAGMA cache_size = -262144; \
          PRAGMA temp_store = MEMORY;",
         super::synchronous()
-    ))?;
+    );
+    open(path, OpenFlags::SQLITE_OPEN_READ_WRITE, &pragmas)
+}
+
+fn open(path: &str, mode: OpenFlags, pragmas: &str) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(path, mode | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.execute_batch(pragmas)?;
     Ok(conn)
 }
 

@@ -160,10 +160,6 @@ impl Db {
         self.pool.get().context("no database connection available")
     }
 
-    pub fn is_sqlite(&self) -> bool {
-        self.writer.is_some()
-    }
-
     /// The SQLite file, when that is the backend.
     pub fn sqlite_path(&self) -> Option<&str> {
         self.sqlite_path.as_deref()

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
 use std::sync::mpsc;
 
-use chrono::{NaiveDate, NaiveDateTime};
 use csv::{ReaderBuilder, StringRecord};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
@@ -14,6 +13,7 @@ use sha2::{Digest, Sha256};
 use super::columns::Header;
 use super::parse::parse_row;
 use crate::codes::Catalog;
+use crate::db::direct::{date_text, timestamp_text};
 use crate::db::schema::{incident_history, incidents};
 use crate::db::AnyConnection;
 use crate::http::error::FieldError;
@@ -452,15 +452,6 @@ const INCIDENT_COLUMNS: &str = "id, registration_number, source_reference, regis
     narrative, status, rejection_reason, screened_at, prosecution_status, forwarded_on, \
     prosecution_updated_on, event_id, version, created_by, updated_at";
 
-/// Diesel's stored text forms, so rows look the same whichever path wrote them.
-fn stored_timestamp(at: &NaiveDateTime) -> String {
-    crate::db::direct::timestamp_text(*at)
-}
-
-fn stored_date(d: &Option<NaiveDate>) -> Option<String> {
-    d.map(crate::db::direct::date_text)
-}
-
 impl Store for SqliteStore<'_> {
     fn insert(
         &mut self,
@@ -473,9 +464,9 @@ impl Store for SqliteStore<'_> {
                 r.id,
                 r.registration_number,
                 r.source_reference,
-                stored_timestamp(&r.registered_at),
-                stored_date(&r.occurred_from),
-                stored_date(&r.occurred_to),
+                timestamp_text(r.registered_at),
+                r.occurred_from.map(date_text),
+                r.occurred_to.map(date_text),
                 r.unit,
                 r.district,
                 r.basic_team,
@@ -492,14 +483,14 @@ impl Store for SqliteStore<'_> {
                 r.narrative,
                 r.status,
                 r.rejection_reason,
-                r.screened_at.as_ref().map(stored_timestamp),
+                r.screened_at.map(timestamp_text),
                 r.prosecution_status,
-                stored_date(&r.forwarded_on),
-                stored_date(&r.prosecution_updated_on),
+                r.forwarded_on.map(date_text),
+                r.prosecution_updated_on.map(date_text),
                 r.event_id,
                 r.version,
                 r.created_by,
-                stored_timestamp(&r.updated_at),
+                timestamp_text(r.updated_at),
             ])?;
             if changed == 0 {
                 taken.push(i);
@@ -507,7 +498,7 @@ impl Store for SqliteStore<'_> {
             }
             self.history.execute(rusqlite::params![
                 r.id,
-                stored_timestamp(&r.updated_at),
+                timestamp_text(r.updated_at),
                 user,
                 IMPORTED
             ])?;
