@@ -32,7 +32,23 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
 
 /// Parses a calendar date `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+    let trimmed = text.trim();
+    // The usual shape without chrono's format interpreter (bulk imports parse
+    // millions of dates); anything else goes to chrono, which decides.
+    let b = trimmed.as_bytes();
+    let number = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let fast = match b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        true => match (number(0..4), number(5..7), number(8..10)) {
+            (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d),
+            _ => None,
+        },
+        false => None,
+    };
+    fast.map_or_else(|| NaiveDate::parse_from_str(trimmed, "%Y-%m-%d"), Ok)
         .map_err(|_| format!("{text:?} is not a date: use YYYY-MM-DD, e.g. 2024-03-01"))
 }
 

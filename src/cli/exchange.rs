@@ -59,7 +59,13 @@ fn bar(len: Option<u64>, what: &str) -> ProgressBar {
     bar
 }
 
-pub fn import(db: &Db, file: &Path, skip_invalid: bool) -> anyhow::Result<ExitCode> {
+/// `open` connects to the database; on SQLite it is called again after the load,
+/// which runs with this process's connections closed (see [`exchange::import_sqlite`]).
+pub fn import(
+    open: impl Fn() -> anyhow::Result<Db>,
+    file: &Path,
+    skip_invalid: bool,
+) -> anyhow::Result<ExitCode> {
     let input = match File::open(file) {
         Ok(f) => f,
         Err(e) => {
@@ -68,8 +74,8 @@ pub fn import(db: &Db, file: &Path, skip_invalid: bool) -> anyhow::Result<ExitCo
         }
     };
     let size = input.metadata().map(|m| m.len()).ok();
-    let mut conn = db.conn()?;
-    let catalog = Catalog::load(&mut conn)?;
+    let mut db = open()?;
+    let catalog = Catalog::load(&mut *db.conn()?)?;
     let options = ImportOptions {
         skip_invalid,
         user: operator(),
@@ -78,14 +84,19 @@ pub fn import(db: &Db, file: &Path, skip_invalid: bool) -> anyhow::Result<ExitCo
     let progress = bar(size, "importing");
     let input = std::io::BufReader::with_capacity(1 << 20, input);
     let show = |bytes| progress.set_position(bytes);
-    let result = match db.sqlite_path() {
-        Some(path) => exchange::import_sqlite(path, &catalog, input, &options, &show),
-        None => exchange::import(&mut conn, &catalog, input, &options, &show),
+    let result = match db.sqlite_path().map(str::to_owned) {
+        Some(path) => {
+            db.close();
+            let result = exchange::import_sqlite(&path, &catalog, input, &options, &show);
+            db = open()?;
+            result
+        }
+        None => exchange::import(&mut *db.conn()?, &catalog, input, &options, &show),
     };
     progress.finish_and_clear();
     let (outcome, detail) = exchange::audit_summary(&result);
     audit(
-        &mut conn,
+        &mut *db.conn()?,
         "import",
         file.display().to_string(),
         outcome,

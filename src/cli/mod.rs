@@ -410,7 +410,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Candidates {
             command: CandidatesCommand::Scan { file, terms, codes },
         } => exchange::scan(&open()?, &file, terms.as_deref(), codes.as_deref()),
-        Command::Import { file, skip_invalid } => exchange::import(&open()?, &file, skip_invalid),
+        Command::Import { file, skip_invalid } => exchange::import(open, &file, skip_invalid),
         Command::Export { year, unit, out } => ok(exchange::export(
             &open()?,
             crate::exchange::ExportFilter { year, unit },

@@ -160,6 +160,17 @@ impl Db {
         self.pool.get().context("no database connection available")
     }
 
+    /// Closes this handle's connections, the pool's and the writer's, and returns once
+    /// they are closed: for a bulk load that takes the SQLite file to itself. Clones
+    /// of this `Db` can no longer write.
+    pub fn close(self) {
+        let Db { pool, writer, .. } = self;
+        drop(pool);
+        if let Some(writer) = writer {
+            writer.stop();
+        }
+    }
+
     /// The SQLite file, when that is the backend.
     pub fn sqlite_path(&self) -> Option<&str> {
         self.sqlite_path.as_deref()

@@ -22,25 +22,58 @@ const MAX_GROUP: usize = 128;
 type Deliver = Box<dyn FnOnce(Result<(), String>) + Send>;
 type Job = Box<dyn FnOnce(&mut AnyConnection) -> Deliver + Send>;
 
+enum Message {
+    Write(Job),
+    /// Close the connection, then answer.
+    Stop(mpsc::Sender<()>),
+}
+
 #[derive(Clone)]
 pub struct Writer {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<Message>,
 }
 
 impl Writer {
     /// Starts the writer thread on `conn`; it ends when the last `Writer` is dropped.
     pub fn start(mut conn: AnyConnection) -> anyhow::Result<Writer> {
-        let (jobs, queue) = mpsc::channel::<Job>();
+        let (jobs, queue) = mpsc::channel::<Message>();
         std::thread::Builder::new()
             .name("dira-sqlite-writer".into())
             .spawn(move || {
+                let mut stopped = None;
                 while let Ok(first) = queue.recv() {
-                    let mut group = vec![first];
-                    group.extend(queue.try_iter().take(MAX_GROUP - 1));
-                    commit_group(&mut conn, group);
+                    let mut group = Vec::new();
+                    for message in std::iter::once(first).chain(queue.try_iter()) {
+                        match message {
+                            Message::Write(job) => group.push(job),
+                            Message::Stop(done) => stopped = Some(done),
+                        }
+                        if stopped.is_some() || group.len() == MAX_GROUP {
+                            break;
+                        }
+                    }
+                    if !group.is_empty() {
+                        commit_group(&mut conn, group);
+                    }
+                    if stopped.is_some() {
+                        break;
+                    }
+                }
+                drop(conn);
+                if let Some(done) = stopped {
+                    let _ = done.send(());
                 }
             })?;
         Ok(Writer { jobs })
+    }
+
+    /// Commits what was submitted before, closes the connection and returns once it
+    /// is closed; later writes fail.
+    pub fn stop(&self) {
+        let (done, closed) = mpsc::channel();
+        if self.jobs.send(Message::Stop(done)).is_ok() {
+            let _ = closed.recv();
+        }
     }
 
     /// Runs `f` in its own savepoint of the next group commit and returns its result
@@ -86,7 +119,7 @@ impl Writer {
             })
         });
         self.jobs
-            .send(job)
+            .send(Message::Write(job))
             .map_err(|_| E::from(anyhow!("the database writer has stopped")))?;
         Ok(answer)
     }

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use csv::{ReaderBuilder, StringRecord};
 use diesel::prelude::*;
@@ -13,7 +14,7 @@ use sha2::{Digest, Sha256};
 use super::columns::Header;
 use super::parse::parse_row;
 use crate::codes::Catalog;
-use crate::db::direct::{date_text, timestamp_text};
+use crate::db::direct::{self, date_text, timestamp_text};
 use crate::db::schema::{incident_history, incidents};
 use crate::db::AnyConnection;
 use crate::http::error::FieldError;
@@ -76,9 +77,10 @@ pub fn import(
 }
 
 /// [`import`] into a SQLite file on a connection of its own, through one prepared
-/// statement per table (the bulk path of `dira import`). Into an empty database the
-/// secondary indexes are dropped and built again after the load, in the same
-/// transaction: sorting once is far cheaper than a million B-tree inserts.
+/// statement per table (the bulk path of `dira import`). When no other connection has
+/// the file open, the load runs under a rollback journal ([`direct::take_alone`]).
+/// Into an empty database the secondary indexes are dropped and built again after
+/// the load, in the same transaction.
 pub fn import_sqlite(
     path: &str,
     catalog: &Catalog,
@@ -86,11 +88,35 @@ pub fn import_sqlite(
     options: &ImportOptions,
     progress: &dyn Fn(u64),
 ) -> Result<ImportReport, ImportFailure> {
-    let mut conn = crate::db::direct::open_write(path)?;
+    let mut conn = direct::open_write(path)?;
+    let alone = direct::take_alone(&conn);
+    tracing::debug!(alone, "importing into {path}");
+    let result = load_sqlite(&mut conn, catalog, input, options, progress);
+    if alone {
+        direct::share(&conn)?;
+    }
+    let report = result?;
+    // Copy the load from the write-ahead log into the database file now, as part of
+    // the import, instead of leaving hundreds of megabytes for whichever connection
+    // closes the database next. (Busy readers only make it partial: harmless.)
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(report)
+}
+
+fn load_sqlite(
+    conn: &mut rusqlite::Connection,
+    catalog: &Catalog,
+    input: impl Read + Send,
+    options: &ImportOptions,
+    progress: &dyn Fn(u64),
+) -> Result<ImportReport, ImportFailure> {
+    // The rows are checked against the same reference tables before they get here,
+    // and each history entry is written from its incident: the foreign keys would
+    // only look everything up a second time.
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let empty: bool = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM incidents)", [], |r| {
-        r.get(0)
-    })?;
+    let last: Option<i64> = tx.query_row("SELECT max(rowid) FROM incidents", [], |r| r.get(0))?;
+    let empty = last.is_none();
     let indexes: Vec<(String, String)> = match empty {
         false => Vec::new(),
         true => {
@@ -117,14 +143,21 @@ pub fn import_sqlite(
     if !report.errors.is_empty() && !options.skip_invalid {
         return Err(ImportFailure::Invalid(report));
     }
+    let clock = Instant::now();
+    // One history entry per stored incident, all in one statement.
+    tx.execute(
+        "INSERT INTO incident_history (incident_id, version, at, user_name, action, changes) \
+         SELECT id, 1, updated_at, ?1, ?2, '{}' FROM incidents WHERE rowid > ?3 ORDER BY rowid",
+        rusqlite::params![options.user, IMPORTED, last.unwrap_or(0)],
+    )?;
+    let history = clock.elapsed();
     for (_, sql) in &indexes {
         tx.execute_batch(sql)?;
     }
+    let indexing = clock.elapsed() - history;
     tx.commit()?;
-    // Copy the load from the write-ahead log into the database file now, as part of
-    // the import, instead of leaving hundreds of megabytes for whichever connection
-    // closes the database next. (Busy readers only make it partial: harmless.)
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    let committing = clock.elapsed() - history - indexing;
+    tracing::debug!(?history, ?indexing, ?committing, "load done");
     Ok(report)
 }
 
@@ -211,16 +244,25 @@ fn read_and_store(
     progress: &dyn Fn(u64),
 ) -> Result<ImportReport, ImportFailure> {
     let (tx, rx) = mpsc::sync_channel::<Result<Chunk, ImportFailure>>(4);
+    // Stored rows go back to the parser, which frees them and fills the vector again:
+    // memory is freed by the thread that allocated it (glibc's allocator locks and
+    // slows down when threads free each other's memory).
+    let (back, used) = mpsc::channel::<Vec<(u64, IncidentRow)>>();
     std::thread::scope(|s| {
         let parser = std::thread::Builder::new()
             .name("import-parse".into())
-            .spawn_scoped(s, || parse(input, catalog, &options.user, tx))
+            .spawn_scoped(s, || parse(input, catalog, &options.user, tx, used))
             .map_err(|e| ImportFailure::Unreadable(format!("cannot start parsing: {e}")))?;
         let mut errors = Vec::new();
         let mut stored = 0u64;
         let mut rows = 0u64;
         let mut counters: BTreeMap<(String, i32), i32> = BTreeMap::new();
+        // Where the time goes (DIRA_LOG=dira=debug): waiting for the parser, storing.
+        let (mut waiting, mut storing) = (Duration::ZERO, Duration::ZERO);
+        let mut clock = Instant::now();
         for chunk in rx {
+            waiting += clock.elapsed();
+            clock = Instant::now();
             let chunk = chunk?;
             rows = chunk.rows_read;
             errors.extend(chunk.errors);
@@ -244,7 +286,11 @@ fn read_and_store(
                 }
             }
             progress(chunk.bytes_read);
+            let _ = back.send(chunk.rows);
+            storing += clock.elapsed();
+            clock = Instant::now();
         }
+        tracing::debug!(?waiting, ?storing, "rows stored");
         let fingerprint = parser
             .join()
             .map_err(|_| ImportFailure::Unreadable("reading the file failed".into()))?;
@@ -268,6 +314,7 @@ fn parse(
     catalog: &Catalog,
     user: &str,
     out: mpsc::SyncSender<Result<Chunk, ImportFailure>>,
+    used: mpsc::Receiver<Vec<(u64, IncidentRow)>>,
 ) -> String {
     let mut reader = ReaderBuilder::new()
         .flexible(true)
@@ -345,8 +392,15 @@ fn parse(
         }
         if chunk.rows.len() == CHUNK {
             chunk.bytes_read = reader.get_ref().bytes;
+            let rows = match used.try_recv() {
+                Ok(mut rows) => {
+                    rows.clear();
+                    rows
+                }
+                Err(_) => Vec::with_capacity(CHUNK),
+            };
             let next = Chunk {
-                rows: Vec::with_capacity(CHUNK),
+                rows,
                 errors: Vec::new(),
                 rows_read: chunk.rows_read,
                 bytes_read: 0,
@@ -416,10 +470,9 @@ impl Store for DieselStore<'_> {
     }
 }
 
-/// A SQLite transaction of rusqlite with the two statements prepared once.
+/// A SQLite transaction of rusqlite with its statements prepared once.
 struct SqliteStore<'t> {
     incident: rusqlite::Statement<'t>,
-    history: rusqlite::Statement<'t>,
     counter: rusqlite::Statement<'t>,
 }
 
@@ -431,12 +484,8 @@ impl<'t> SqliteStore<'t> {
             incident: tx.prepare(&format!(
                 "INSERT INTO incidents ({INCIDENT_COLUMNS}) VALUES ({}) \
                  ON CONFLICT (registration_number) DO NOTHING",
-                vec!["?"; 30].join(", ")
+                vec!["?"; INCIDENT_WIDTH].join(", ")
             ))?,
-            history: tx.prepare(
-                "INSERT INTO incident_history (incident_id, version, at, user_name, action, changes) \
-                 VALUES (?1, 1, ?2, ?3, ?4, '{}')",
-            )?,
             counter: tx.prepare(
                 "INSERT INTO registration_counters (unit, year, last) VALUES (?1, ?2, ?3) \
                  ON CONFLICT (unit, year) DO UPDATE SET last = max(last, excluded.last)",
@@ -451,57 +500,61 @@ const INCIDENT_COLUMNS: &str = "id, registration_number, source_reference, regis
     channel, grounds, manifestations, domain, articles, victim_kind, suspect_known, summary, \
     narrative, status, rejection_reason, screened_at, prosecution_status, forwarded_on, \
     prosecution_updated_on, event_id, version, created_by, updated_at";
+const INCIDENT_WIDTH: usize = 30;
+
+/// Binds `r` to the parameters of `stmt`, in [`INCIDENT_COLUMNS`] order.
+fn bind_incident(stmt: &mut rusqlite::Statement<'_>, r: &IncidentRow) -> rusqlite::Result<()> {
+    let mut at = 0;
+    let mut bind = |value: &dyn rusqlite::ToSql| {
+        at += 1;
+        stmt.raw_bind_parameter(at, value)
+    };
+    bind(&r.id)?;
+    bind(&r.registration_number)?;
+    bind(&r.source_reference)?;
+    bind(&timestamp_text(r.registered_at))?;
+    bind(&r.occurred_from.map(date_text))?;
+    bind(&r.occurred_to.map(date_text))?;
+    bind(&r.unit)?;
+    bind(&r.district)?;
+    bind(&r.basic_team)?;
+    bind(&r.municipality)?;
+    bind(&r.registration_type)?;
+    bind(&r.channel)?;
+    bind(&r.grounds)?;
+    bind(&r.manifestations)?;
+    bind(&r.domain)?;
+    bind(&r.articles)?;
+    bind(&r.victim_kind)?;
+    bind(&r.suspect_known)?;
+    bind(&r.summary)?;
+    bind(&r.narrative)?;
+    bind(&r.status)?;
+    bind(&r.rejection_reason)?;
+    bind(&r.screened_at.map(timestamp_text))?;
+    bind(&r.prosecution_status)?;
+    bind(&r.forwarded_on.map(date_text))?;
+    bind(&r.prosecution_updated_on.map(date_text))?;
+    bind(&r.event_id)?;
+    bind(&r.version)?;
+    bind(&r.created_by)?;
+    bind(&timestamp_text(r.updated_at))?;
+    debug_assert_eq!(at, INCIDENT_WIDTH);
+    Ok(())
+}
 
 impl Store for SqliteStore<'_> {
     fn insert(
         &mut self,
         rows: &[(u64, IncidentRow)],
-        user: &str,
+        _user: &str,
     ) -> Result<Vec<usize>, ImportFailure> {
         let mut taken = Vec::new();
         for (i, (_, r)) in rows.iter().enumerate() {
-            let changed = self.incident.execute(rusqlite::params![
-                r.id,
-                r.registration_number,
-                r.source_reference,
-                timestamp_text(r.registered_at),
-                r.occurred_from.map(date_text),
-                r.occurred_to.map(date_text),
-                r.unit,
-                r.district,
-                r.basic_team,
-                r.municipality,
-                r.registration_type,
-                r.channel,
-                r.grounds,
-                r.manifestations,
-                r.domain,
-                r.articles,
-                r.victim_kind,
-                r.suspect_known,
-                r.summary,
-                r.narrative,
-                r.status,
-                r.rejection_reason,
-                r.screened_at.map(timestamp_text),
-                r.prosecution_status,
-                r.forwarded_on.map(date_text),
-                r.prosecution_updated_on.map(date_text),
-                r.event_id,
-                r.version,
-                r.created_by,
-                timestamp_text(r.updated_at),
-            ])?;
-            if changed == 0 {
+            bind_incident(&mut self.incident, r)?;
+            if self.incident.raw_execute()? == 0 {
                 taken.push(i);
-                continue;
             }
-            self.history.execute(rusqlite::params![
-                r.id,
-                timestamp_text(r.updated_at),
-                user,
-                IMPORTED
-            ])?;
         }
         Ok(taken)
     }

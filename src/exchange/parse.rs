@@ -142,7 +142,7 @@ pub fn parse_row(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut row = IncidentRow::new(&draft, status, user, now);
+    let mut row = IncidentRow::new(draft, status, user, now);
     row.rejection_reason = rejection_reason;
     row.screened_at = screened_at;
     row.prosecution_updated_on = forwarded_on;

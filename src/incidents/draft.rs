@@ -342,7 +342,15 @@ fn to_map(d: &Draft) -> serde_json::Map<String, serde_json::Value> {
 
 /// Trimmed text; empty counts as absent.
 fn text(v: Option<String>) -> Option<String> {
-    v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+    v.map(trimmed).filter(|s| !s.is_empty())
+}
+
+/// `s` without surrounding white space; the same string when it has none.
+fn trimmed(s: String) -> String {
+    match s.trim() {
+        t if t.len() == s.len() => s,
+        t => t.to_owned(),
+    }
 }
 
 fn set_text(slot: &mut Option<String>, v: Option<Option<String>>) {
@@ -356,7 +364,7 @@ fn set_codes(slot: &mut Vec<String>, v: Option<Option<Vec<String>>>) {
         *slot = v
             .unwrap_or_default()
             .into_iter()
-            .map(|c| c.trim().to_owned())
+            .map(trimmed)
             .filter(|c| !c.is_empty())
             .collect();
     }

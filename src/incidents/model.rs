@@ -101,47 +101,45 @@ pub struct IncidentRow {
 impl IncidentRow {
     /// A new row holding `draft` (whose registration number must be set), at version 1.
     pub fn new(
-        draft: &super::Draft,
+        draft: super::Draft,
         status: Status,
         created_by: &str,
         at: NaiveDateTime,
     ) -> IncidentRow {
-        let mut row = IncidentRow {
+        IncidentRow {
             // Time-ordered (v7): new rows land at the end of the id index instead of on
             // a random page, so a commit writes far fewer pages.
             id: uuid::Uuid::now_v7().to_string(),
-            registration_number: String::new(),
-            source_reference: None,
+            registration_number: draft.registration_number.unwrap_or_default(),
+            source_reference: draft.source_reference,
             registered_at: draft.registered_at,
-            occurred_from: None,
-            occurred_to: None,
-            unit: String::new(),
-            district: None,
-            basic_team: None,
-            municipality: None,
-            registration_type: String::new(),
-            channel: String::new(),
-            grounds: String::new(),
-            manifestations: String::new(),
-            domain: None,
-            articles: String::new(),
-            victim_kind: None,
-            suspect_known: None,
-            summary: None,
-            narrative: None,
+            occurred_from: draft.occurred_from,
+            occurred_to: draft.occurred_to,
+            unit: draft.unit,
+            district: draft.district,
+            basic_team: draft.basic_team,
+            municipality: draft.municipality,
+            registration_type: draft.registration_type,
+            channel: draft.channel,
+            grounds: join_codes(&draft.grounds),
+            manifestations: join_codes(&draft.manifestations),
+            domain: draft.domain,
+            articles: join_codes(&draft.articles),
+            victim_kind: draft.victim_kind,
+            suspect_known: draft.suspect_known.map(i32::from),
+            summary: draft.summary,
+            narrative: draft.narrative,
             status: status.as_str().to_owned(),
             rejection_reason: None,
             screened_at: None,
             prosecution_status: None,
             forwarded_on: None,
             prosecution_updated_on: None,
-            event_id: None,
+            event_id: draft.event_id,
             version: 1,
             created_by: created_by.to_owned(),
             updated_at: at,
-        };
-        draft.write_into(&mut row);
-        row
+        }
     }
 
     pub fn status(&self) -> Status {

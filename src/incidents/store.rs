@@ -88,7 +88,7 @@ pub fn register(
     };
     let mut stored = draft.clone();
     stored.registration_number = Some(number);
-    let row = IncidentRow::new(&stored, status, user, at);
+    let row = IncidentRow::new(stored.clone(), status, user, at);
     crate::per_backend!(conn, |c| diesel::insert_into(incidents::table)
         .values(&row)
         .execute(c))?;
