@@ -90,7 +90,12 @@ pub fn import_sqlite(
 ) -> Result<ImportReport, ImportFailure> {
     let mut conn = direct::open_write(path)?;
     let alone = direct::take_alone(&conn);
-    tracing::debug!(alone, "importing into {path}");
+    if !alone {
+        tracing::warn!(
+            "{path} is open elsewhere (is `dira serve` running?): importing beside it, \
+             which takes about twice as long"
+        );
+    }
     let result = load_sqlite(&mut conn, catalog, input, options, progress);
     if alone {
         direct::share(&conn)?;

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use diesel::prelude::*;
 use dira::auth::Role;
-use dira::db::schema::{audit_log, incidents};
+use dira::db::schema::{audit_log, incident_history, incidents};
 use dira::db::Db;
 
 use crate::cli::dira;
@@ -141,6 +141,24 @@ fn every_invalid_row_is_reported_by_line_and_nothing_is_stored(backend: Backend)
     );
     assert_eq!(count(&db), 2);
     let opened = Db::open(&db.url).expect("open");
+    let history: Vec<(String, String, i32)> = incident_history::table
+        .inner_join(incidents::table.on(incidents::id.eq(incident_history::incident_id)))
+        .order(incidents::registration_number)
+        .select((
+            incidents::registration_number,
+            incident_history::action,
+            incident_history::version,
+        ))
+        .load(&mut *opened.conn().expect("conn"))
+        .expect("history");
+    assert_eq!(
+        history,
+        [
+            ("AMS-2024-000001".into(), "imported".into(), 1),
+            ("AMS-2024-000002".into(), "imported".into(), 1)
+        ],
+        "one history entry per imported incident"
+    );
     let outcomes: Vec<String> = audit_log::table
         .filter(audit_log::action.eq("import"))
         .order(audit_log::id)
@@ -357,6 +375,50 @@ fn the_api_imports_for_admins_with_the_same_rules(app: &TestApp) {
 }
 
 crate::on_both_backends!(the_api_imports_for_admins_with_the_same_rules);
+
+/// On SQLite `dira import` takes the file to itself when nobody else has it open (a
+/// rollback journal, see `db::direct::take_alone`), imports beside a running service
+/// otherwise, and leaves the write-ahead log switched on either way.
+#[test]
+fn a_sqlite_import_shares_the_file_with_a_running_service() {
+    let Some(db) = TestDb::new(Backend::Sqlite) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db.url.trim_start_matches("sqlite://").to_owned();
+    let journal_mode = || {
+        rusqlite::Connection::open(&path)
+            .and_then(|c| c.query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0)))
+            .expect("journal mode")
+    };
+    let file = |name: &str, numbers: &[&str]| {
+        let mut lines = vec![HEADER.to_owned()];
+        lines.extend(numbers.iter().map(|n| row(n, |_| {})));
+        write(dir.path(), name, &lines)
+    };
+
+    let service = Db::open(&db.url).expect("open");
+    let (code, stderr) = import(&db, &file("a.csv", &["AMS-2024-000001"]), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("is open elsewhere"), "{stderr}");
+    let seen: i64 = incidents::table
+        .count()
+        .get_result(&mut *service.conn().expect("conn"))
+        .expect("count");
+    assert_eq!(seen, 1, "the open connection sees the import");
+    service.close();
+
+    let (code, stderr) = import(
+        &db,
+        &file("b.csv", &["AMS-2024-000002", "AMS-2024-000003"]),
+        &[],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("is open elsewhere"), "{stderr}");
+    assert_eq!(journal_mode(), "wal");
+    assert!(!Path::new(&format!("{path}-journal")).exists());
+    assert_eq!(count(&db), 3);
+}
 
 macro_rules! cli_on_both_backends {
     ($($name:ident),*) => {
