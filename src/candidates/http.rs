@@ -1,74 +1,14 @@
-//! Deciding on candidates: promote one to an incident, or dismiss it.
+//! Deciding on candidates over the API: promote one to an incident, or dismiss it.
 
 use actix_web::{post, web, HttpResponse};
-use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::decide::{dismiss_candidate, promote_candidate};
 use crate::auth::Principal;
-use crate::db::schema::candidates;
-use crate::db::AnyConnection;
-use crate::http::error::{AppError, FieldError, Problem};
+use crate::http::error::{AppError, Problem};
 use crate::http::AppState;
-use crate::incidents::draft::now;
-use crate::incidents::{store, Draft, Incident, IncidentFields};
-
-/// Loads an OPEN candidate of the user's unit.
-fn open_candidate(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(String, String, NaiveDateTime, Option<String>, String), AppError> {
-    let (source, unit, at, municipality, narrative, status): (
-        String,
-        String,
-        NaiveDateTime,
-        Option<String>,
-        String,
-        String,
-    ) = candidates::table
-        .find(id)
-        .select((
-            candidates::source_reference,
-            candidates::unit,
-            candidates::registered_at,
-            candidates::municipality,
-            candidates::narrative,
-            candidates::status,
-        ))
-        .first(conn)?;
-    if !principal.sees_unit(&unit) {
-        return Err(AppError::NotFound);
-    }
-    if status != "OPEN" {
-        return Err(AppError::Conflict(
-            format!("the candidate is already {status}"),
-            Vec::new(),
-        ));
-    }
-    Ok((source, unit, at, municipality, narrative))
-}
-
-fn close(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-    status: &str,
-    reason: Option<&str>,
-    incident: Option<&str>,
-) -> Result<(), AppError> {
-    diesel::update(candidates::table.find(id))
-        .set((
-            candidates::status.eq(status),
-            candidates::reason.eq(reason),
-            candidates::incident_id.eq(incident),
-            candidates::decided_by.eq(&principal.user),
-            candidates::decided_at.eq(Some(now())),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
+use crate::incidents::{Incident, IncidentFields};
 
 /// Promote a candidate to an incident of its unit, linked by `source_reference`.
 ///
@@ -98,30 +38,7 @@ pub async fn promote(
     let (id, fields, catalog) = (id.into_inner(), body.into_inner(), state.catalog.clone());
     let view = state
         .db
-        .write_async(move |conn| {
-            let (source, unit, at, municipality, narrative) =
-                open_candidate(conn, &principal, &id)?;
-            let mut draft = Draft::new(unit.clone());
-            draft.narrative = Some(narrative);
-            draft.municipality = municipality;
-            let mut errors = Vec::new();
-            draft.apply(fields.clone(), true, &mut errors);
-            // What the general incident says stands.
-            draft.unit = unit;
-            draft.registered_at = at;
-            draft.source_reference = Some(source);
-            draft.registration_number = None;
-            draft.validate(&catalog, &mut errors);
-            for field in draft.missing() {
-                errors.push(FieldError::new(field, "is required to promote a candidate"));
-            }
-            if !errors.is_empty() {
-                return Err(AppError::Validation(errors));
-            }
-            let (row, entry) = store::register(conn, &principal.user, &draft)?;
-            close(conn, &principal, &id, "PROMOTED", None, Some(&row.id))?;
-            Ok(Incident::view(row, &principal, Some(vec![entry])))
-        })
+        .write_async(move |conn| promote_candidate(conn, &catalog, &principal, &id, &fields))
         .await?;
     Ok(HttpResponse::Created().json(view))
 }
@@ -154,19 +71,10 @@ pub async fn dismiss(
     id: web::Path<String>,
     body: web::Json<Dismissal>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, reason) = (id.into_inner(), body.into_inner().reason.trim().to_owned());
-    if reason.is_empty() {
-        return Err(AppError::field(
-            "reason",
-            "is required: say why this is not a discrimination incident",
-        ));
-    }
+    let (id, reason) = (id.into_inner(), body.into_inner().reason);
     state
         .db
-        .write_async(move |conn| {
-            open_candidate(conn, &principal, &id)?;
-            close(conn, &principal, &id, "DISMISSED", Some(&reason), None)
-        })
+        .write_async(move |conn| dismiss_candidate(conn, &principal, &id, &reason))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -5,6 +5,7 @@
 //! maud (checked at compile time); forms work without JavaScript and carry a CSRF
 //! token; the stylesheet is served by the binary.
 
+mod candidates;
 mod error;
 mod forms;
 mod layout;
@@ -44,6 +45,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(
                     "/incidenten/{id}/vervolging",
                     web::post().to(screening::prosecution),
+                )
+                .route("/kandidaten/{id}", web::get().to(candidates::page))
+                .route(
+                    "/kandidaten/{id}/overnemen",
+                    web::post().to(candidates::promote),
+                )
+                .route(
+                    "/kandidaten/{id}/afwijzen",
+                    web::post().to(candidates::dismiss),
                 )
                 .route("/rdo", web::get().to(rdo::page))
                 .route("/rdo/overzicht.csv", web::get().to(rdo::download))

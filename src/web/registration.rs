@@ -18,30 +18,30 @@ use crate::incidents::{store, IncidentFields, IncidentRow};
 #[derive(Debug, Default, Deserialize)]
 pub struct RegistrationForm {
     #[serde(default)]
-    csrf: String,
-    occurred_from: Option<String>,
-    occurred_to: Option<String>,
-    municipality: Option<String>,
-    district: Option<String>,
-    basic_team: Option<String>,
-    registration_type: Option<String>,
-    channel: Option<String>,
+    pub(super) csrf: String,
+    pub(super) occurred_from: Option<String>,
+    pub(super) occurred_to: Option<String>,
+    pub(super) municipality: Option<String>,
+    pub(super) district: Option<String>,
+    pub(super) basic_team: Option<String>,
+    pub(super) registration_type: Option<String>,
+    pub(super) channel: Option<String>,
     #[serde(default)]
-    grounds: Vec<String>,
+    pub(super) grounds: Vec<String>,
     #[serde(default)]
-    manifestations: Vec<String>,
-    domain: Option<String>,
+    pub(super) manifestations: Vec<String>,
+    pub(super) domain: Option<String>,
     #[serde(default)]
-    articles: Vec<String>,
-    victim_kind: Option<String>,
-    suspect_known: Option<String>,
-    summary: Option<String>,
-    narrative: Option<String>,
-    source_reference: Option<String>,
+    pub(super) articles: Vec<String>,
+    pub(super) victim_kind: Option<String>,
+    pub(super) suspect_known: Option<String>,
+    pub(super) summary: Option<String>,
+    pub(super) narrative: Option<String>,
+    pub(super) source_reference: Option<String>,
 }
 
 impl RegistrationForm {
-    fn fields(&self) -> Result<IncidentFields, AppError> {
+    pub(super) fn fields(&self) -> Result<IncidentFields, AppError> {
         let suspect_known = match self.suspect_known.as_deref().unwrap_or_default() {
             "" => None,
             "ja" => Some(Some(true)),

@@ -22,10 +22,16 @@ fn days(v: Option<f64>) -> String {
     v.map_or("–".to_owned(), |d| format!("{d:.1}"))
 }
 
+#[derive(Deserialize)]
+pub struct QueueShown {
+    afgewezen: Option<String>,
+}
+
 pub async fn queue_page(
     state: web::Data<AppState>,
     principal: Principal,
     req: HttpRequest,
+    shown: web::Query<QueueShown>,
 ) -> Result<HttpResponse, PageError> {
     let unit = principal
         .scope
@@ -57,6 +63,7 @@ pub async fn queue_page(
     let overdue = queue.items.iter().filter(|i| i.overdue).count();
     let body = html! {
         h1 { "Screening " (queue.unit) }
+        @if shown.afgewezen.is_some() { (layout::notice("De kandidaat is afgewezen.")) }
         h2 { "Doorlooptijden" }
         @for u in &figures.units {
             dl.fields {
@@ -84,7 +91,7 @@ pub async fn queue_page(
                                 @if item.kind == "incident" {
                                     a href=(format!("/incidenten/{}", item.id)) { (item.registration_number.as_deref().unwrap_or(&item.id)) }
                                 } @else {
-                                    "Kandidaat " (item.source_reference.as_deref().unwrap_or(""))
+                                    a href=(format!("/kandidaten/{}", item.id)) { "Kandidaat " (item.source_reference.as_deref().unwrap_or("")) }
                                 }
                                 @if item.overdue { " " span.badge { "te laat" } }
                             }
@@ -274,6 +281,9 @@ pub async fn incident_page(
     let top = match shown.opgeslagen.as_deref() {
         Some("beoordeling") => layout::notice("De beoordeling is opgeslagen."),
         Some("vervolging") => layout::notice("De stand bij het OM is opgeslagen."),
+        Some("overgenomen") => {
+            layout::notice("De kandidaat is overgenomen als discriminatie-incident.")
+        }
         _ => html! {},
     };
     show(

@@ -197,7 +197,199 @@ fn a_registration_form_needs_its_csrf_token_and_keeps_the_unit_scope(app: &TestA
     }
 }
 
+fn a_screener_takes_over_or_dismisses_candidates_on_the_pages(app: &TestApp) {
+    let csv = "source_reference,registered_at,unit,municipality,incident_code,narrative\n\
+               G1,2024-03-01T10:00:00+01:00,AMS,GM0363,B100,Uitgemaakt voor homo.\n\
+               G2,2024-03-02T10:00:00+01:00,AMS,,B100,Een hakenkruis gekalkt.\n";
+    {
+        let mut conn = app.db.conn().expect("conn");
+        let catalog = dira::codes::Catalog::load(&mut conn).expect("catalog");
+        dira::candidates::scan(
+            &mut conn,
+            &catalog,
+            csv.as_bytes(),
+            dira::candidates::DEFAULT_TERMS,
+            "",
+        )
+        .expect("scan");
+    }
+    let token = app.token("adc-ams", Role::Screener, "AMS");
+    let queue = get(app, "/api/v1/screening/queue?status=CANDIDATE", &token);
+    let ids: Vec<String> = queue.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let [first, second] = &ids[..] else {
+        panic!("two candidates: {:?}", queue.body)
+    };
+    let screener = sign_in(app, &token);
+    let listed = request(app, "GET", "/screening", Some(&screener), &[]);
+    assert!(listed
+        .body
+        .contains(&format!("href=\"/kandidaten/{first}\"")));
+
+    let other_unit = sign_in(app, &app.token("adc-rtm", Role::Screener, "RTM"));
+    let hidden = request(
+        app,
+        "GET",
+        &format!("/kandidaten/{first}"),
+        Some(&other_unit),
+        &[],
+    );
+    assert_eq!(hidden.status, 404);
+    let page = request(
+        app,
+        "GET",
+        &format!("/kandidaten/{first}"),
+        Some(&screener),
+        &[],
+    );
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Uitgemaakt voor homo."),
+        "the narrative, within the unit"
+    );
+    assert!(page.body.contains("Overnemen") && page.body.contains("Afwijzen"));
+    let token_field = csrf(&page.body);
+    let promote = format!("/kandidaten/{first}/overnemen");
+    let how = [("registration_type", "MUTATIE"), ("channel", "TER_PLAATSE")];
+
+    let forged = request(
+        app,
+        "POST",
+        &promote,
+        Some(&screener),
+        &[&[("csrf", "0".repeat(64).as_str())], &how[..]].concat(),
+    );
+    assert_eq!(forged.status, 403);
+    let unclassified = request(
+        app,
+        "POST",
+        &promote,
+        Some(&screener),
+        &[&[("csrf", token_field.as_str())], &how[..]].concat(),
+    );
+    assert_eq!(unclassified.status, 422);
+    assert!(
+        unclassified.body.contains("Discriminatiegronden"),
+        "the missing field is named"
+    );
+    assert!(
+        unclassified.body.contains("value=\"MUTATIE\" selected"),
+        "the choices are kept"
+    );
+
+    let classification = [
+        ("grounds", "SEKSUELE_GERICHTHEID"),
+        ("manifestations", "BELEDIGING"),
+        ("domain", "OPENBARE_RUIMTE"),
+        ("victim_kind", "PERSOON"),
+    ];
+    let promoted = request(
+        app,
+        "POST",
+        &promote,
+        Some(&screener),
+        &[
+            &[("csrf", token_field.as_str())],
+            &how[..],
+            &classification[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(promoted.status, 303, "{}", promoted.body);
+    let location = promoted.location.expect("to the new incident");
+    assert!(location.ends_with("?opgeslagen=overgenomen"), "{location}");
+    let incident_id = location
+        .trim_start_matches("/incidenten/")
+        .trim_end_matches("?opgeslagen=overgenomen");
+    let incident = get(app, &format!("/api/v1/incidents/{incident_id}"), &token);
+    assert_eq!(incident.body["source_reference"], "G1");
+    assert_eq!(incident.body["municipality"], "GM0363");
+    let again = request(
+        app,
+        "POST",
+        &promote,
+        Some(&screener),
+        &[
+            &[("csrf", token_field.as_str())],
+            &how[..],
+            &classification[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(again.status, 409, "a candidate is decided once");
+
+    let dismiss = format!("/kandidaten/{second}/afwijzen");
+    let no_reason = request(
+        app,
+        "POST",
+        &dismiss,
+        Some(&screener),
+        &[("csrf", token_field.as_str()), ("reason", " ")],
+    );
+    assert_eq!(no_reason.status, 422);
+    assert!(no_reason.body.contains("Reden van afwijzing"));
+    let dismissed = request(
+        app,
+        "POST",
+        &dismiss,
+        Some(&screener),
+        &[
+            ("csrf", token_field.as_str()),
+            ("reason", "Graffiti van een kunstenaar"),
+        ],
+    );
+    assert_eq!(dismissed.status, 303);
+    assert_eq!(
+        dismissed.location.as_deref(),
+        Some("/screening?afgewezen=1")
+    );
+    let decided = request(
+        app,
+        "GET",
+        &format!("/kandidaten/{second}"),
+        Some(&screener),
+        &[],
+    );
+    assert!(
+        decided.body.contains("DISMISSED") && decided.body.contains("Graffiti van een kunstenaar")
+    );
+    assert!(
+        !decided.body.contains("Overnemen"),
+        "no forms for a decided candidate"
+    );
+
+    let queue = get(app, "/api/v1/screening/queue?status=CANDIDATE", &token);
+    assert_eq!(queue.body["items"].as_array().map(Vec::len), Some(0));
+    let admin = app.token("beheer", Role::Admin, "*");
+    let audit = get(app, "/api/v1/audit?limit=500", &admin);
+    let actions: Vec<(String, String)> = audit.body["items"]
+        .as_array()
+        .expect("audit entries")
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap_or_default().to_owned();
+            (s("action"), s("outcome"))
+        })
+        .collect();
+    for expected in [
+        ("candidate.read", "404"),
+        ("candidate.promote", "403"),
+        ("candidate.promote", "303"),
+        ("candidate.dismiss", "303"),
+    ] {
+        let found = actions
+            .iter()
+            .any(|(a, o)| (a.as_str(), o.as_str()) == expected);
+        assert!(found, "{expected:?} in the audit log: {actions:?}");
+    }
+}
+
 crate::on_both_backends!(
     signing_in_and_the_role_policy,
     a_registration_form_needs_its_csrf_token_and_keeps_the_unit_scope,
+    a_screener_takes_over_or_dismisses_candidates_on_the_pages,
 );

@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -211,6 +211,38 @@ test('screener confirms with reclassification and records the prosecution status
   await context.close();
 });
 
+test('screener takes one candidate over as an incident and dismisses another', async () => {
+  // General incidents of 2024: the candidates do not change this year's figures below.
+  const general = path.join(work, 'algemeen.csv');
+  writeFileSync(general, 'source_reference,registered_at,unit,municipality,incident_code,narrative\n'
+    + 'G-E2E-1,2024-03-01T10:00:00+01:00,AMS,GM0363,B100,Uitgemaakt voor homo bij de bushalte.\n'
+    + 'G-E2E-2,2024-03-02T10:00:00+01:00,AMS,,B100,Een hakenkruis op een schutting gekalkt.\n');
+  dira('candidates', 'scan', general);
+  const { context, page } = await signIn('adc-ams');
+  await page.getByRole('link', { name: 'Kandidaat G-E2E-1' }).click();
+  assert.match(await page.locator('#status').innerText(), /OPEN/);
+  assert.match(await page.content(), /Uitgemaakt voor homo bij de bushalte/);
+  await page.getByLabel('Soort registratie').selectOption('MUTATIE');
+  await page.getByLabel('Kanaal').selectOption('TER_PLAATSE');
+  await page.getByRole('group', { name: 'Discriminatiegronden' }).getByRole('checkbox').first().check();
+  await page.getByRole('group', { name: 'Verschijningsvormen' }).getByRole('checkbox').first().check();
+  await page.getByLabel('Maatschappelijk terrein').selectOption({ index: 1 });
+  await page.getByLabel('Soort slachtoffer').selectOption({ index: 1 });
+  await shoot(page, 'kandidaat');
+  await page.getByRole('button', { name: 'Overnemen' }).click();
+  await page.getByRole('status').filter({ hasText: 'overgenomen' }).waitFor();
+  assert.match(page.url(), /\/incidenten\//);
+  assert.match(await page.locator('#status').innerText(), /REGISTERED/);
+
+  await page.goto('/screening');
+  await page.getByRole('link', { name: 'Kandidaat G-E2E-2' }).click();
+  await page.getByLabel('Waarom is dit geen discriminatie-incident?').fill('Graffiti zonder discriminatoire lading');
+  await page.getByRole('button', { name: 'Afwijzen' }).click();
+  await page.getByRole('status').filter({ hasText: 'afgewezen' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: /Kandidaat G-E2E/ }).count(), 0, 'both decided');
+  await context.close();
+});
+
 test('analyst shows the RDO overview and downloads it; another unit is refused', async () => {
   const { context, page } = await signIn('analist-ams');
   assert.match(page.url(), /\/rdo$/);
@@ -269,7 +301,7 @@ test('national staff open the Poldis report with charts, publication switch and 
 
 test('every page request is in the audit log', () => {
   const log = dira('audit');
-  for (const expected of ['incident.register', 'incident.screen', 'rdo.overview', 'report.poldis', 'session.start']) {
+  for (const expected of ['incident.register', 'incident.screen', 'candidate.promote', 'candidate.dismiss', 'rdo.overview', 'report.poldis', 'session.start']) {
     assert.match(log, new RegExp(expected), `audit log holds ${expected}`);
   }
 });

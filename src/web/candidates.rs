@@ -1,0 +1,200 @@
+//! A candidate on the screener's pages: the general incident with what matched, and
+//! the two decisions, taking it over as a discrimination incident (with its
+//! classification) or dismissing it with a reason. Both go through the same domain
+//! functions as the API (`candidates::{promote_candidate, dismiss_candidate}`).
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::forms::{checkboxes, field_label, select};
+use super::registration::RegistrationForm;
+use super::{layout, session, PageError};
+use crate::auth::Principal;
+use crate::candidates::{dismiss_candidate, promote_candidate, read_candidate, Candidate};
+use crate::http::error::AppError;
+use crate::http::AppState;
+
+pub async fn page(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let posted = RegistrationForm::default();
+    let shown = Shown {
+        top: html! {},
+        status: StatusCode::OK,
+        posted: &posted,
+    };
+    show(&state, principal, &req, id.into_inner(), shown).await
+}
+
+/// What goes on the page besides the candidate: a notice or problems on top, and
+/// the values of a refused form.
+struct Shown<'f> {
+    top: Markup,
+    status: StatusCode,
+    posted: &'f RegistrationForm,
+}
+
+async fn show(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    req: &HttpRequest,
+    id: String,
+    shown: Shown<'_>,
+) -> Result<HttpResponse, PageError> {
+    let who = principal.clone();
+    let candidate = state
+        .db
+        .run(move |db| read_candidate(&mut *db.conn()?, &who, &id))
+        .await?;
+    let body = html! {
+        h1 { "Kandidaat " (candidate.source_reference) }
+        (shown.top)
+        (candidate_markup(state, &candidate))
+        @if candidate.status == "OPEN" {
+            (promote_form(state, req, &candidate, shown.posted))
+            (dismiss_form(req, &candidate))
+        }
+    };
+    Ok(layout::with_status(
+        shown.status,
+        layout::page("Kandidaat", Some(&principal), req, body),
+    ))
+}
+
+fn candidate_markup(state: &AppState, c: &Candidate) -> Markup {
+    let municipality = c
+        .municipality
+        .as_deref()
+        .and_then(|m| state.catalog.municipality(m))
+        .map_or("–", |m| m.name.as_str());
+    html! {
+        dl.fields {
+            dt { "Status" } dd #status { (c.status) }
+            dt { (field_label("unit")) } dd { (c.unit) }
+            dt { "Geregistreerd" } dd { (crate::dates::to_rfc3339(c.registered_at)) }
+            dt { (field_label("municipality")) } dd { (municipality) }
+            dt { "Incidentcode" } dd { (c.incident_code) }
+            dt { "Gevonden op" } dd { (c.matched.replace('|', ", ")) }
+            dt { (field_label("narrative")) } dd { (c.narrative) }
+            @if let Some(reason) = &c.reason { dt { (field_label("reason")) } dd { (reason) } }
+            @if let Some(incident) = &c.incident_id {
+                dt { "Incident" } dd { a href=(format!("/incidenten/{incident}")) { "naar de registratie" } }
+            }
+        }
+    }
+}
+
+fn promote_form(
+    state: &AppState,
+    req: &HttpRequest,
+    c: &Candidate,
+    posted: &RegistrationForm,
+) -> Markup {
+    let catalog = &state.catalog;
+    html! {
+        h2 { "Overnemen als discriminatie-incident" }
+        p.hint { "Moment, eenheid, gemeente en relaas komen uit het algemene incident." }
+        form method="post" action=(format!("/kandidaten/{}/overnemen", c.id)) {
+            input type="hidden" name="csrf" value=(session::csrf_token(req));
+            (select(catalog, "registration_type", "registration_type", posted.registration_type.as_deref()))
+            (select(catalog, "channel", "channel", posted.channel.as_deref()))
+            (checkboxes(catalog, "ground", "grounds", &posted.grounds))
+            (checkboxes(catalog, "manifestation", "manifestations", &posted.manifestations))
+            (checkboxes(catalog, "article", "articles", &posted.articles))
+            (select(catalog, "domain", "domain", posted.domain.as_deref()))
+            (select(catalog, "victim_kind", "victim_kind", posted.victim_kind.as_deref()))
+            label for="summary" { (field_label("summary")) }
+            input type="text" id="summary" name="summary" value=(posted.summary.as_deref().unwrap_or(""));
+            p { button type="submit" { "Overnemen" } }
+        }
+    }
+}
+
+fn dismiss_form(req: &HttpRequest, c: &Candidate) -> Markup {
+    html! {
+        h2 { "Afwijzen" }
+        form method="post" action=(format!("/kandidaten/{}/afwijzen", c.id)) {
+            input type="hidden" name="csrf" value=(session::csrf_token(req));
+            label for="reason" { "Waarom is dit geen discriminatie-incident?" }
+            textarea id="reason" name="reason" required {}
+            p { button type="submit" { "Afwijzen" } }
+        }
+    }
+}
+
+pub async fn promote(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let posted: RegistrationForm = serde_html_form::from_bytes(&body)
+        .map_err(|e| AppError::field("form", format!("cannot be read: {e}")))?;
+    session::check_csrf(&req, &posted.csrf)?;
+    let fields = posted.fields()?;
+    let (catalog, who, target) = (state.catalog.clone(), principal.clone(), id.clone());
+    let result = state
+        .db
+        .write_async(move |conn| promote_candidate(conn, &catalog, &who, &target, &fields))
+        .await;
+    match result {
+        Ok(incident) => Ok(layout::see_other(&format!(
+            "/incidenten/{}?opgeslagen=overgenomen",
+            incident.id
+        ))),
+        Err(AppError::Validation(errors)) => {
+            let shown = Shown {
+                top: layout::field_errors(&errors),
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                posted: &posted,
+            };
+            show(&state, principal, &req, id, shown).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DismissForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn dismiss(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<DismissForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let posted = form.into_inner();
+    session::check_csrf(&req, &posted.csrf)?;
+    let (who, target, reason) = (principal.clone(), id.clone(), posted.reason);
+    let result = state
+        .db
+        .write_async(move |conn| dismiss_candidate(conn, &who, &target, &reason))
+        .await;
+    match result {
+        Ok(()) => Ok(layout::see_other("/screening?afgewezen=1")),
+        Err(AppError::Validation(errors)) => {
+            let posted = RegistrationForm::default();
+            let shown = Shown {
+                top: layout::field_errors(&errors),
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                posted: &posted,
+            };
+            show(&state, principal, &req, id, shown).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
