@@ -143,19 +143,30 @@ pub async fn promote(
     let result = state
         .db
         .write_async(move |conn| promote_candidate(conn, &catalog, &who, &target, &fields))
-        .await;
+        .await
+        .map(|incident| format!("/incidenten/{}?opgeslagen=overgenomen", incident.id));
+    after_decision(&state, principal, &req, id, result, &posted).await
+}
+
+/// After a decision: made, on to the page it names (a reload does not post again);
+/// refused, the candidate again with the problems on top and the form as it was.
+async fn after_decision(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    req: &HttpRequest,
+    id: String,
+    result: Result<String, AppError>,
+    posted: &RegistrationForm,
+) -> Result<HttpResponse, PageError> {
     match result {
-        Ok(incident) => Ok(layout::see_other(&format!(
-            "/incidenten/{}?opgeslagen=overgenomen",
-            incident.id
-        ))),
+        Ok(next) => Ok(layout::see_other(&next)),
         Err(AppError::Validation(errors)) => {
             let shown = Shown {
                 top: layout::field_errors(&errors),
                 status: StatusCode::UNPROCESSABLE_ENTITY,
-                posted: &posted,
+                posted,
             };
-            show(&state, principal, &req, id, shown).await
+            show(state, principal, req, id, shown).await
         }
         Err(e) => Err(e.into()),
     }
@@ -183,18 +194,8 @@ pub async fn dismiss(
     let result = state
         .db
         .write_async(move |conn| dismiss_candidate(conn, &who, &target, &reason))
-        .await;
-    match result {
-        Ok(()) => Ok(layout::see_other("/screening?afgewezen=1")),
-        Err(AppError::Validation(errors)) => {
-            let posted = RegistrationForm::default();
-            let shown = Shown {
-                top: layout::field_errors(&errors),
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                posted: &posted,
-            };
-            show(&state, principal, &req, id, shown).await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await
+        .map(|()| "/screening?afgewezen=1".to_owned());
+    let unchanged = RegistrationForm::default();
+    after_decision(&state, principal, &req, id, result, &unchanged).await
 }
