@@ -14,6 +14,9 @@ use crate::synthetic::Generator;
 pub const DEFAULT_URL: &str = "sqlite://dira-demo.db";
 /// The unit the demo users work in.
 const DEMO_UNIT: &str = "AMS";
+/// General incidents of the demo unit; the candidate scan picks out four of them
+/// for the screener.
+const GENERAL_INCIDENTS: &str = include_str!("../fixtures/demo-general-incidents.csv");
 
 /// Fills an empty database with `count` incidents since four years before this one
 /// (an existing demo database is kept), then prints a token per role.
@@ -55,6 +58,17 @@ pub fn prepare(db: &Db, count: usize, seed: u64) -> anyhow::Result<()> {
         })
         .context("storing the demo data failed")?;
         eprintln!("demo: {count} synthetic incidents stored");
+        let scan = crate::candidates::scan(
+            &mut conn,
+            &catalog,
+            GENERAL_INCIDENTS.as_bytes(),
+            crate::candidates::DEFAULT_TERMS,
+            crate::candidates::DEFAULT_CODES,
+        )?;
+        eprintln!(
+            "demo: {} candidates found in general incidents",
+            scan.stored
+        );
     } else {
         eprintln!("demo: the database already holds {existing} incidents; keeping them");
     }
