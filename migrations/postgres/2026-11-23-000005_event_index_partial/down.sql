@@ -1,0 +1,2 @@
+DROP INDEX incidents_event;
+CREATE INDEX incidents_event ON incidents (event_id);
