@@ -96,7 +96,11 @@ pub fn import_sqlite(
     }
     let result = load_sqlite(&mut conn, catalog, input, options, progress);
     if alone {
-        direct::share(&conn)?;
+        // Not fatal: the load is committed (or rolled back) either way, and every
+        // connection dira opens switches the file to the log again.
+        if let Err(e) = direct::share(&conn) {
+            tracing::warn!("{path}: switching back to the write-ahead log failed: {e}");
+        }
     }
     let report = result?;
     // Copy the load from the write-ahead log into the database file now, as part of
