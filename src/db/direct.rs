@@ -19,12 +19,14 @@ pub fn open_read(path: &str) -> rusqlite::Result<Connection> {
     )
 }
 
-/// A connection for a bulk write: foreign keys checked, the settings of the pool's
-/// connections, and a page cache that holds the indexes a bulk load touches (256 MB
-/// instead of SQLite's default 2 MB).
+/// A connection for a bulk write: the pool's `synchronous` setting, and a page cache
+/// that holds the indexes a bulk load touches (256 MB instead of SQLite's default
+/// 2 MB). Foreign keys are not checked: a bulk writer checks its rows against the
+/// same reference tables before it stores them, and the keys would only look
+/// everything up a second time.
 pub fn open_write(path: &str) -> rusqlite::Result<Connection> {
     let pragmas = format!(
-        "PRAGMA foreign_keys = ON; PRAGMA synchronous = {}; PRAGMA cache_size = -262144; \
+        "PRAGMA foreign_keys = OFF; PRAGMA synchronous = {}; PRAGMA cache_size = -262144; \
          PRAGMA temp_store = MEMORY;",
         super::synchronous()
     );

@@ -103,10 +103,12 @@ pub fn import_sqlite(
         }
     }
     let report = result?;
-    // Copy the load from the write-ahead log into the database file now, as part of
-    // the import, instead of leaving hundreds of megabytes for whichever connection
-    // closes the database next. (Busy readers only make it partial: harmless.)
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    if !alone {
+        // Copy the load from the write-ahead log into the database file now, as part
+        // of the import, instead of leaving hundreds of megabytes for whichever
+        // connection closes the database next. (Busy readers only make it partial.)
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    }
     Ok(report)
 }
 
@@ -117,10 +119,6 @@ fn load_sqlite(
     options: &ImportOptions,
     progress: &dyn Fn(u64),
 ) -> Result<ImportReport, ImportFailure> {
-    // The rows are checked against the same reference tables before they get here,
-    // and each history entry is written from its incident: the foreign keys would
-    // only look everything up a second time.
-    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let last: i64 = tx.query_row("SELECT coalesce(max(rowid), 0) FROM incidents", [], |r| {
         r.get(0)

@@ -8,7 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::forms::{checkboxes, field_label, select};
+use super::forms::{self, checkboxes, field_label, select};
 use super::registration::RegistrationForm;
 use super::{layout, session, PageError};
 use crate::auth::Principal;
@@ -135,8 +135,7 @@ pub async fn promote(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let posted: RegistrationForm = serde_html_form::from_bytes(&body)
-        .map_err(|e| AppError::field("form", format!("cannot be read: {e}")))?;
+    let posted: RegistrationForm = forms::posted(&body)?;
     session::check_csrf(&req, &posted.csrf)?;
     let fields = posted.fields()?;
     let (catalog, who, target) = (state.catalog.clone(), principal.clone(), id.clone());

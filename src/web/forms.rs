@@ -5,6 +5,7 @@ use chrono::{NaiveDate, Utc};
 use maud::{html, Markup};
 
 use crate::codes::Catalog;
+use crate::http::error::AppError;
 
 /// The Dutch name of a field, as the forms label it.
 pub fn field_label(field: &str) -> &str {
@@ -103,4 +104,10 @@ pub fn text(value: &Option<String>) -> Option<Option<String>> {
 /// No box ticked is an absent field.
 pub fn codes(values: &[String]) -> Option<Option<Vec<String>>> {
     (!values.is_empty()).then(|| Some(values.to_vec()))
+}
+
+/// A posted form (`application/x-www-form-urlencoded`; a ticked box repeats its name).
+pub fn posted<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    serde_html_form::from_bytes(body)
+        .map_err(|e| AppError::field("form", format!("cannot be read: {e}")))
 }

@@ -220,8 +220,7 @@ pub async fn submit(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let posted: RegistrationForm = serde_html_form::from_bytes(&body)
-        .map_err(|e| AppError::field("form", format!("cannot be read: {e}")))?;
+    let posted: RegistrationForm = forms::posted(&body)?;
     session::check_csrf(&req, &posted.csrf)?;
     let outcome = match posted.fields() {
         Ok(fields) => register_incident(&state, principal.clone(), fields, None).await,

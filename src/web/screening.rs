@@ -329,8 +329,7 @@ pub async fn decide(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let posted: DecisionForm = serde_html_form::from_bytes(&body)
-        .map_err(|e| AppError::field("form", format!("cannot be read: {e}")))?;
+    let posted: DecisionForm = forms::posted(&body)?;
     session::check_csrf(&req, &posted.csrf)?;
     let who = principal.clone();
     let current = {

@@ -103,16 +103,7 @@ fn candidates_are_in_the_queue_and_are_promoted_or_dismissed(app: &TestApp) {
         "{HEADER}\nG1,2024-03-01T10:00:00+01:00,AMS,GM0363,B100,Uitgemaakt voor homo.\n\
                        G2,2024-03-02T10:00:00+01:00,AMS,,B100,Een hakenkruis gekalkt.\n"
     );
-    let mut conn = app.db.conn().expect("conn");
-    let catalog = dira::codes::Catalog::load(&mut conn).expect("catalog");
-    dira::candidates::scan(
-        &mut conn,
-        &catalog,
-        csv.as_bytes(),
-        dira::candidates::DEFAULT_TERMS,
-        "",
-    )
-    .expect("scan");
+    app.scan_candidates(&csv);
     let screener = app.token("cpd", Role::Screener, "AMS");
     let queue = get(app, "/api/v1/screening/queue?status=CANDIDATE", &screener);
     let items = queue.body["items"].as_array().cloned().unwrap_or_default();

@@ -122,6 +122,20 @@ impl TestApp {
             .token
     }
 
+    /// Runs the candidate scan (default terms, no codes) over a general-incidents CSV.
+    pub fn scan_candidates(&self, csv: &str) {
+        let mut conn = self.db.conn().expect("connection");
+        let catalog = Catalog::load(&mut conn).expect("catalog");
+        dira::candidates::scan(
+            &mut conn,
+            &catalog,
+            csv.as_bytes(),
+            dira::candidates::DEFAULT_TERMS,
+            "",
+        )
+        .expect("scan");
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

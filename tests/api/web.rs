@@ -201,18 +201,7 @@ fn a_screener_takes_over_or_dismisses_candidates_on_the_pages(app: &TestApp) {
     let csv = "source_reference,registered_at,unit,municipality,incident_code,narrative\n\
                G1,2024-03-01T10:00:00+01:00,AMS,GM0363,B100,Uitgemaakt voor homo.\n\
                G2,2024-03-02T10:00:00+01:00,AMS,,B100,Een hakenkruis gekalkt.\n";
-    {
-        let mut conn = app.db.conn().expect("conn");
-        let catalog = dira::codes::Catalog::load(&mut conn).expect("catalog");
-        dira::candidates::scan(
-            &mut conn,
-            &catalog,
-            csv.as_bytes(),
-            dira::candidates::DEFAULT_TERMS,
-            "",
-        )
-        .expect("scan");
-    }
+    app.scan_candidates(csv);
     let token = app.token("adc-ams", Role::Screener, "AMS");
     let queue = get(app, "/api/v1/screening/queue?status=CANDIDATE", &token);
     let ids: Vec<String> = queue.body["items"]
