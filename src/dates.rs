@@ -75,6 +75,25 @@ pub fn to_rfc3339(at: NaiveDateTime) -> String {
     fixed.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
 
+/// Serde: a UTC `NaiveDateTime` as RFC 3339 with the Amsterdam offset ([`to_rfc3339`]).
+pub fn serialize_rfc3339<S: serde::Serializer>(
+    at: &NaiveDateTime,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&to_rfc3339(*at))
+}
+
+/// Serde: [`serialize_rfc3339`] of an optional timestamp (`null` when absent).
+pub fn serialize_rfc3339_opt<S: serde::Serializer>(
+    at: &Option<NaiveDateTime>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match at {
+        Some(at) => s.serialize_str(&to_rfc3339(*at)),
+        None => s.serialize_none(),
+    }
+}
+
 /// The Amsterdam offset by UTC hour, remembered: bulk paths convert millions of
 /// timestamps, and the offset only ever changes on the hour.
 #[derive(Default)]

@@ -17,5 +17,7 @@ pub mod incidents;
 pub mod poldis;
 pub mod rdo;
 pub mod screening;
+pub mod spreadsheet;
 pub mod synthetic;
+pub mod text;
 pub mod web;

@@ -37,7 +37,9 @@ pub mod http;
 #[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
-    /// UTC.
+    /// RFC 3339 with offset.
+    #[serde(serialize_with = "crate::dates::serialize_rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub at: NaiveDateTime,
     pub user: String,
     pub role: String,

@@ -61,6 +61,7 @@ async fn pass(
         Door::Web => policy::web_rule(&method, &pattern),
     };
     let action = rule.map_or_else(|| format!("{method} {pattern}"), |r| r.action.to_owned());
+    let path_id = path_parameter(&pattern, req.uri(), "id");
 
     let token = match door {
         Door::Api => req
@@ -114,10 +115,9 @@ async fn pass(
     };
 
     let request = response.request();
-    let object = request
-        .match_info()
-        .get("id")
-        .map(str::to_owned)
+    // The object is taken from the path as the pattern names it, so that a request
+    // refused before routing is tied to its incident as well (`dira audit --incident`).
+    let object = path_id
         .or_else(|| {
             request
                 .extensions()
@@ -149,4 +149,15 @@ async fn pass(
         .write_async(move |conn| audit::record(conn, &entry).map_err(AppError::from))
         .await?;
     Ok(response)
+}
+
+/// The value of `{name}` in `path` matched against the route `pattern` (decoded as
+/// the router decodes it), also for a request refused before it was routed.
+fn path_parameter(pattern: &str, uri: &actix_web::http::Uri, name: &str) -> Option<String> {
+    use actix_web::dev::{Path, ResourceDef, Url};
+    let mut path = Path::new(Url::new(uri.clone()));
+    ResourceDef::new(pattern)
+        .capture_match_info(&mut path)
+        .then(|| path.get(name).map(str::to_owned))
+        .flatten()
 }

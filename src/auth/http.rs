@@ -4,7 +4,10 @@ use actix_web::{delete, get, post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{create_token, list_tokens, revoke_token, Role, TokenInfo, DEFAULT_TOKEN_DAYS};
+use super::{
+    create_token, list_tokens, may_grant, revoke_token, Principal, Role, Scope, TokenInfo,
+    TokenRefusal, DEFAULT_TOKEN_DAYS,
+};
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::AppState;
 
@@ -36,7 +39,8 @@ pub struct NewTokenRequest {
     pub role: String,
     /// A unit code, or `*` for national and admin.
     pub scope: String,
-    /// Days until the token expires (default 90).
+    /// Days until the token expires: 1 to 366 (default 90).
+    #[schema(minimum = 1, maximum = 366)]
     pub days: Option<i64>,
 }
 
@@ -62,13 +66,15 @@ pub struct CreatedToken {
 #[post("/tokens")]
 pub async fn create(
     state: web::Data<AppState>,
-    body: web::Json<NewTokenRequest>,
+    principal: Principal,
+    body: crate::http::body::JsonObject<NewTokenRequest>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     let role: Role = body.role.parse().map_err(|m: String| {
         AppError::Validation(vec![FieldError::new("role", m)
             .allowed(Role::ALL.iter().map(|r| r.as_str().to_owned()).collect())])
     })?;
+    may_grant(&principal.scope, &Scope::parse(body.scope.trim())).map_err(refusal)?;
     let catalog = state.catalog.clone();
     let created = state
         .db
@@ -84,7 +90,7 @@ pub async fn create(
                     &body.scope,
                     body.days.unwrap_or(DEFAULT_TOKEN_DAYS),
                 )
-                .map_err(|e| AppError::Validation(vec![FieldError::new("scope", e.to_string())])),
+                .map_err(refusal),
             )
         })
         .await??;
@@ -92,6 +98,20 @@ pub async fn create(
         id: created.id,
         token: created.token,
     }))
+}
+
+/// A refused token request: 403 for a scope beyond the administrator's own, 422 for a
+/// bad field.
+fn refusal(e: TokenRefusal) -> AppError {
+    match e {
+        TokenRefusal::BeyondScope(message) => {
+            AppError::Forbidden(message.clone(), vec![FieldError::new("scope", message)])
+        }
+        TokenRefusal::Invalid { field, message } => {
+            AppError::Validation(vec![FieldError::new(field, message)])
+        }
+        TokenRefusal::Database(e) => e.into(),
+    }
 }
 
 /// Revoke a token: refused from the next request on.

@@ -113,9 +113,22 @@ impl Principal {
         self.scope.covers(unit)
     }
 
-    /// The narrative stays within the unit: only its own users read it.
+    /// The narrative stays within the unit: only the unit's own registrars, screeners
+    /// and analysts read it; national staff and administrators never do, whatever
+    /// their scope (domain.md, "The people and what they do").
     pub fn reads_narrative_of(&self, unit: &str) -> bool {
-        self.scope.unit() == Some(unit)
+        matches!(self.role, Role::Registrar | Role::Screener | Role::Analyst)
+            && self.scope.unit() == Some(unit)
+    }
+
+    /// Whether `role` may have `scope` at all: national staff `*` only; registrars,
+    /// screeners and analysts one unit; administrators either.
+    pub fn role_fits_scope(role: Role, scope: &Scope) -> bool {
+        match role {
+            Role::National => *scope == Scope::National,
+            Role::Registrar | Role::Screener | Role::Analyst => scope.unit().is_some(),
+            Role::Admin => true,
+        }
     }
 
     /// Looks up the user behind a bearer token.
@@ -140,11 +153,15 @@ impl Principal {
         let role = role
             .parse()
             .map_err(|e: String| AppError::Internal(anyhow::anyhow!(e)))?;
-        Ok(Principal {
-            user,
-            role,
-            scope: Scope::parse(&scope),
-        })
+        let scope = Scope::parse(&scope);
+        // A user stored before the combinations were checked (a national user with a
+        // unit, say) is refused rather than given rights the domain does not define.
+        if !Principal::role_fits_scope(role, &scope) {
+            return Err(AppError::Unauthorized(format!(
+                "user {user} has role {role} with scope {scope}, which is not allowed; ask an administrator for a new token"
+            )));
+        }
+        Ok(Principal { user, role, scope })
     }
 }
 

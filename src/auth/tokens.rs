@@ -13,18 +13,113 @@ use crate::db::AnyConnection;
 /// Tokens live this long unless the administrator says otherwise.
 pub const DEFAULT_VALIDITY_DAYS: i64 = 90;
 
+/// The longest a token may live: one year. A longer-lived credential outlives the
+/// reasons it was given for (and bounds the date arithmetic on a user's number).
+pub const MAX_VALIDITY_DAYS: i64 = 366;
+
+/// Longest user name, in characters.
+pub const MAX_USER_NAME: usize = 100;
+
 pub struct NewToken {
     /// The token itself; it is not stored and cannot be shown again.
     pub token: String,
     pub id: String,
 }
 
+/// Why a token was not created: a field of the request, or the database.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenRefusal {
+    /// `field` is `user`, `role`, `scope` or `days`, as named in the request.
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    /// A scope beyond the granting administrator's own.
+    #[error("scope: {0}")]
+    BeyondScope(String),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+fn refuse(field: &'static str, message: impl Into<String>) -> TokenRefusal {
+    TokenRefusal::Invalid {
+        field,
+        message: message.into(),
+    }
+}
+
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// Checks a user name: 1 to [`MAX_USER_NAME`] characters of `A-Z a-z 0-9 . _ @ -`,
+/// starting with a letter or digit. So a name is never `-` (the audit log's "nobody"),
+/// never `cli:…` (the operator on the server), and never carries a control character
+/// that could forge a line of the audit log.
+pub fn check_user_name(user: &str) -> Result<(), String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '@' | '-');
+    let starts_well = user
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
+    if user.is_empty() || user.len() > MAX_USER_NAME || !starts_well || !user.chars().all(allowed) {
+        return Err(format!(
+            "{user:?} is not a user name: 1 to {MAX_USER_NAME} of the characters A-Z a-z 0-9 . _ @ -, starting with a letter or digit"
+        ));
+    }
+    Ok(())
+}
+
+/// The role/scope combinations of domain.md ("The people and what they do"):
+/// national staff see every unit (`*` only); registrars, screeners and analysts
+/// work in one unit; administrators manage either everything (`*`) or one unit.
+pub fn check_role_scope(catalog: &Catalog, role: Role, scope: &Scope) -> Result<(), String> {
+    if !super::Principal::role_fits_scope(role, scope) {
+        return Err(match role {
+            Role::National => {
+                "national staff see every unit: the scope of a national user is '*'".into()
+            }
+            _ => format!("'*' is for the national and admin roles; a {role} needs a unit"),
+        });
+    }
+    match scope {
+        Scope::National => Ok(()),
+        Scope::Unit(unit) => {
+            let units: Vec<&str> = catalog
+                .list("unit")
+                .iter()
+                .map(|c| c.code.as_str())
+                .collect();
+            if units.contains(&unit.as_str()) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{unit:?} is not a unit; allowed: *, {}",
+                    units.join(", ")
+                ))
+            }
+        }
+    }
+}
+
+/// Whether an administrator with scope `granter` may hand out a token with `scope`:
+/// a national administrator (`*`) any; a unit's administrator only tokens of their
+/// own unit, so never a national one.
+pub fn may_grant(granter: &Scope, scope: &Scope) -> Result<(), TokenRefusal> {
+    match granter {
+        Scope::National => Ok(()),
+        Scope::Unit(_) if scope == granter => Ok(()),
+        Scope::Unit(own) => Err(TokenRefusal::BeyondScope(format!(
+            "an administrator of unit {own} gives out tokens of unit {own} only"
+        ))),
+    }
+}
+
 /// Creates the user if new (or checks that an existing one has this role and scope)
-/// and a new token for them.
+/// and a new token for them, valid `validity_days` (1 to [`MAX_VALIDITY_DAYS`]).
+/// Refuses a bad user name ([`check_user_name`]), a role/scope combination the domain
+/// does not define ([`check_role_scope`]) and a lifetime out of range.
 pub fn create_token(
     conn: &mut AnyConnection,
     catalog: &Catalog,
@@ -32,32 +127,18 @@ pub fn create_token(
     role: Role,
     scope: &str,
     validity_days: i64,
-) -> anyhow::Result<NewToken> {
+) -> Result<NewToken, TokenRefusal> {
     let user = user.trim();
-    anyhow::ensure!(
-        !user.is_empty() && user.len() <= 100,
-        "--user must be a name of 1 to 100 characters"
-    );
+    check_user_name(user).map_err(|m| refuse("user", m))?;
     let scope = Scope::parse(scope.trim());
-    match (&scope, role) {
-        (Scope::National, Role::National | Role::Admin) => {}
-        (Scope::National, _) => {
-            anyhow::bail!("--scope '*' is for the national and admin roles; a {role} needs a unit")
-        }
-        (Scope::Unit(unit), _) => {
-            let units: Vec<String> = catalog
-                .list("unit")
-                .iter()
-                .map(|c| c.code.clone())
-                .collect();
-            anyhow::ensure!(
-                units.contains(unit),
-                "--scope {unit:?} is not a unit; allowed: *, {}",
-                units.join(", ")
-            );
-        }
+    check_role_scope(catalog, role, &scope).map_err(|m| refuse("scope", m))?;
+    if !(1..=MAX_VALIDITY_DAYS).contains(&validity_days) {
+        return Err(refuse(
+            "days",
+            format!("must be 1 to {MAX_VALIDITY_DAYS} (days until the token expires)"),
+        ));
     }
-    anyhow::ensure!(validity_days > 0, "--days must be at least 1");
+    let validity = Duration::days(validity_days);
     let now = Utc::now().naive_utc();
     conn.transaction(|conn| {
         let existing: Option<(String, String)> = users::table
@@ -67,7 +148,10 @@ pub fn create_token(
             .optional()?;
         match existing {
             Some((r, s)) if r != role.as_str() || s != scope.to_string() => {
-                anyhow::bail!("user {user:?} exists with role {r} and scope {s}")
+                return Err(refuse(
+                    "user",
+                    format!("user {user:?} exists with role {r} and scope {s}"),
+                ))
             }
             Some(_) => {}
             None => {
@@ -91,7 +175,7 @@ pub fn create_token(
                 tokens::token_hash.eq(hash_token(&token)),
                 tokens::user_name.eq(user),
                 tokens::created_at.eq(now),
-                tokens::expires_at.eq(Some(now + Duration::days(validity_days))),
+                tokens::expires_at.eq(Some(now + validity)),
             ))
             .execute(conn)?;
         Ok(NewToken { token, id })
@@ -105,8 +189,17 @@ pub struct TokenInfo {
     pub user: String,
     pub role: String,
     pub scope: String,
+    /// RFC 3339 with offset.
+    #[serde(serialize_with = "crate::dates::serialize_rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: chrono::NaiveDateTime,
+    /// RFC 3339 with offset; `null`: never.
+    #[serde(serialize_with = "crate::dates::serialize_rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub expires_at: Option<chrono::NaiveDateTime>,
+    /// RFC 3339 with offset; `null`: not revoked.
+    #[serde(serialize_with = "crate::dates::serialize_rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub revoked_at: Option<chrono::NaiveDateTime>,
 }
 

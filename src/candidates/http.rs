@@ -33,7 +33,7 @@ pub async fn promote(
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<String>,
-    body: web::Json<IncidentFields>,
+    body: crate::http::body::JsonObject<IncidentFields>,
 ) -> Result<HttpResponse, AppError> {
     let (id, fields, catalog) = (id.into_inner(), body.into_inner(), state.catalog.clone());
     let view = state
@@ -69,7 +69,7 @@ pub async fn dismiss(
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<String>,
-    body: web::Json<Dismissal>,
+    body: crate::http::body::JsonObject<Dismissal>,
 ) -> Result<HttpResponse, AppError> {
     let (id, reason) = (id.into_inner(), body.into_inner().reason);
     state

@@ -80,6 +80,8 @@ pub fn import(
         skip_invalid,
         user: operator(),
         role: "admin".into(),
+        // The command prints every error, one line each (contract.md).
+        max_errors: usize::MAX,
     };
     let progress = bar(size, "importing");
     let input = std::io::BufReader::with_capacity(1 << 20, input);

@@ -76,7 +76,8 @@ enum Command {
         #[command(subcommand)]
         command: RdoCommand,
     },
-    /// Read the audit log, newest first (tab-separated).
+    /// Read the audit log, newest first: tab-separated, times in RFC 3339, backslash,
+    /// tab, line breaks and other control characters escaped (`\\`, `\t`, `\n`, `\u{1b}`).
     Audit {
         #[arg(long)]
         user: Option<String>,
@@ -269,7 +270,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     t.id,
-                    t.user,
+                    crate::text::escape_controls(&t.user),
                     t.role,
                     t.scope,
                     t.created_at,
@@ -310,10 +311,20 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 limit,
             };
             println!("id\tat\tuser\trole\taction\tobject\toutcome\tdetail");
+            // Every field escaped: a user name or path with a tab or line break in it
+            // stays one field of one line, never a forged entry.
+            let esc = crate::text::escape_controls;
             for e in crate::audit::search(&mut conn, &filter)? {
                 println!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                    e.id, e.at, e.user, e.role, e.action, e.object, e.outcome, e.detail
+                    e.id,
+                    crate::dates::to_rfc3339(e.at),
+                    esc(&e.user),
+                    esc(&e.role),
+                    esc(&e.action),
+                    esc(&e.object),
+                    esc(&e.outcome),
+                    esc(&e.detail)
                 );
             }
             // Reading the audit log is itself an access to police data.

@@ -146,7 +146,7 @@ impl Db {
         migrate(&mut conn)?;
         crate::codes::load_fixtures(&mut conn)?;
         let writer = match sqlite {
-            true => Some(writer::Writer::start(manager.connect()?)?),
+            true => Some(writer::Writer::start(move || Ok(manager.connect()?))?),
             false => None,
         };
         Ok(Db {

@@ -11,6 +11,9 @@ use crate::auth::Principal;
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::AppState;
 
+/// Errors listed in an import's answer; `error_count` and the detail give the rest.
+const MAX_LISTED_ERRORS: usize = 100;
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportQuery {
@@ -31,7 +34,8 @@ pub struct ImportQuery {
         (status = 201, description = "Imported (with `skip_invalid`, `errors` lists the rows left out)", body = ImportReport),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid rows (nothing stored) or not an exchange CSV", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than 32 MiB: use `dira import`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid rows (nothing stored; the first 100 errors listed) or not an exchange CSV", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -41,12 +45,15 @@ pub async fn import_csv(
     principal: Principal,
     req: HttpRequest,
     query: web::Query<ImportQuery>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
+    let body =
+        crate::http::body::bytes_limited(&req, payload, crate::http::MAX_IMPORT_BYTES).await?;
     let options = ImportOptions {
         skip_invalid: query.skip_invalid,
         user: principal.user.clone(),
         role: principal.role.to_string(),
+        max_errors: MAX_LISTED_ERRORS,
     };
     let catalog = state.catalog.clone();
     let report = state
@@ -62,7 +69,15 @@ pub async fn import_csv(
         .insert(AuditNote(format!("{outcome} {detail}")));
     let report = report.map_err(|failure| match failure {
         ImportFailure::Unreadable(m) => AppError::Validation(vec![FieldError::new("header", m)]),
-        ImportFailure::Invalid(report) => AppError::Validation(report.errors),
+        ImportFailure::Invalid(report) => AppError::InvalidFile(
+            format!(
+                "{} invalid row(s), {} error(s); nothing was stored. The first {} are listed",
+                report.invalid_lines,
+                report.error_count,
+                report.errors.len()
+            ),
+            report.errors,
+        ),
         ImportFailure::Database(e) => e.into(),
         ImportFailure::Sqlite(e) => AppError::Internal(e.into()),
     })?;

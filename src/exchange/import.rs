@@ -28,6 +28,9 @@ pub struct ImportOptions {
     /// Who imports, for the history and the audit log.
     pub user: String,
     pub role: String,
+    /// Keep at most this many errors in the report (the first, by line); the counts
+    /// stay exact. Bounds the memory and the answer of a file full of errors.
+    pub max_errors: usize,
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -38,8 +41,13 @@ pub struct ImportReport {
     pub stored: u64,
     /// SHA-256 of the file.
     pub fingerprint: String,
-    /// One per problem, with its line (the header is line 1), ordered by line.
+    /// One per problem, with its line (the header is line 1), ordered by line; at
+    /// most the first 100 over HTTP (`error_count` tells how many there are).
     pub errors: Vec<FieldError>,
+    /// Problems found, listed or not.
+    pub error_count: u64,
+    /// Data rows with at least one problem.
+    pub invalid_lines: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,7 +56,7 @@ pub enum ImportFailure {
     #[error("{0}")]
     Unreadable(String),
     /// Invalid rows and all-or-nothing: nothing was stored.
-    #[error("{} invalid row(s); nothing was stored", .0.errors.iter().map(|e| e.line).collect::<HashSet<_>>().len())]
+    #[error("{} invalid row(s); nothing was stored", .0.invalid_lines)]
     Invalid(ImportReport),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
@@ -175,12 +183,43 @@ pub fn audit_summary(result: &Result<ImportReport, ImportFailure>) -> (&'static 
     }
 }
 
-fn invalid_lines(r: &ImportReport) -> usize {
-    r.errors
-        .iter()
-        .map(|e| e.line)
-        .collect::<HashSet<_>>()
-        .len()
+fn invalid_lines(r: &ImportReport) -> u64 {
+    r.invalid_lines
+}
+
+/// The errors of an import: the first `max` by line, and exact counts.
+struct Errors {
+    kept: Vec<FieldError>,
+    max: usize,
+    count: u64,
+    lines: HashSet<Option<u64>>,
+}
+
+impl Errors {
+    fn new(max: usize) -> Errors {
+        Errors {
+            kept: Vec::new(),
+            max,
+            count: 0,
+            lines: HashSet::new(),
+        }
+    }
+
+    fn extend(&mut self, errors: impl IntoIterator<Item = FieldError>) {
+        for e in errors {
+            self.count += 1;
+            self.lines.insert(e.line);
+            self.kept.push(e);
+        }
+        if self.kept.len() > self.max.saturating_mul(2).max(1024) {
+            self.trim();
+        }
+    }
+
+    fn trim(&mut self) {
+        self.kept.sort_by_key(|e| e.line);
+        self.kept.truncate(self.max);
+    }
 }
 
 /// Hashes what passes through, for the file's fingerprint.
@@ -241,7 +280,7 @@ fn read_and_store(
             .name("import-parse".into())
             .spawn_scoped(s, || parse(input, catalog, &options.user, tx, used))
             .map_err(|e| ImportFailure::Unreadable(format!("cannot start parsing: {e}")))?;
-        let mut errors = Vec::new();
+        let mut errors = Errors::new(options.max_errors);
         let mut stored = 0u64;
         let mut rows = 0u64;
         let mut counters: BTreeMap<(String, i32), i32> = BTreeMap::new();
@@ -256,11 +295,11 @@ fn read_and_store(
             errors.extend(chunk.errors);
             if !chunk.rows.is_empty() {
                 let taken = store.insert(&chunk.rows, &options.user)?;
-                for &i in &taken {
+                errors.extend(taken.iter().map(|&i| {
                     let (line, row) = &chunk.rows[i];
                     let message = format!("{} is already in use", row.registration_number);
-                    errors.push(FieldError::new("registration_number", message).at_line(*line));
-                }
+                    FieldError::new("registration_number", message).at_line(*line)
+                }));
                 let mut taken = taken.into_iter().peekable();
                 for (i, (_, row)) in chunk.rows.iter().enumerate() {
                     if taken.next_if_eq(&i).is_some() {
@@ -285,12 +324,14 @@ fn read_and_store(
         for ((unit, year), last) in &counters {
             store.set_counter(unit, *year, *last)?;
         }
-        errors.sort_by_key(|e| e.line);
+        errors.trim();
         Ok(ImportReport {
             rows,
             stored,
             fingerprint,
-            errors,
+            error_count: errors.count,
+            invalid_lines: errors.lines.len() as u64,
+            errors: errors.kept,
         })
     })
 }

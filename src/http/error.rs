@@ -8,6 +8,8 @@
 //! - an incident that does not exist *or is outside the user's scope*: [`AppError::NotFound`]
 //!   (404, so existence does not leak);
 //! - a stale `If-Match`: [`AppError::PreconditionFailed`] (412);
+//! - a body over the endpoint's limit: [`AppError::PayloadTooLarge`] (413); a body of
+//!   another media type: [`AppError::UnsupportedMediaType`] (415);
 //! - a state that forbids the change: [`AppError::Conflict`] (409); a taken unique key:
 //!   [`AppError::Duplicate`] (409);
 //! - anything else: [`AppError::Internal`], logged with its cause, shown as an opaque 500.
@@ -88,6 +90,15 @@ pub enum AppError {
     PreconditionRequired,
     #[error("the database is busy; try again")]
     Busy,
+    /// A body larger than the endpoint takes (RFC 9110 §15.5.14).
+    #[error("the body is larger than the {limit} bytes this endpoint takes")]
+    PayloadTooLarge { limit: usize },
+    /// A body of a media type the endpoint does not take (RFC 9110 §15.5.16).
+    #[error("the body must be {0}")]
+    UnsupportedMediaType(&'static str),
+    /// A file with invalid rows: the detail counts them, `errors` lists the first.
+    #[error("{0}")]
+    InvalidFile(String, Vec<FieldError>),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -132,7 +143,9 @@ impl crate::db::RetryableError for AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Validation(_) | AppError::InvalidFile(..) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(..) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
@@ -151,9 +164,9 @@ impl ResponseError for AppError {
                 Some("the request breaks the uniform registration; see errors".to_owned()),
                 errors.clone(),
             ),
-            AppError::Forbidden(m, errors) | AppError::Conflict(m, errors) => {
-                (Some(m.clone()), errors.clone())
-            }
+            AppError::Forbidden(m, errors)
+            | AppError::Conflict(m, errors)
+            | AppError::InvalidFile(m, errors) => (Some(m.clone()), errors.clone()),
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "request failed");
                 (None, Vec::new())
@@ -176,13 +189,33 @@ impl ResponseError for AppError {
     }
 }
 
-/// Turns malformed JSON bodies into a 422 problem naming what serde could not read.
+/// Turns a JSON body actix could not take into a problem: 413 over the limit, 415
+/// without `Content-Type: application/json`, 422 naming what serde could not read.
 pub fn json_error(
     err: actix_web::error::JsonPayloadError,
     _req: &actix_web::HttpRequest,
 ) -> actix_web::Error {
-    let message = err.to_string();
-    AppError::field("body", message).into()
+    use actix_web::error::{JsonPayloadError as E, PayloadError};
+    match err {
+        E::OverflowKnownLength { limit, .. } | E::Overflow { limit } => {
+            AppError::PayloadTooLarge { limit }.into()
+        }
+        E::Payload(PayloadError::Overflow) => AppError::PayloadTooLarge {
+            limit: super::MAX_JSON_BYTES,
+        }
+        .into(),
+        E::ContentType => AppError::UnsupportedMediaType("application/json").into(),
+        other => AppError::field("body", other.to_string()).into(),
+    }
+}
+
+/// Turns a body actix could not take (`web::Bytes`, `String`) into a problem: 413 over
+/// the endpoint's limit.
+pub fn payload_error(err: actix_web::error::PayloadError, limit: usize) -> actix_web::Error {
+    match err {
+        actix_web::error::PayloadError::Overflow => AppError::PayloadTooLarge { limit }.into(),
+        other => AppError::field("body", other.to_string()).into(),
+    }
 }
 
 /// Turns malformed query strings into a 422 problem.

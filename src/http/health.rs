@@ -1,20 +1,22 @@
 //! `GET /health`: is the database reachable?
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{route, web, HttpResponse};
 use diesel::connection::SimpleConnection;
 
 use super::error::{AppError, Problem};
 use super::AppState;
 
-/// 200 when the database answers.
+/// 200 when the database answers; `HEAD` answers the same without a body.
 #[utoipa::path(
+    method(get, head),
+    path = "/health",
     tag = "service",
     responses(
         (status = 200, description = "The service and its database are up"),
         (status = 500, description = "The database is unreachable", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/health")]
+#[route("/health", method = "GET", method = "HEAD")]
 pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     state
         .db

@@ -1,7 +1,9 @@
 //! The HTTP side: the route table (which is also the OpenAPI document), shared state,
 //! and starting and stopping the server.
 
+pub mod body;
 pub mod error;
+pub mod headers;
 mod health;
 
 use std::net::TcpListener;
@@ -18,8 +20,17 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::codes::Catalog;
 use crate::db::Db;
 
-/// Largest exchange CSV accepted over HTTP; bigger files go through `dira import`.
-const MAX_IMPORT_BYTES: usize = 256 << 20;
+/// Largest exchange CSV accepted by `POST /api/v1/imports` (32 MiB, some 80,000 rows);
+/// bigger files go through `dira import`. Larger bodies are refused with 413.
+pub const MAX_IMPORT_BYTES: usize = 32 << 20;
+
+/// Largest JSON body (1 MiB): a registration with the longest narrative (50,000
+/// characters, each up to 6 bytes escaped) fits with room to spare.
+pub const MAX_JSON_BYTES: usize = 1 << 20;
+
+/// Largest posted web form (640 KiB): the longest narrative, every byte
+/// percent-encoded (3 bytes each), and the other fields.
+pub const MAX_FORM_BYTES: usize = 640 << 10;
 
 /// What every handler can reach.
 pub struct AppState {
@@ -35,7 +46,7 @@ pub struct AppState {
         title = "dira",
         description = "DIscriminatie Registratie en Analyse: uniform registration, screening and reporting of discrimination incidents by the Dutch police."
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &GuardResponses),
     tags(
         (name = "incidents", description = "Registering and correcting incidents"),
         (name = "reference", description = "National code lists and municipalities"),
@@ -58,6 +69,70 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// The answers the guard and the body readers give on every `/api/v1` operation, so
+/// that the document lists every status an operation can answer: 401 (no valid
+/// token) and 403 (role not allowed) everywhere, 413 and 415 where there is a body,
+/// 422 where there are parameters or a body. An operation's own description of a
+/// status is kept.
+struct GuardResponses;
+
+impl Modify for GuardResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/api/v1") {
+                continue;
+            }
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let body = operation.request_body.is_some();
+                let params = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let mut add = [
+                    ("401", "No valid token", true),
+                    (
+                        "403",
+                        "The role may not do this, or the unit is outside the scope",
+                        true,
+                    ),
+                    ("413", "The body is larger than this endpoint takes", body),
+                    (
+                        "415",
+                        "The body is not of the media type this endpoint takes",
+                        body,
+                    ),
+                    ("422", "Invalid parameters or body", body || params),
+                ];
+                for (status, description, applies) in &mut add {
+                    if *applies {
+                        operation
+                            .responses
+                            .responses
+                            .entry((*status).to_owned())
+                            .or_insert_with(|| problem(description).into());
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -132,14 +207,15 @@ impl Application {
                     .app_data(state.clone())
                     .app_data(
                         web::JsonConfig::default()
-                            .limit(1 << 20)
+                            .limit(MAX_JSON_BYTES)
                             .error_handler(error::json_error),
                     )
                     .app_data(web::QueryConfig::default().error_handler(error::query_error))
-                    .app_data(web::PayloadConfig::default().limit(MAX_IMPORT_BYTES)),
+                    .app_data(web::PayloadConfig::default().limit(MAX_FORM_BYTES)),
             )
             .split_for_parts();
             app.wrap(TracingLogger::default())
+                .wrap(actix_web::middleware::from_fn(headers::secure))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", api))
                 // Last: the web pages' guarded scope takes every path not matched above.
                 .configure(crate::web::routes)
@@ -170,20 +246,47 @@ impl Application {
     }
 }
 
-/// The version in `If-Match`: `3`, `"3"` or `W/"3"`; 428 when absent.
-pub fn if_match(req: &actix_web::HttpRequest) -> Result<i32, error::AppError> {
-    let value = req
+/// The versions `If-Match` admits (RFC 9110 §13.1.1): `*`, or a comma-separated list
+/// of entity tags of which the strong ones (`"3"`) name versions. The comparison is
+/// strong, so a weak tag (`W/"3"`) or a tag that is no version of ours (`"stale-1"`)
+/// never matches: 412 once the incident is found. A bare number (`3`) is taken as
+/// `"3"` for clients written before this rule. 428 when the header is absent; 422
+/// when it is not a list of entity tags at all.
+pub fn if_match(
+    req: &actix_web::HttpRequest,
+) -> Result<crate::incidents::store::Precondition, error::AppError> {
+    use crate::incidents::store::Precondition;
+    let mut values = req
         .headers()
-        .get(actix_web::http::header::IF_MATCH)
-        .ok_or(error::AppError::PreconditionRequired)?;
-    value
-        .to_str()
-        .ok()
-        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| {
-            error::AppError::field("If-Match", "must be the incident's version, e.g. \"3\"")
-        })
+        .get_all(actix_web::http::header::IF_MATCH)
+        .peekable();
+    if values.peek().is_none() {
+        return Err(error::AppError::PreconditionRequired);
+    }
+    let malformed = || {
+        error::AppError::field(
+            "If-Match",
+            "must be * or a list of entity tags, e.g. \"3\" (the incident's version)",
+        )
+    };
+    let mut versions = Vec::new();
+    for value in values {
+        let value = value.to_str().map_err(|_| malformed())?;
+        for tag in value.split(',').map(str::trim) {
+            match tag {
+                "*" => return Ok(Precondition::Any),
+                t if t.starts_with("W/\"") && t.len() >= 4 && t.ends_with('"') => {}
+                t if t.starts_with('"') && t.len() >= 2 && t.ends_with('"') => {
+                    versions.extend(t[1..t.len() - 1].parse::<i32>().ok());
+                }
+                t if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => {
+                    versions.extend(t.parse::<i32>().ok());
+                }
+                _ => return Err(malformed()),
+            }
+        }
+    }
+    Ok(Precondition::Versions(versions))
 }
 
 /// The unit a request names (checked against the unit list and the user's scope),
@@ -227,8 +330,17 @@ pub fn period(
                 .ok()
         })
     };
-    let start = day("from", from).map(crate::dates::amsterdam_midnight);
-    let end = day("to", to)
+    let (first, last) = (day("from", from), day("to", to));
+    if let (Some(first), Some(last)) = (first, last) {
+        if last < first {
+            errors.push(error::FieldError::new(
+                "to",
+                format!("{last} is before from {first}"),
+            ));
+        }
+    }
+    let start = first.map(crate::dates::amsterdam_midnight);
+    let end = last
         .and_then(|d| d.succ_opt())
         .map(crate::dates::amsterdam_midnight);
     (start, end)

@@ -201,8 +201,14 @@ impl Draft {
         if let Some(v) = f.suspect_known {
             self.suspect_known = v;
         }
-        set_text(&mut self.summary, f.summary);
-        set_text(&mut self.narrative, f.narrative);
+        set_text(
+            &mut self.summary,
+            f.summary.map(|v| v.map(crate::text::unify_line_breaks)),
+        );
+        set_text(
+            &mut self.narrative,
+            f.narrative.map(|v| v.map(crate::text::unify_line_breaks)),
+        );
         set_text(&mut self.event_id, f.event_id);
     }
 
@@ -314,6 +320,18 @@ impl Draft {
                     format!("is longer than {max} characters"),
                 ));
             }
+            let multiline = matches!(field, "summary" | "narrative");
+            if let Some(Err(m)) = value.as_deref().map(|v| crate::text::check(v, multiline)) {
+                errors.push(FieldError::new(field, m));
+            }
+        }
+        if let Some(number) = &self.registration_number {
+            if !is_registration_number(number) {
+                errors.push(FieldError::new(
+                    "registration_number",
+                    format!("{number:?} {REGISTRATION_NUMBER_RULE}"),
+                ));
+            }
         }
     }
 
@@ -338,6 +356,22 @@ fn to_map(d: &Draft) -> serde_json::Map<String, serde_json::Value> {
         Ok(serde_json::Value::Object(m)) => m,
         _ => serde_json::Map::new(),
     }
+}
+
+/// What a registration number is made of (domain.md: assigned as
+/// `{UNIT}-{YYYY}-{NNNNNN}`; numbers of other systems come in by import).
+pub const REGISTRATION_NUMBER_RULE: &str =
+    "is not a registration number: 1 to 64 of the characters A-Z a-z 0-9 - _ . /, starting with a letter or digit (e.g. AMS-2026-000123)";
+
+/// Whether `number` follows [`REGISTRATION_NUMBER_RULE`].
+pub fn is_registration_number(number: &str) -> bool {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/');
+    number.len() <= 64
+        && number
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && number.chars().all(allowed)
 }
 
 /// Trimmed text; empty counts as absent.

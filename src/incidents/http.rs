@@ -43,7 +43,7 @@ pub async fn register(
     state: web::Data<AppState>,
     principal: Principal,
     req: HttpRequest,
-    body: web::Json<IncidentFields>,
+    body: crate::http::body::JsonObject<IncidentFields>,
 ) -> Result<HttpResponse, AppError> {
     let fields = body.into_inner();
     let key = idempotency_key(&req, &fields)?;
@@ -403,7 +403,7 @@ pub async fn correct(
     principal: Principal,
     req: HttpRequest,
     id: web::Path<String>,
-    body: web::Json<IncidentFields>,
+    body: crate::http::body::JsonObject<IncidentFields>,
 ) -> Result<HttpResponse, AppError> {
     let expected = crate::http::if_match(&req)?;
     let id = id.into_inner();
@@ -432,11 +432,7 @@ pub async fn correct(
                     ));
                 }
             }
-            if row.version != expected {
-                return Err(AppError::PreconditionFailed {
-                    current: row.version,
-                });
-            }
+            expected.check(row.version)?;
             let before = Draft::from_row(&row);
             let mut after = before.clone();
             let mut errors = Vec::new();
@@ -474,14 +470,7 @@ pub async fn correct(
             if !changes.is_empty() {
                 after.write_into(&mut row);
                 row.status = new_status.as_str().to_owned();
-                store::save_change(
-                    conn,
-                    &mut row,
-                    expected,
-                    &principal.user,
-                    "updated",
-                    changes,
-                )?;
+                store::save_change(conn, &mut row, &principal.user, "updated", changes)?;
             }
             store::view(conn, row, &principal)
         })

@@ -251,16 +251,44 @@ pub fn list(conn: &mut AnyConnection, f: &ListFilter) -> Result<Vec<IncidentRow>
     )
 }
 
+/// Which versions of an incident a change may apply to: what the client saw, from an
+/// `If-Match` header (RFC 9110 §13.1.1) or a form's hidden version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Precondition {
+    /// `*`: whatever the current version is.
+    Any,
+    /// One of these versions (strong entity tags only; a weak or unknown tag adds
+    /// none, so it never matches).
+    Versions(Vec<i32>),
+}
+
+impl Precondition {
+    /// Exactly `version`.
+    pub fn version(version: i32) -> Precondition {
+        Precondition::Versions(vec![version])
+    }
+
+    /// 412 with the current version unless the precondition admits `current`.
+    pub fn check(&self, current: i32) -> Result<(), AppError> {
+        match self {
+            Precondition::Any => Ok(()),
+            Precondition::Versions(v) if v.contains(&current) => Ok(()),
+            Precondition::Versions(_) => Err(AppError::PreconditionFailed { current }),
+        }
+    }
+}
+
 /// Stores a changed row as the next version with its history entry, if the stored
-/// row is still at `expected` (412 otherwise). The one way every change is saved.
+/// row is still at the version it was loaded with (412 otherwise). The one way every
+/// change is saved.
 pub fn save_change(
     conn: &mut AnyConnection,
     row: &mut IncidentRow,
-    expected: i32,
     user: &str,
     action: &str,
     changes: serde_json::Map<String, serde_json::Value>,
 ) -> Result<(), AppError> {
+    let expected = row.version;
     row.version = expected + 1;
     row.updated_at = now();
     update(conn, row, expected)?;

@@ -114,7 +114,7 @@ pub async fn put_prosecution(
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<String>,
-    body: web::Json<ProsecutionUpdate>,
+    body: crate::http::body::JsonObject<ProsecutionUpdate>,
 ) -> Result<HttpResponse, AppError> {
     let (id, update, catalog) = (id.into_inner(), body.into_inner(), state.catalog.clone());
     let view = state

@@ -109,18 +109,10 @@ pub fn update_prosecution(
         );
     }
     if !changes.is_empty() {
-        let expected = row.version;
         row.prosecution_status = Some(update.prosecution_status.clone());
         row.forwarded_on = forwarded_on;
         row.prosecution_updated_on = Some(today);
-        store::save_change(
-            conn,
-            &mut row,
-            expected,
-            &principal.user,
-            "prosecution",
-            changes,
-        )?;
+        store::save_change(conn, &mut row, &principal.user, "prosecution", changes)?;
     }
     store::view(conn, row, principal)
 }

@@ -1,5 +1,6 @@
 //! The overview as CSV: RFC 4180 with commas, or for Dutch Excel semicolons and a
-//! UTF-8 byte order mark.
+//! UTF-8 byte order mark. Both are spreadsheet outputs: every cell is neutralised
+//! against formula injection ([`crate::spreadsheet`]).
 
 use std::io::Write;
 
@@ -39,7 +40,8 @@ pub fn write_csv<W: Write>(overview: &Overview, mut out: W, excel: bool) -> anyh
     csv.write_record(HEADER)?;
     let text = |t: &Option<String>| t.clone().unwrap_or_default();
     for r in &overview.rows {
-        csv.write_record([
+        // A spreadsheet output: no cell may be read as a formula (crate::spreadsheet).
+        let cells = [
             r.registration_number.clone(),
             text(&r.event_id),
             r.reporting_date.to_string(),
@@ -63,7 +65,12 @@ pub fn write_csv<W: Write>(overview: &Overview, mut out: W, excel: bool) -> anyh
             text(&r.prosecution_status_nl),
             r.forwarded_on.map(|d| d.to_string()).unwrap_or_default(),
             text(&r.summary),
-        ])?;
+        ];
+        csv.write_record(
+            cells
+                .iter()
+                .map(|c| crate::spreadsheet::neutralise(c).into_owned()),
+        )?;
     }
     csv.flush()?;
     Ok(())

@@ -45,17 +45,13 @@ fn load(
     conn: &mut AnyConnection,
     principal: &Principal,
     id: &str,
-    expected: i32,
+    expected: &store::Precondition,
 ) -> Result<crate::incidents::IncidentRow, AppError> {
     let row = store::get(conn, id)?;
     if !principal.sees_unit(&row.unit) {
         return Err(AppError::NotFound);
     }
-    if row.version != expected {
-        return Err(AppError::PreconditionFailed {
-            current: row.version,
-        });
-    }
+    expected.check(row.version)?;
     Ok(row)
 }
 
@@ -65,7 +61,7 @@ pub fn decide(
     catalog: &Catalog,
     principal: &Principal,
     id: &str,
-    expected: i32,
+    expected: &store::Precondition,
     decision: &Decision,
 ) -> Result<Incident, AppError> {
     let mut row = load(conn, principal, id, expected)?;
@@ -88,6 +84,9 @@ pub fn decide(
         .as_deref()
         .map(str::trim)
         .filter(|n| !n.is_empty());
+    if let Some(Err(m)) = note.map(crate::text::check_note) {
+        errors.push(FieldError::new("note", m));
+    }
     let new_status = match decision.outcome.as_str() {
         "BEVESTIGD" => {
             let fields = IncidentFields {
@@ -168,7 +167,7 @@ pub fn decide(
     row.status = new_status.as_str().to_owned();
     row.rejection_reason = reason;
     row.screened_at = screened_at;
-    save(conn, principal, row, expected, "screened", changes)
+    save(conn, principal, row, "screened", changes)
 }
 
 /// Sends a CONFIRMED or REJECTED incident back to REGISTERED.
@@ -176,7 +175,7 @@ pub fn reopen(
     conn: &mut AnyConnection,
     principal: &Principal,
     id: &str,
-    expected: i32,
+    expected: &store::Precondition,
     reason: &str,
 ) -> Result<Incident, AppError> {
     let mut row = load(conn, principal, id, expected)?;
@@ -194,6 +193,7 @@ pub fn reopen(
             "is required: say why the incident is reopened",
         ));
     }
+    crate::text::check_note(reason).map_err(|m| AppError::field("reason", m))?;
     let mut changes = serde_json::Map::new();
     changes.insert(
         "status".into(),
@@ -212,17 +212,16 @@ pub fn reopen(
     row.status = Status::Registered.as_str().to_owned();
     row.rejection_reason = None;
     row.screened_at = None;
-    save(conn, principal, row, expected, "reopened", changes)
+    save(conn, principal, row, "reopened", changes)
 }
 
 fn save(
     conn: &mut AnyConnection,
     principal: &Principal,
     mut row: crate::incidents::IncidentRow,
-    expected: i32,
     action: &str,
     changes: serde_json::Map<String, serde_json::Value>,
 ) -> Result<Incident, AppError> {
-    store::save_change(conn, &mut row, expected, &principal.user, action, changes)?;
+    store::save_change(conn, &mut row, &principal.user, action, changes)?;
     store::view(conn, row, principal)
 }

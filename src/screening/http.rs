@@ -96,13 +96,13 @@ pub async fn screen(
     principal: Principal,
     req: HttpRequest,
     id: web::Path<String>,
-    body: web::Json<Decision>,
+    body: crate::http::body::JsonObject<Decision>,
 ) -> Result<HttpResponse, AppError> {
     let expected = crate::http::if_match(&req)?;
     let (id, decision, catalog) = (id.into_inner(), body.into_inner(), state.catalog.clone());
     let view = state
         .db
-        .write_async(move |conn| decide(conn, &catalog, &principal, &id, expected, &decision))
+        .write_async(move |conn| decide(conn, &catalog, &principal, &id, &expected, &decision))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", view.version)))
@@ -140,13 +140,13 @@ pub async fn reopen_incident(
     principal: Principal,
     req: HttpRequest,
     id: web::Path<String>,
-    body: web::Json<Reopening>,
+    body: crate::http::body::JsonObject<Reopening>,
 ) -> Result<HttpResponse, AppError> {
     let expected = crate::http::if_match(&req)?;
     let (id, reason) = (id.into_inner(), body.into_inner().reason);
     let view = state
         .db
-        .write_async(move |conn| reopen(conn, &principal, &id, expected, &reason))
+        .write_async(move |conn| reopen(conn, &principal, &id, &expected, &reason))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", view.version)))

@@ -11,11 +11,15 @@ use crate::http::error::FieldError;
 
 const STYLESHEET: &str = include_str!("dira.css");
 
+/// The pages' one stylesheet, the Poldis report's styles included: the
+/// Content-Security-Policy allows no inline style.
 pub async fn stylesheet() -> HttpResponse {
+    static SHEET: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| format!("{STYLESHEET}\n{}\n", crate::poldis::HTML_STYLE));
     HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "max-age=3600"))
-        .body(STYLESHEET)
+        .body(SHEET.as_str())
 }
 
 pub fn ok(page: Markup) -> HttpResponse {

@@ -12,7 +12,7 @@ use crate::auth::Principal;
 use crate::http::error::AppError;
 use crate::http::AppState;
 use crate::poldis::http::{checked_year, report_unit};
-use crate::poldis::{html_sections, produce, render_html, Report, HTML_STYLE};
+use crate::poldis::{html_sections, produce, render_html, Report};
 
 #[derive(Debug, Deserialize)]
 pub struct Choice {
@@ -71,7 +71,6 @@ pub async fn page(
         }
     );
     let body = html! {
-        style { (PreEscaped(HTML_STYLE)) }
         form method="get" action="/poldis" {
             div.grid {
                 div {

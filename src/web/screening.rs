@@ -373,11 +373,13 @@ pub async fn decide(
         state.catalog.clone(),
         principal.clone(),
         id.clone(),
-        posted.version,
+        crate::incidents::store::Precondition::version(posted.version),
     );
     let result = state
         .db
-        .write_async(move |conn| apply_decision(conn, &catalog, &who, &target, expected, &decision))
+        .write_async(move |conn| {
+            apply_decision(conn, &catalog, &who, &target, &expected, &decision)
+        })
         .await;
     after_form(&state, principal, &req, id, result, "beoordeling").await
 }
