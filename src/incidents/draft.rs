@@ -320,8 +320,14 @@ impl Draft {
                     format!("is longer than {max} characters"),
                 ));
             }
+            // A registration number has a pattern of its own, checked below.
             let multiline = matches!(field, "summary" | "narrative");
-            if let Some(Err(m)) = value.as_deref().map(|v| crate::text::check(v, multiline)) {
+            let checked = field != "registration_number";
+            if let Some(Err(m)) = value
+                .as_deref()
+                .filter(|_| checked)
+                .map(|v| crate::text::check(v, multiline))
+            {
                 errors.push(FieldError::new(field, m));
             }
         }

@@ -87,7 +87,7 @@ pub struct TestApp {
     pub db: Db,
     handle: actix_web::dev::ServerHandle,
     thread: Option<JoinHandle<()>>,
-    _test_db: TestDb,
+    pub test_db: TestDb,
 }
 
 impl TestApp {
@@ -109,7 +109,7 @@ impl TestApp {
 
             handle,
             thread: Some(thread),
-            _test_db: test_db,
+            test_db,
         })
     }
 

@@ -7,14 +7,14 @@ use serde_json::Value;
 
 use crate::helpers::{get, TestApp};
 
-struct Page {
-    status: u16,
-    location: Option<String>,
-    cookie: Option<String>,
-    body: String,
+pub struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub cookie: Option<String>,
+    pub body: String,
 }
 
-fn request(
+pub fn request(
     app: &TestApp,
     method: &str,
     path: &str,
@@ -44,7 +44,7 @@ fn request(
 }
 
 /// Signs in through the form; answers the session token the cookie carries.
-fn sign_in(app: &TestApp, token: &str) -> String {
+pub fn sign_in(app: &TestApp, token: &str) -> String {
     let page = request(app, "POST", "/inloggen", None, &[("token", token)]);
     assert_eq!(page.status, 303);
     let cookie = page.cookie.expect("a session cookie");
