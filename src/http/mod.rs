@@ -46,7 +46,7 @@ pub struct AppState {
         title = "dira",
         description = "DIscriminatie Registratie en Analyse: uniform registration, screening and reporting of discrimination incidents by the Dutch police."
     ),
-    modifiers(&BearerAuth, &GuardResponses),
+    modifiers(&BearerAuth),
     tags(
         (name = "incidents", description = "Registering and correcting incidents"),
         (name = "reference", description = "National code lists and municipalities"),
@@ -174,8 +174,9 @@ where
 
 /// The OpenAPI document, built from the route table.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, api) =
+    let (_, mut api) =
         routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi())).split_for_parts();
+    GuardResponses.modify(&mut api);
     api
 }
 
@@ -214,6 +215,9 @@ impl Application {
                     .app_data(web::PayloadConfig::default().limit(MAX_FORM_BYTES)),
             )
             .split_for_parts();
+            let mut api = api;
+            // After the routes are in: the guard's answers go on every operation.
+            GuardResponses.modify(&mut api);
             app.wrap(TracingLogger::default())
                 .wrap(actix_web::middleware::from_fn(headers::secure))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", api))
