@@ -1,14 +1,16 @@
 //! Dates and times as the police use them: stored in UTC, read and shown in
 //! Europe/Amsterdam, where the registration date of an incident is decided.
 
-use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc,
+};
 use chrono_tz::Europe::Amsterdam;
 
 /// Parses an RFC 3339 timestamp; one without an offset is Europe/Amsterdam local time.
 pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
     let text = text.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Ok(t.with_timezone(&Utc));
+        return in_range(t.with_timezone(&Utc), text);
     }
     let local = [
         "%Y-%m-%dT%H:%M:%S%.f",
@@ -20,13 +22,27 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
     .ok_or_else(|| {
         format!("{text:?} is not a timestamp: use RFC 3339, e.g. 2024-03-01T14:30:00+01:00")
     })?;
+    if !FOUR_DIGIT_YEARS.contains(&local.year()) {
+        return in_range(DateTime::<Utc>::MAX_UTC, text);
+    }
     match Amsterdam.from_local_datetime(&local) {
-        LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
+        LocalResult::Single(t) => in_range(t.with_timezone(&Utc), text),
         // The hour repeated when summer time ends: take the first (summer time) one.
-        LocalResult::Ambiguous(first, _) => Ok(first.with_timezone(&Utc)),
+        LocalResult::Ambiguous(first, _) => in_range(first.with_timezone(&Utc), text),
         LocalResult::None => Err(format!(
             "{text:?} does not exist in Europe/Amsterdam (skipped when summer time starts)"
         )),
+    }
+}
+
+/// `at`, unless its year, in UTC or in Amsterdam (where it is shown), is outside
+/// [`FOUR_DIGIT_YEARS`].
+fn in_range(at: DateTime<Utc>, text: &str) -> Result<DateTime<Utc>, String> {
+    let shown = at.with_timezone(&Amsterdam).year();
+    if FOUR_DIGIT_YEARS.contains(&at.year()) && FOUR_DIGIT_YEARS.contains(&shown) {
+        Ok(at)
+    } else {
+        Err(format!("{text:?} lies outside the years 0001 to 9999"))
     }
 }
 
@@ -49,8 +65,15 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         false => None,
     };
     fast.map_or_else(|| NaiveDate::parse_from_str(trimmed, "%Y-%m-%d"), Ok)
-        .map_err(|_| format!("{text:?} is not a date: use YYYY-MM-DD, e.g. 2024-03-01"))
+        .ok()
+        .filter(|d| FOUR_DIGIT_YEARS.contains(&d.year()))
+        .ok_or_else(|| format!("{text:?} is not a date: use YYYY-MM-DD, e.g. 2024-03-01"))
 }
+
+/// The years ISO 8601 writes with four digits without an agreement between the
+/// parties (ISO 8601-1 §4.3.3, RFC 3339 §5.6): dates and timestamps outside them are
+/// refused, so that no date arithmetic meets chrono's limits.
+pub const FOUR_DIGIT_YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
 
 /// The date in Amsterdam at a UTC instant: the registration date of an incident.
 pub fn amsterdam_date(at: DateTime<Utc>) -> NaiveDate {

@@ -6,7 +6,8 @@
 //! category Cc: NUL, escape, carriage return, …) or the bidirectional embedding,
 //! override and isolate characters (U+202A–U+202E, U+2066–U+2069): they hide or
 //! reorder what a reader sees ("Trojan Source", CVE-2021-42574) and forge lines in
-//! logs. The marks U+200E, U+200F and U+061C stay allowed: Arabic and Hebrew text
+//! logs; nor the line and paragraph separators U+2028 and U+2029 (in the narrative
+//! and summary they become line breaks). The marks U+200E, U+200F and U+061C stay allowed: Arabic and Hebrew text
 //! needs them and they reorder nothing beyond a single character.
 
 use std::borrow::Cow;
@@ -19,6 +20,8 @@ pub fn is_refused(c: char, multiline: bool) -> bool {
         '\n' | '\t' => !multiline,
         c if c.is_control() => true,
         '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => true,
+        // Line and paragraph separators: line breaks to some readers, not to others.
+        '\u{2028}' | '\u{2029}' => true,
         _ => false,
     }
 }
@@ -58,10 +61,13 @@ pub fn check_note(value: &str) -> Result<(), String> {
     check(value, true)
 }
 
-/// Line breaks as a browser or Windows sends them (`\r\n`, a lone `\r`) as `\n`.
+/// Line breaks as a browser or Windows sends them (`\r\n`, a lone `\r`) or as text
+/// pasted from a word processor holds them (U+2028, U+2029) as `\n`.
 pub fn unify_line_breaks(value: String) -> String {
-    if value.contains('\r') {
-        value.replace("\r\n", "\n").replace('\r', "\n")
+    if value.contains(['\r', '\u{2028}', '\u{2029}']) {
+        value
+            .replace("\r\n", "\n")
+            .replace(['\r', '\u{2028}', '\u{2029}'], "\n")
     } else {
         value
     }

@@ -9,6 +9,6 @@ mod tokens;
 
 pub use principal::{Principal, Role, Scope};
 pub use tokens::{
-    check_user_name, create_token, hash_token, list_tokens, may_grant, revoke_token, NewToken,
-    TokenInfo, TokenRefusal, DEFAULT_VALIDITY_DAYS as DEFAULT_TOKEN_DAYS, MAX_VALIDITY_DAYS,
+    check_user_name, create_token, hash_token, list_tokens, revoke_token, NewToken, TokenInfo,
+    TokenRefusal, DEFAULT_VALIDITY_DAYS as DEFAULT_TOKEN_DAYS, MAX_VALIDITY_DAYS,
 };

@@ -121,13 +121,15 @@ impl Principal {
             && self.scope.unit() == Some(unit)
     }
 
-    /// Whether `role` may have `scope` at all: national staff `*` only; registrars,
-    /// screeners and analysts one unit; administrators either.
+    /// Whether `role` may have `scope` at all (domain.md, "The people and what they
+    /// do"): registrars, screeners and analysts work in one unit; national staff and
+    /// administrators (who manage the users, imports and audit log of every unit) have
+    /// `*`. A unit-scoped administrator would hold rights over every unit all the same,
+    /// so there is none.
     pub fn role_fits_scope(role: Role, scope: &Scope) -> bool {
         match role {
-            Role::National => *scope == Scope::National,
+            Role::National | Role::Admin => *scope == Scope::National,
             Role::Registrar | Role::Screener | Role::Analyst => scope.unit().is_some(),
-            Role::Admin => true,
         }
     }
 

@@ -35,9 +35,6 @@ pub enum TokenRefusal {
         field: &'static str,
         message: String,
     },
-    /// A scope beyond the granting administrator's own.
-    #[error("scope: {0}")]
-    BeyondScope(String),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
 }
@@ -71,9 +68,8 @@ pub fn check_user_name(user: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The role/scope combinations of domain.md ("The people and what they do"):
-/// national staff see every unit (`*` only); registrars, screeners and analysts
-/// work in one unit; administrators manage either everything (`*`) or one unit.
+/// The role/scope combinations of domain.md ("The people and what they do"), as
+/// [`super::Principal::role_fits_scope`] states them, and a unit that exists.
 pub fn check_role_scope(catalog: &Catalog, role: Role, scope: &Scope) -> Result<(), String> {
     if !super::Principal::role_fits_scope(role, scope) {
         return Err(match role {
@@ -100,19 +96,6 @@ pub fn check_role_scope(catalog: &Catalog, role: Role, scope: &Scope) -> Result<
                 ))
             }
         }
-    }
-}
-
-/// Whether an administrator with scope `granter` may hand out a token with `scope`:
-/// a national administrator (`*`) any; a unit's administrator only tokens of their
-/// own unit, so never a national one.
-pub fn may_grant(granter: &Scope, scope: &Scope) -> Result<(), TokenRefusal> {
-    match granter {
-        Scope::National => Ok(()),
-        Scope::Unit(_) if scope == granter => Ok(()),
-        Scope::Unit(own) => Err(TokenRefusal::BeyondScope(format!(
-            "an administrator of unit {own} gives out tokens of unit {own} only"
-        ))),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::codes::Catalog;
 use crate::dates;
 use crate::db::schema::candidates;
 use crate::db::AnyConnection;
-use crate::incidents::draft::now;
+use crate::incidents::draft::{now, MAX_NARRATIVE, MAX_TEXT};
 
 pub const DEFAULT_TERMS: &str = include_str!("../../fixtures/candidate-terms.txt");
 pub const DEFAULT_CODES: &str = include_str!("../../fixtures/candidate-codes.txt");
@@ -189,6 +189,25 @@ fn match_record(
         ));
         return;
     }
+    // What a screener could never take over (domain.md: the same rules as a
+    // registration) is reported now rather than stored.
+    let narrative = crate::text::unify_line_breaks(narrative.to_owned());
+    for (name, value, max, multiline) in [
+        ("source_reference", field(0), MAX_TEXT, false),
+        ("narrative", narrative.as_str(), MAX_NARRATIVE, true),
+    ] {
+        let problem = if value.chars().count() > max {
+            Some(format!("is longer than {max} characters"))
+        } else {
+            crate::text::check(value, multiline).err()
+        };
+        if let Some(m) = problem {
+            report
+                .problems
+                .push(format!("line {line}: {name}: {m}; row skipped"));
+            return;
+        }
+    }
     let registered_at = match dates::parse_timestamp(field(1)) {
         Ok(t) => t.naive_utc(),
         Err(m) => {
@@ -209,7 +228,7 @@ fn match_record(
         unit: unit.to_owned(),
         municipality: Some(field(3).to_owned()).filter(|m| !m.is_empty()),
         incident_code: field(4).to_owned(),
-        narrative: narrative.to_owned(),
+        narrative,
         matched: matched.join("|"),
     });
 }

@@ -52,7 +52,7 @@ enum Command {
     /// Export incidents as an exchange CSV.
     Export {
         /// Registration year (Europe/Amsterdam).
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(i32).range(1..=9999))]
         year: Option<i32>,
         /// Unit code.
         #[arg(long)]
@@ -98,7 +98,7 @@ enum Command {
         #[arg(long, default_value_t = 1000)]
         count: usize,
         /// First year of the registrations; they run until now.
-        #[arg(long, default_value_t = 2020)]
+        #[arg(long, default_value_t = 2020, value_parser = clap::value_parser!(i32).range(2000..=2100))]
         first_year: i32,
         #[arg(long, default_value_t = 2024)]
         seed: u64,
@@ -126,7 +126,8 @@ enum Command {
 enum ReportCommand {
     /// The annual Poldis report of all units.
     Poldis {
-        #[arg(long)]
+        /// Reporting year, 2000 to 2100.
+        #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
         year: i32,
         #[arg(long, value_enum, default_value = "csv")]
         format: ReportFormat,

@@ -218,6 +218,15 @@ pub fn payload_error(err: actix_web::error::PayloadError, limit: usize) -> actix
     }
 }
 
+/// Turns a path segment that is not of its parameter's type (a year beyond `i32`)
+/// into a 422 problem.
+pub fn path_error(
+    err: actix_web::error::PathError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    AppError::field("path", err.to_string()).into()
+}
+
 /// Turns malformed query strings into a 422 problem.
 pub fn query_error(
     err: actix_web::error::QueryPayloadError,

@@ -81,7 +81,9 @@ fn is_cross_site_form_post(req: &ServiceRequest) -> bool {
     match text(header::ORIGIN) {
         None => false,
         Some(origin) => {
-            let host = req.connection_info().host().to_owned();
+            // The Host header the browser sent, not X-Forwarded-Host, which a client
+            // could set itself.
+            let host = text(header::HOST).unwrap_or_default();
             let own = origin
                 .split_once("://")
                 .is_some_and(|(scheme, rest)| matches!(scheme, "http" | "https") && rest == host);

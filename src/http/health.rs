@@ -12,7 +12,7 @@ use super::AppState;
     path = "/health",
     tag = "service",
     responses(
-        (status = 200, description = "The service and its database are up"),
+        (status = 200, description = "The service and its database are up", body = Object, example = json!({"status": "ok"})),
         (status = 500, description = "The database is unreachable", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -28,4 +28,11 @@ pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError
         })
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({"status": "ok"})))
+}
+
+/// Any method but GET and HEAD on `/health` (RFC 9110 §15.5.6).
+pub async fn method_not_allowed() -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((actix_web::http::header::ALLOW, "GET, HEAD"))
+        .finish()
 }

@@ -107,6 +107,11 @@ impl Modify for GuardResponses {
             for operation in operations.into_iter().flatten() {
                 let body = operation.request_body.is_some();
                 let params = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let if_match = operation
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| p.name.eq_ignore_ascii_case("If-Match"));
                 let mut add = [
                     ("401", "No valid token", true),
                     (
@@ -121,6 +126,12 @@ impl Modify for GuardResponses {
                         body,
                     ),
                     ("422", "Invalid parameters or body", body || params),
+                    (
+                        "412",
+                        "If-Match names no current version of the incident",
+                        if_match,
+                    ),
+                    ("428", "If-Match is missing", if_match),
                 ];
                 for (status, description, applies) in &mut add {
                     if *applies {
@@ -212,6 +223,7 @@ impl Application {
                             .error_handler(error::json_error),
                     )
                     .app_data(web::QueryConfig::default().error_handler(error::query_error))
+                    .app_data(web::PathConfig::default().error_handler(error::path_error))
                     .app_data(web::PayloadConfig::default().limit(MAX_FORM_BYTES)),
             )
             .split_for_parts();
@@ -221,6 +233,8 @@ impl Application {
             app.wrap(TracingLogger::default())
                 .wrap(actix_web::middleware::from_fn(headers::secure))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", api))
+                // Any other method on /health: 405, not the web pages' sign-in.
+                .service(web::resource("/health").to(health::method_not_allowed))
                 // Last: the web pages' guarded scope takes every path not matched above.
                 .configure(crate::web::routes)
         })
@@ -276,7 +290,8 @@ pub fn if_match(
     let mut versions = Vec::new();
     for value in values {
         let value = value.to_str().map_err(|_| malformed())?;
-        for tag in value.split(',').map(str::trim) {
+        // Empty list elements are allowed and ignored (RFC 9110 §5.6.1).
+        for tag in value.split(',').map(str::trim).filter(|t| !t.is_empty()) {
             match tag {
                 "*" => return Ok(Precondition::Any),
                 t if t.starts_with("W/\"") && t.len() >= 4 && t.ends_with('"') => {}

@@ -11,9 +11,11 @@ use crate::codes::Catalog;
 use crate::dates;
 use crate::http::error::FieldError;
 
-const MAX_TEXT: usize = 200;
+/// Longest short text (source reference, district, basic team, event id), in characters.
+pub const MAX_TEXT: usize = 200;
 const MAX_SUMMARY: usize = 500;
-const MAX_NARRATIVE: usize = 50_000;
+/// Longest narrative, in characters.
+pub const MAX_NARRATIVE: usize = 50_000;
 
 /// The classification fields whose absence makes an incident INCOMPLETE.
 pub const CLASSIFICATION: [&str; 4] = ["grounds", "manifestations", "domain", "victim_kind"];

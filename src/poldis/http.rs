@@ -66,7 +66,7 @@ pub async fn poldis(
 
 /// A reporting year the report can be produced for.
 pub fn checked_year(year: i32) -> Result<i32, AppError> {
-    match (2000..=2100).contains(&year) {
+    match super::REPORT_YEARS.contains(&year) {
         true => Ok(year),
         false => Err(AppError::field(
             "year",
@@ -103,8 +103,8 @@ pub async fn publish(
     year: web::Path<i32>,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (year, publication, catalog) =
-        (year.into_inner(), query.publication, state.catalog.clone());
+    let year = checked_year(year.into_inner())?;
+    let (publication, catalog) = (query.publication, state.catalog.clone());
     let report = state
         .db
         .run(move |db| {

@@ -11,4 +11,4 @@ mod report;
 
 pub use html::{render as render_html, sections as html_sections, STYLE as HTML_STYLE};
 pub use publish::{publish, since_publication, ChangedCell, SincePublication};
-pub use report::{produce, Cell, Report, RULES_VERSION};
+pub use report::{produce, Cell, Report, REPORT_YEARS, RULES_VERSION};

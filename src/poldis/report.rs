@@ -124,6 +124,10 @@ fn codes_of_year(catalog: &Catalog, list: &str, year: i32) -> Vec<String> {
 
 /// Counts every table for `year` (all units, or one) with polars. Blocking: call it
 /// off the async executor.
+/// The years a report can be produced and published for: the registrations dira
+/// holds start in this century; a year outside is a mistake, never a report.
+pub const REPORT_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
 pub fn produce(
     db: &Db,
     catalog: &Catalog,
@@ -131,6 +135,12 @@ pub fn produce(
     unit: Option<&str>,
     publication: bool,
 ) -> anyhow::Result<Report> {
+    anyhow::ensure!(
+        REPORT_YEARS.contains(&year),
+        "year {year} is outside the reporting years {}..={}",
+        REPORT_YEARS.start(),
+        REPORT_YEARS.end()
+    );
     let started = std::time::Instant::now();
     let frames = load(db, catalog, unit)?;
     tracing::debug!(

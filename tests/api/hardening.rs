@@ -100,8 +100,9 @@ fn a_token_lifetime_out_of_range_is_refused_and_later_writes_are_stored(app: &Te
     assert_eq!(longest.status, 201, "{:?}", longest.body);
 }
 
-/// Item 5: role/scope combinations the domain does not define are refused, a unit's
-/// administrator hands out tokens of that unit only, and the narrative follows the role.
+/// Item 5: role/scope combinations the domain does not define are refused (national
+/// staff and administrators `*` only), also for users stored before the rule, and the
+/// narrative follows the role.
 fn role_and_scope_combinations_outside_the_domain_are_refused(app: &TestApp) {
     let admin = app.token("beheer", Role::Admin, "*");
     for (role, scope) in [
@@ -119,53 +120,44 @@ fn role_and_scope_combinations_outside_the_domain_are_refused(app: &TestApp) {
         assert_eq!(r.status, 422, "{role}/{scope}: {:?}", r.body);
         assert_eq!(r.error_fields(), vec!["scope"]);
     }
-    let unit_admin = app.token("beheer-ams", Role::Admin, "AMS");
-    for (role, scope, status) in [
-        ("national", "*", 403),
-        ("admin", "*", 403),
-        ("registrar", "RTM", 403),
-        ("registrar", "AMS", 201),
-    ] {
-        let r = post(
-            app,
-            "/api/v1/tokens",
-            &unit_admin,
-            &json!({"user": format!("u-{role}-{status}"), "role": role, "scope": scope}),
-        );
-        assert_eq!(r.status, status, "{role}/{scope}: {:?}", r.body);
-    }
-
     // A national user stored with a unit scope before the rule: refused, never
     // given the unit's narratives.
     let registrar = app.token("balie", Role::Registrar, "AMS");
     let mut body = registration("samenvatting");
     body["narrative"] = json!("het geheime relaas");
     let id = id_of(&post(app, "/api/v1/incidents", &registrar, &body));
-    let legacy = "dira_legacy_national_with_a_unit_scope";
     let mut conn = app.db.conn().expect("conn");
     let now = chrono::Utc::now().naive_utc();
-    diesel::insert_into(users::table)
-        .values((
-            users::name.eq("landelijk-ams"),
-            users::role.eq("national"),
-            users::scope.eq("AMS"),
-            users::created_at.eq(now),
-        ))
-        .execute(&mut *conn)
-        .expect("user");
-    diesel::insert_into(tokens::table)
-        .values((
-            tokens::id.eq("legacy"),
-            tokens::token_hash.eq(dira::auth::hash_token(legacy)),
-            tokens::user_name.eq("landelijk-ams"),
-            tokens::created_at.eq(now),
-            tokens::expires_at.eq(Some(now + chrono::Duration::days(1))),
-        ))
-        .execute(&mut *conn)
-        .expect("token");
-    let r = get(app, &format!("/api/v1/incidents/{id}"), legacy);
-    assert_eq!(r.status, 401, "{:?}", r.body);
-    assert!(!r.body.to_string().contains("geheime"));
+    for (user, role) in [("landelijk-ams", "national"), ("beheer-ams", "admin")] {
+        let legacy = format!("dira_legacy_{user}");
+        diesel::insert_into(users::table)
+            .values((
+                users::name.eq(user),
+                users::role.eq(role),
+                users::scope.eq("AMS"),
+                users::created_at.eq(now),
+            ))
+            .execute(&mut *conn)
+            .expect("user");
+        diesel::insert_into(tokens::table)
+            .values((
+                tokens::id.eq(user),
+                tokens::token_hash.eq(dira::auth::hash_token(&legacy)),
+                tokens::user_name.eq(user),
+                tokens::created_at.eq(now),
+                tokens::expires_at.eq(Some(now + chrono::Duration::days(1))),
+            ))
+            .execute(&mut *conn)
+            .expect("token");
+        for path in [
+            format!("/api/v1/incidents/{id}"),
+            "/api/v1/tokens".to_owned(),
+        ] {
+            let r = get(app, &path, &legacy);
+            assert_eq!(r.status, 401, "{role}/AMS {path}: {:?}", r.body);
+            assert!(!r.body.to_string().contains("geheime"));
+        }
+    }
     let national = app.token("landelijk", Role::National, "*");
     let r = get(app, &format!("/api/v1/incidents/{id}"), &national);
     assert_eq!(r.status, 200);
@@ -490,9 +482,15 @@ fn status_codes_follow_rfc_9110(app: &TestApp) {
         "a list matches any of its tags"
     );
     assert_eq!(patch("*", "c").status, 200);
-    let r = patch("3", "d");
+    assert_eq!(
+        patch("\"2\", ", "c2").status,
+        412,
+        "empty list elements are ignored"
+    );
+    assert_eq!(patch(", \"3\"", "c3").status, 200);
+    let r = patch("4", "d");
     assert_eq!(r.status, 200, "{:?}", r.body);
-    assert_eq!(r.etag.as_deref(), Some("\"4\""));
+    assert_eq!(r.etag.as_deref(), Some("\"5\""));
     assert_eq!(patch("not a tag", "e").status, 422);
     assert_eq!(
         send(
@@ -616,7 +614,57 @@ fn control_characters_are_refused_with_the_field_named(app: &TestApp) {
     assert_eq!(r.body["summary"], "regel 1\nregel 2");
 }
 
+/// Numbers and dates from users stay within what the arithmetic on them can hold:
+/// reporting years, path numbers beyond `i32`, timestamps whose Amsterdam year has
+/// five digits.
+fn out_of_range_numbers_and_dates_are_refused(app: &TestApp) {
+    let national = app.token("landelijk", Role::National, "*");
+    for year in [
+        "-2147483648",
+        "0",
+        "9999",
+        "2147483647",
+        "3000000000",
+        "2026abc",
+    ] {
+        let r = post(
+            app,
+            &format!("/api/v1/reports/poldis/{year}/publish"),
+            &national,
+            &json!({}),
+        );
+        assert_eq!(r.status, 422, "{year}: {:?}", r.body);
+        assert_eq!(r.content_type, "application/problem+json");
+        let r = get(app, &format!("/api/v1/reports/poldis/{year}"), &national);
+        assert_eq!(r.status, 422, "{year}: {:?}", r.body);
+    }
+    let registrar = app.token("balie", Role::Registrar, "AMS");
+    for at in [
+        "9999-12-31T23:59:59Z",
+        "+275760-09-13T00:00:00Z",
+        "0000-01-01T00:00:00Z",
+    ] {
+        let mut body = registration("x");
+        body["registered_at"] = json!(at);
+        let r = post(app, "/api/v1/incidents", &registrar, &body);
+        assert_eq!(r.status, 422, "{at}: {:?}", r.body);
+        assert_eq!(r.error_fields(), vec!["registered_at"]);
+    }
+    let r = get(app, "/api/v1/incidents?from=0000-01-01", &registrar);
+    assert_eq!(r.error_fields(), vec!["from"]);
+    let mut body = registration("x");
+    body["district"] = json!("Centrum\u{2028}Oost");
+    assert_eq!(
+        post(app, "/api/v1/incidents", &registrar, &body).status,
+        422
+    );
+    let (status, headers, _) = raw(app, "TRACE", "/health", None, &[], None);
+    assert_eq!(status, 405);
+    assert_eq!(headers.get("allow").map(String::as_str), Some("GET, HEAD"));
+}
+
 crate::on_both_backends!(
+    out_of_range_numbers_and_dates_are_refused,
     a_token_lifetime_out_of_range_is_refused_and_later_writes_are_stored,
     role_and_scope_combinations_outside_the_domain_are_refused,
     user_names_are_refused_outside_the_safe_set,
@@ -628,3 +676,45 @@ crate::on_both_backends!(
     security_headers_and_cross_site_posts,
     control_characters_are_refused_with_the_field_named,
 );
+
+/// Item 10 for the candidate scan: a general incident whose narrative or source
+/// reference a screener could never take over is reported by line and field, not
+/// stored.
+#[test]
+fn the_candidate_scan_reports_text_it_cannot_store() {
+    let db = crate::helpers::TestDb::new(crate::helpers::Backend::Sqlite).expect("sqlite");
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("general.csv");
+    let rows = [
+        "source_reference,registered_at,unit,municipality,incident_code,narrative".to_owned(),
+        "GEN-1,2026-10-28T21:14:00+01:00,AMS,GM0363,E310,Hakenkruis op de deur\u{1b}]0;pwned\u{7}"
+            .to_owned(),
+        "GEN-\u{1b}[2J,2026-10-28T21:14:00+01:00,AMS,GM0363,E310,Hakenkruis op de muur".to_owned(),
+        format!(
+            "GEN-3,2026-10-28T21:14:00+01:00,AMS,GM0363,E310,Hakenkruis {}",
+            "x".repeat(50_001)
+        ),
+        "GEN-4,2026-10-28T21:14:00+01:00,AMS,GM0363,E310,\"Hakenkruis\r\nop de brug\"".to_owned(),
+    ];
+    std::fs::write(&file, rows.join("\n")).expect("write");
+    let out = crate::cli::dira(&db, &["candidates", "scan", &file.display().to_string()]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        stderr.contains("line 2: narrative: holds the control character U+001B"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("line 3: source_reference: holds the control character"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("line 4: narrative: is longer than 50000 characters"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    assert!(stdout.contains("GEN-4,AMS"), "{stdout}");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+}
