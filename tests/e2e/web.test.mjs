@@ -96,7 +96,8 @@ async function shoot(page, name) {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 }
 
-const today = new Date().toISOString().slice(0, 10);
+// Today as dira decides dates: in Europe/Amsterdam (the UTC date differs from 23:00 or 22:00 UTC).
+const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Amsterdam' }).format(new Date());
 const year = today.slice(0, 4);
 const state = {};
 
