@@ -52,13 +52,16 @@ pub fn check(value: &str, multiline: bool) -> Result<(), String> {
 /// why a candidate is dismissed), in characters.
 pub const MAX_NOTE: usize = 2_000;
 
-/// Checks a note or reason: at most [`MAX_NOTE`] characters, line breaks and tabs
-/// allowed, no other control characters.
-pub fn check_note(value: &str) -> Result<(), String> {
+/// A note or reason as it is stored: line breaks unified ([`unify_line_breaks`]), at
+/// most [`MAX_NOTE`] characters, line breaks and tabs allowed, no other control
+/// characters.
+pub fn note(value: &str) -> Result<String, String> {
+    let value = unify_line_breaks(value.to_owned());
     if value.chars().count() > MAX_NOTE {
         return Err(format!("is longer than {MAX_NOTE} characters"));
     }
-    check(value, true)
+    check(&value, true)?;
+    Ok(value)
 }
 
 /// Line breaks as a browser or Windows sends them (`\r\n`, a lone `\r`) or as text

@@ -17,7 +17,8 @@ use crate::http::AppState;
 #[derive(Debug, Clone)]
 pub struct AuditNote(pub String);
 
-/// The object of a request that the path does not name (e.g. a new incident's id).
+/// The object of a request when it is not the one the path names: a new incident's id
+/// (a registration, a candidate taken over).
 #[derive(Debug, Clone)]
 pub struct AuditObject(pub String);
 
@@ -84,7 +85,12 @@ async fn pass(
                 .await
         }
     };
+    let cross_site =
+        door == Door::Web && crate::http::headers::is_cross_site_form_post(req.request());
     let refusal = match (&authenticated, rule) {
+        (Ok(_), _) if cross_site => Some(AppError::forbidden(
+            "a form posted from another site is refused",
+        )),
         (Err(_), _) => None,
         (Ok(_), None) => Some(AppError::forbidden(format!(
             "no role may call {method} {pattern}"
@@ -115,15 +121,14 @@ async fn pass(
     };
 
     let request = response.request();
-    // The object is taken from the path as the pattern names it, so that a request
-    // refused before routing is tied to its incident as well (`dira audit --incident`).
-    let object = path_id
-        .or_else(|| {
-            request
-                .extensions()
-                .get::<AuditObject>()
-                .map(|o| o.0.clone())
-        })
+    // The object a handler names (the incident it created), else the one in the path
+    // as the pattern names it, so that a request refused before routing is tied to its
+    // incident as well (`dira audit --incident`), else the query.
+    let object = request
+        .extensions()
+        .get::<AuditObject>()
+        .map(|o| o.0.clone())
+        .or(path_id)
         .unwrap_or_else(|| request.query_string().to_owned());
     let note = request
         .extensions()
@@ -160,4 +165,12 @@ fn path_parameter(pattern: &str, uri: &actix_web::http::Uri, name: &str) -> Opti
         .capture_match_info(&mut path)
         .then(|| path.get(name).map(str::to_owned))
         .flatten()
+}
+
+/// Ties a request that took a candidate over to the incident it created: the incident
+/// is the audit entry's object, the candidate in its detail.
+pub fn audit_created(req: &actix_web::HttpRequest, incident: &str, candidate: &str) {
+    let mut extensions = req.extensions_mut();
+    extensions.insert(AuditObject(incident.to_owned()));
+    extensions.insert(AuditNote(format!("candidate={candidate}")));
 }

@@ -73,10 +73,10 @@ pub fn check_user_name(user: &str) -> Result<(), String> {
 pub fn check_role_scope(catalog: &Catalog, role: Role, scope: &Scope) -> Result<(), String> {
     if !super::Principal::role_fits_scope(role, scope) {
         return Err(match role {
-            Role::National => {
-                "national staff see every unit: the scope of a national user is '*'".into()
+            Role::National | Role::Admin => {
+                format!("the scope of a {role} user is '*': they work for every unit")
             }
-            _ => format!("'*' is for the national and admin roles; a {role} needs a unit"),
+            _ => format!("'*' is for the national and admin roles; a {role} works in one unit"),
         });
     }
     match scope {

@@ -161,7 +161,7 @@ pub fn dismiss_candidate(
             "is required: say why this is not a discrimination incident",
         ));
     }
-    crate::text::check_note(reason).map_err(|m| AppError::field("reason", m))?;
+    let reason = crate::text::note(reason).map_err(|m| AppError::field("reason", m))?;
     open_candidate(conn, principal, id)?;
-    close(conn, principal, id, "DISMISSED", Some(reason), None)
+    close(conn, principal, id, "DISMISSED", Some(&reason), None)
 }

@@ -32,14 +32,17 @@ use crate::incidents::{Incident, IncidentFields};
 pub async fn promote(
     state: web::Data<AppState>,
     principal: Principal,
+    req: actix_web::HttpRequest,
     id: web::Path<String>,
     body: crate::http::body::JsonObject<IncidentFields>,
 ) -> Result<HttpResponse, AppError> {
     let (id, fields, catalog) = (id.into_inner(), body.into_inner(), state.catalog.clone());
+    let candidate = id.clone();
     let view = state
         .db
         .write_async(move |conn| promote_candidate(conn, &catalog, &principal, &id, &fields))
         .await?;
+    crate::auth::guard::audit_created(&req, &view.id, &candidate);
     Ok(HttpResponse::Created().json(view))
 }
 

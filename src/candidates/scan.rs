@@ -194,9 +194,13 @@ fn match_record(
     let narrative = crate::text::unify_line_breaks(narrative.to_owned());
     for (name, value, max, multiline) in [
         ("source_reference", field(0), MAX_TEXT, false),
+        ("municipality", field(3), MAX_TEXT, false),
+        ("incident_code", field(4), MAX_TEXT, false),
         ("narrative", narrative.as_str(), MAX_NARRATIVE, true),
     ] {
-        let problem = if value.chars().count() > max {
+        let problem = if name == "source_reference" && value.is_empty() {
+            Some("is required: the candidate is known by it".to_owned())
+        } else if value.chars().count() > max {
             Some(format!("is longer than {max} characters"))
         } else {
             crate::text::check(value, multiline).err()

@@ -299,6 +299,11 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             to,
             limit,
         } => {
+            if let (Some(from), Some(to)) = (from, to) {
+                if to < from {
+                    return Err(UsageError(format!("--to {to} is before --from {from}")).into());
+                }
+            }
             let db = open()?;
             let mut conn = db.conn()?;
             let filter = crate::audit::Filter {

@@ -40,15 +40,30 @@ pub fn open_write(path: &str) -> rusqlite::Result<Connection> {
 /// time (`benches/exchange.sh`). Other connections wait until [`share`] switches back:
 /// the file is this connection's alone meanwhile. A crash in between leaves a journal
 /// that the next connection rolls back before it switches to the log again.
+///
+/// A connection that was being opened when its pool closed (r2d2 tops up idle
+/// connections in the background) lives a few milliseconds longer: the switch is
+/// asked again for up to [`ALONE_WAIT`] before the file counts as shared.
 pub fn take_alone(conn: &Connection) -> bool {
+    let deadline = std::time::Instant::now() + ALONE_WAIT;
     // Leaving the log needs every other connection gone; asking costs nothing.
     let _ = conn.busy_timeout(std::time::Duration::ZERO);
-    let mode = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| {
-        r.get::<_, String>(0)
-    });
+    let alone = loop {
+        let mode = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| {
+            r.get::<_, String>(0)
+        });
+        let alone = mode.is_ok_and(|m| m.eq_ignore_ascii_case("delete"));
+        if alone || std::time::Instant::now() >= deadline {
+            break alone;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
     let _ = conn.busy_timeout(BUSY_TIMEOUT);
-    mode.is_ok_and(|m| m.eq_ignore_ascii_case("delete"))
+    alone
 }
+
+/// How long [`take_alone`] waits for connections that are closing.
+const ALONE_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Back to the write-ahead log after [`take_alone`].
 pub fn share(conn: &Connection) -> rusqlite::Result<()> {

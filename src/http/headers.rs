@@ -7,19 +7,16 @@
 //! - `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`.
 //! - `Cache-Control: no-store` on every answer that did not set its own: API answers
 //!   and pages carry police data, which no browser or proxy may keep (RFC 9111 §5.2.2.5).
-//! - A page request that changes something (any method but GET, HEAD, OPTIONS) from
-//!   another site is refused with 403 before it reaches the page: by
-//!   `Sec-Fetch-Site` (W3C Fetch Metadata) where the browser sends it, else by `Origin`
-//!   (RFC 6454) against the request's own host. Requests without either (non-browser
-//!   clients) pass to the page's own CSRF check. The API, which takes bearer tokens
-//!   and no cookies, is not affected.
+//! - [`is_cross_site_form_post`]: a page request that changes something from another
+//!   site, which the web guard and the sign-in form refuse (and audit) with 403.
+//!   The API, which takes bearer tokens and no cookies, is not affected.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::HttpResponse;
+use actix_web::HttpRequest;
 
 const PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -33,14 +30,7 @@ pub async fn secure(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let docs = req.path().starts_with("/docs") || req.path().starts_with("/api-docs");
-    let mut response = if is_cross_site_form_post(&req) {
-        let refusal = HttpResponse::Forbidden()
-            .content_type("text/plain; charset=utf-8")
-            .body("Geweigerd: dit formulier komt van een andere site. (Refused: a cross-site form post.)");
-        req.into_response(refusal)
-    } else {
-        next.call(req).await?.map_into_boxed_body()
-    };
+    let mut response = next.call(req).await?.map_into_boxed_body();
     let headers = response.headers_mut();
     let policy = if docs { DOCS_POLICY } else { PAGE_POLICY };
     headers.insert(
@@ -62,8 +52,12 @@ pub async fn secure(
     Ok(response)
 }
 
-/// A state-changing page request that a browser says comes from another site.
-fn is_cross_site_form_post(req: &ServiceRequest) -> bool {
+/// Whether a page request changes something (any method but GET, HEAD, OPTIONS) and a
+/// browser says it comes from another site: by `Sec-Fetch-Site` (W3C Fetch Metadata)
+/// where the browser sends it, else by `Origin` (RFC 6454) against the `Host` header
+/// (not `X-Forwarded-Host`, which a client can set). Requests without either
+/// (non-browser clients) are left to the page's CSRF check.
+pub fn is_cross_site_form_post(req: &HttpRequest) -> bool {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || req.path().starts_with("/api/")
     {
@@ -81,8 +75,6 @@ fn is_cross_site_form_post(req: &ServiceRequest) -> bool {
     match text(header::ORIGIN) {
         None => false,
         Some(origin) => {
-            // The Host header the browser sent, not X-Forwarded-Host, which a client
-            // could set itself.
             let host = text(header::HOST).unwrap_or_default();
             let own = origin
                 .split_once("://")

@@ -5,6 +5,7 @@ pub mod body;
 pub mod error;
 pub mod headers;
 mod health;
+pub mod preconditions;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -224,7 +225,8 @@ impl Application {
                     )
                     .app_data(web::QueryConfig::default().error_handler(error::query_error))
                     .app_data(web::PathConfig::default().error_handler(error::path_error))
-                    .app_data(web::PayloadConfig::default().limit(MAX_FORM_BYTES)),
+                    .app_data(web::PayloadConfig::default().limit(MAX_FORM_BYTES))
+                    .app_data(web::FormConfig::default().limit(MAX_FORM_BYTES)),
             )
             .split_for_parts();
             let mut api = api;
@@ -264,16 +266,11 @@ impl Application {
     }
 }
 
-/// The versions `If-Match` admits (RFC 9110 §13.1.1): `*`, or a comma-separated list
-/// of entity tags of which the strong ones (`"3"`) name versions. The comparison is
-/// strong, so a weak tag (`W/"3"`) or a tag that is no version of ours (`"stale-1"`)
-/// never matches: 412 once the incident is found. A bare number (`3`) is taken as
-/// `"3"` for clients written before this rule. 428 when the header is absent; 422
-/// when it is not a list of entity tags at all.
+/// The versions `If-Match` admits ([`preconditions`], RFC 9110 §13.1.1); 428 when the
+/// header is absent, 422 when it is not `*` or a list of entity tags.
 pub fn if_match(
     req: &actix_web::HttpRequest,
 ) -> Result<crate::incidents::store::Precondition, error::AppError> {
-    use crate::incidents::store::Precondition;
     let mut values = req
         .headers()
         .get_all(actix_web::http::header::IF_MATCH)
@@ -281,31 +278,12 @@ pub fn if_match(
     if values.peek().is_none() {
         return Err(error::AppError::PreconditionRequired);
     }
-    let malformed = || {
+    preconditions::parse(values.map(|v| v.as_bytes())).map_err(|()| {
         error::AppError::field(
             "If-Match",
             "must be * or a list of entity tags, e.g. \"3\" (the incident's version)",
         )
-    };
-    let mut versions = Vec::new();
-    for value in values {
-        let value = value.to_str().map_err(|_| malformed())?;
-        // Empty list elements are allowed and ignored (RFC 9110 §5.6.1).
-        for tag in value.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-            match tag {
-                "*" => return Ok(Precondition::Any),
-                t if t.starts_with("W/\"") && t.len() >= 4 && t.ends_with('"') => {}
-                t if t.starts_with('"') && t.len() >= 2 && t.ends_with('"') => {
-                    versions.extend(t[1..t.len() - 1].parse::<i32>().ok());
-                }
-                t if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => {
-                    versions.extend(t.parse::<i32>().ok());
-                }
-                _ => return Err(malformed()),
-            }
-        }
-    }
-    Ok(Precondition::Versions(versions))
+    })
 }
 
 /// The unit a request names (checked against the unit list and the user's scope),
@@ -365,10 +343,22 @@ pub fn period(
     (start, end)
 }
 
-/// Whether the request's `Accept` header asks for `media` (e.g. `text/csv`).
+/// Whether the request's `Accept` header names `media` (e.g. `text/csv`) with a
+/// weight above 0 (RFC 9110 §12.5.1; `text/csv;q=0` declines it).
 pub fn accepts(req: &actix_web::HttpRequest, media: &str) -> bool {
-    req.headers()
+    let Some(value) = req
+        .headers()
         .get(actix_web::http::header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains(media))
+    else {
+        return false;
+    };
+    value.split(',').any(|range| {
+        let mut parts = range.split(';').map(str::trim);
+        let named = parts.next().is_some_and(|t| t.eq_ignore_ascii_case(media));
+        let weight = parts
+            .find_map(|p| p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")))
+            .map_or(Some(1.0), |q| q.parse::<f32>().ok());
+        named && weight.is_some_and(|q| q > 0.0)
+    })
 }

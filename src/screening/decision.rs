@@ -83,10 +83,12 @@ pub fn decide(
         .note
         .as_deref()
         .map(str::trim)
-        .filter(|n| !n.is_empty());
-    if let Some(Err(m)) = note.map(crate::text::check_note) {
-        errors.push(FieldError::new("note", m));
-    }
+        .filter(|n| !n.is_empty())
+        .and_then(|n| {
+            crate::text::note(n)
+                .map_err(|m| errors.push(FieldError::new("note", m)))
+                .ok()
+        });
     let new_status = match decision.outcome.as_str() {
         "BEVESTIGD" => {
             let fields = IncidentFields {
@@ -122,7 +124,7 @@ pub fn decide(
             Status::Rejected
         }
         _ => {
-            if note.is_none() {
+            if note.is_none() && !errors.iter().any(|e| e.field == "note") {
                 errors.push(FieldError::new(
                     "note",
                     "is required: say what information is needed",
@@ -193,7 +195,7 @@ pub fn reopen(
             "is required: say why the incident is reopened",
         ));
     }
-    crate::text::check_note(reason).map_err(|m| AppError::field("reason", m))?;
+    let reason = crate::text::note(reason).map_err(|m| AppError::field("reason", m))?;
     let mut changes = serde_json::Map::new();
     changes.insert(
         "status".into(),

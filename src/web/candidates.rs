@@ -143,7 +143,10 @@ pub async fn promote(
         .db
         .write_async(move |conn| promote_candidate(conn, &catalog, &who, &target, &fields))
         .await
-        .map(|incident| format!("/incidenten/{}?opgeslagen=overgenomen", incident.id));
+        .map(|incident| {
+            crate::auth::guard::audit_created(&req, &incident.id, &id);
+            format!("/incidenten/{}?opgeslagen=overgenomen", incident.id)
+        });
     after_decision(&state, principal, &req, id, result, &posted).await
 }
 

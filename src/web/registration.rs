@@ -228,6 +228,8 @@ pub async fn submit(
     };
     match outcome {
         Ok(Registered::New { row, .. }) => {
+            actix_web::HttpMessage::extensions_mut(&req)
+                .insert(crate::auth::guard::AuditObject(row.id.clone()));
             let missing: Vec<&str> = crate::incidents::Draft::from_row(&row)
                 .missing()
                 .into_iter()

@@ -74,19 +74,31 @@ pub struct SignIn {
     token: String,
 }
 
-/// Checks the token like the API does; a good one becomes the session cookie.
+/// Checks the token like the API does; a good one becomes the session cookie. A
+/// sign-in posted from another site is refused (403) without looking at the token,
+/// so no site can sign a browser in to an account of its choosing.
 pub async fn sign_in(
     state: web::Data<AppState>,
+    req: HttpRequest,
     form: web::Form<SignIn>,
 ) -> Result<HttpResponse, PageError> {
+    let cross_site = crate::http::headers::is_cross_site_form_post(&req);
     let token = form.into_inner().token.trim().to_owned();
     let checked = token.clone();
-    let principal = state
-        .db
-        .run(move |db| Principal::from_token(&mut *db.conn()?, &checked))
-        .await;
+    let principal = match cross_site {
+        true => Err(AppError::forbidden(
+            "a form posted from another site is refused",
+        )),
+        false => {
+            state
+                .db
+                .run(move |db| Principal::from_token(&mut *db.conn()?, &checked))
+                .await
+        }
+    };
     let (user, role, outcome) = match &principal {
         Ok(p) => (p.user.clone(), p.role.to_string(), "303"),
+        Err(_) if cross_site => ("-".to_owned(), "-".to_owned(), "403"),
         Err(_) => ("-".to_owned(), "-".to_owned(), "401"),
     };
     let entry = audit::Entry {
@@ -102,6 +114,12 @@ pub async fn sign_in(
         .db
         .write_async(move |conn| audit::record(conn, &entry).map_err(AppError::from))
         .await?;
+    if cross_site {
+        return Ok(layout::with_status(
+            actix_web::http::StatusCode::FORBIDDEN,
+            sign_in_page(Some("Geweigerd: dit formulier komt van een andere site.")),
+        ));
+    }
     if principal.is_err() {
         return Ok(layout::with_status(
             actix_web::http::StatusCode::UNAUTHORIZED,

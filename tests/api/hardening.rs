@@ -492,6 +492,13 @@ fn status_codes_follow_rfc_9110(app: &TestApp) {
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.etag.as_deref(), Some("\"5\""));
     assert_eq!(patch("not a tag", "e").status, 422);
+    assert_eq!(patch("\"5\" \"5\"", "e").status, 422);
+    assert_eq!(
+        patch("\"05\"", "e").status,
+        412,
+        "strong comparison: \"05\" is not \"5\""
+    );
+    assert_eq!(patch("\"5,6\"", "e").status, 412, "a comma inside a tag");
     assert_eq!(
         send(
             "PATCH",
@@ -578,6 +585,46 @@ fn security_headers_and_cross_site_posts(app: &TestApp) {
     );
     assert_eq!(status, 303);
 
+    // A cross-site post to a signed-in page: refused before the page, and audited.
+    let cookie = format!("dira_sessie={registrar}");
+    let (status, _, _) = raw(
+        app,
+        "POST",
+        "/uitloggen",
+        None,
+        &[
+            ("Cookie", cookie.as_str()),
+            ("Sec-Fetch-Site", "same-site"),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        Some(b"csrf=x"),
+    );
+    assert_eq!(status, 403);
+    let admin = app.token("beheer", Role::Admin, "*");
+    let log = get(app, "/api/v1/audit?limit=1000", &admin)
+        .body
+        .to_string();
+    assert!(log.contains("\"action\":\"session.end\",\"at\""), "{log}");
+    assert!(
+        log.contains("\"action\":\"session.start\",\"at\"") && log.contains("\"outcome\":\"403\""),
+        "{log}"
+    );
+
+    // Accept with q=0 declines a media type (RFC 9110 §12.5.1).
+    let analyst = app.token("drio", Role::Analyst, "AMS");
+    let (_, h, _) = raw(
+        app,
+        "GET",
+        "/api/v1/rdo/overview?from=2024-01-01&to=2024-01-31",
+        Some(&analyst),
+        &[("Accept", "text/csv;q=0, application/json")],
+        None,
+    );
+    assert_eq!(
+        h.get("content-type").map(String::as_str),
+        Some("application/json")
+    );
+
     let (get_status, _, _) = raw(app, "GET", "/health", None, &[], None);
     let (head_status, _, body) = raw(app, "HEAD", "/health", None, &[], None);
     assert_eq!((get_status, head_status), (200, 200));
@@ -612,6 +659,23 @@ fn control_characters_are_refused_with_the_field_named(app: &TestApp) {
     assert_eq!(r.status, 201, "{:?}", r.body);
     assert_eq!(r.body["narrative"], "eerste\ntweede\tmet tab");
     assert_eq!(r.body["summary"], "regel 1\nregel 2");
+
+    // A note typed in a browser has CRLF line breaks: kept, as LF.
+    let screener = app.token("toetser", Role::Screener, "AMS");
+    let id = id_of(&r);
+    let r = send(
+        "POST",
+        &app.url(&format!("/api/v1/incidents/{id}/screening")),
+        Some(&screener),
+        &[("If-Match", "\"1\"")],
+        Some(&json!({"outcome": "NADERE_INFO", "note": "regel 1\r\nregel 2"})),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert!(
+        r.body.to_string().contains("regel 1\\nregel 2"),
+        "{:?}",
+        r.body
+    );
 }
 
 /// Numbers and dates from users stay within what the arithmetic on them can hold:
@@ -694,6 +758,9 @@ fn the_candidate_scan_reports_text_it_cannot_store() {
             "GEN-3,2026-10-28T21:14:00+01:00,AMS,GM0363,E310,Hakenkruis {}",
             "x".repeat(50_001)
         ),
+        "GEN-5,2026-10-28T21:14:00+01:00,AMS,GM\u{1b}[31m0363,E310,Hakenkruis op het hek"
+            .to_owned(),
+        ",2026-10-28T21:14:00+01:00,AMS,GM0363,E310,Hakenkruis op de paal".to_owned(),
         "GEN-4,2026-10-28T21:14:00+01:00,AMS,GM0363,E310,\"Hakenkruis\r\nop de brug\"".to_owned(),
     ];
     std::fs::write(&file, rows.join("\n")).expect("write");
@@ -712,6 +779,14 @@ fn the_candidate_scan_reports_text_it_cannot_store() {
     );
     assert!(
         stderr.contains("line 4: narrative: is longer than 50000 characters"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("line 5: municipality: holds the control character"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("line 6: source_reference: is required"),
         "{stderr}"
     );
     assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
