@@ -278,7 +278,7 @@ pub fn if_match(
     if values.peek().is_none() {
         return Err(error::AppError::PreconditionRequired);
     }
-    preconditions::parse(values.map(|v| v.as_bytes())).map_err(|()| {
+    preconditions::parse(values.map(|v| v.as_bytes())).map_err(|_| {
         error::AppError::field(
             "If-Match",
             "must be * or a list of entity tags, e.g. \"3\" (the incident's version)",

@@ -10,6 +10,10 @@
 
 use crate::incidents::store::Precondition;
 
+/// A field value that is not `*` or a list of entity tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Malformed;
+
 /// One element of the list.
 #[derive(Debug, PartialEq, Eq)]
 enum Tag<'a> {
@@ -21,7 +25,7 @@ enum Tag<'a> {
 
 /// The precondition an `If-Match` field value states; `Err` when it is not `*` or a
 /// list of entity tags. Several field lines are one list (RFC 9110 §5.3).
-pub fn parse<'a>(values: impl Iterator<Item = &'a [u8]>) -> Result<Precondition, ()> {
+pub fn parse<'a>(values: impl Iterator<Item = &'a [u8]>) -> Result<Precondition, Malformed> {
     let mut tags = Vec::new();
     for value in values {
         tags.extend(list(value)?);
@@ -29,7 +33,7 @@ pub fn parse<'a>(values: impl Iterator<Item = &'a [u8]>) -> Result<Precondition,
     if tags.contains(&Tag::Any) {
         return match tags.len() {
             1 => Ok(Precondition::Any),
-            _ => Err(()),
+            _ => Err(Malformed),
         };
     }
     let versions = tags
@@ -49,7 +53,7 @@ fn version(opaque: &[u8]) -> Option<i32> {
     (n.to_string() == text).then_some(n)
 }
 
-fn list(b: &[u8]) -> Result<Vec<Tag<'_>>, ()> {
+fn list(b: &[u8]) -> Result<Vec<Tag<'_>>, Malformed> {
     let ows = |i: &mut usize| {
         while *i < b.len() && matches!(b[*i], b' ' | b'\t') {
             *i += 1;
@@ -70,18 +74,22 @@ fn list(b: &[u8]) -> Result<Vec<Tag<'_>>, ()> {
         }
         if b.get(i) == Some(&b'"') {
             let start = i + 1;
-            let end = start + b[start..].iter().position(|&c| c == b'"').ok_or(())?;
+            let end = start
+                + b[start..]
+                    .iter()
+                    .position(|&c| c == b'"')
+                    .ok_or(Malformed)?;
             let opaque = &b[start..end];
             if !opaque
                 .iter()
                 .all(|&c| c == 0x21 || (0x23..=0x7e).contains(&c) || c >= 0x80)
             {
-                return Err(());
+                return Err(Malformed);
             }
             tags.push(if weak { Tag::Weak } else { Tag::Strong(opaque) });
             i = end + 1;
         } else if weak {
-            return Err(());
+            return Err(Malformed);
         } else if b[i] == b'*' {
             tags.push(Tag::Any);
             i += 1;
@@ -91,13 +99,13 @@ fn list(b: &[u8]) -> Result<Vec<Tag<'_>>, ()> {
                 i += 1;
             }
             if i == start {
-                return Err(());
+                return Err(Malformed);
             }
             tags.push(Tag::Bare(&b[start..i]));
         }
         ows(&mut i);
         if i < b.len() && b[i] != b',' {
-            return Err(());
+            return Err(Malformed);
         }
     }
 }
@@ -106,7 +114,7 @@ fn list(b: &[u8]) -> Result<Vec<Tag<'_>>, ()> {
 mod tests {
     use super::*;
 
-    fn of(value: &str) -> Result<Precondition, ()> {
+    fn of(value: &str) -> Result<Precondition, Malformed> {
         parse(std::iter::once(value.as_bytes()))
     }
 
@@ -139,7 +147,7 @@ mod tests {
             "*, \"1\"",
             "\"a b\"",
         ] {
-            assert_eq!(of(malformed), Err(()), "{malformed}");
+            assert_eq!(of(malformed), Err(Malformed), "{malformed}");
         }
     }
 }
