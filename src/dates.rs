@@ -22,7 +22,7 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
     .ok_or_else(|| {
         format!("{text:?} is not a timestamp: use RFC 3339, e.g. 2024-03-01T14:30:00+01:00")
     })?;
-    if !FOUR_DIGIT_YEARS.contains(&local.year()) {
+    if !YEARS.contains(&local.year()) {
         return in_range(DateTime::<Utc>::MAX_UTC, text);
     }
     match Amsterdam.from_local_datetime(&local) {
@@ -36,13 +36,17 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
 }
 
 /// `at`, unless its year, in UTC or in Amsterdam (where it is shown), is outside
-/// [`FOUR_DIGIT_YEARS`].
+/// [`YEARS`].
 fn in_range(at: DateTime<Utc>, text: &str) -> Result<DateTime<Utc>, String> {
     let shown = at.with_timezone(&Amsterdam).year();
-    if FOUR_DIGIT_YEARS.contains(&at.year()) && FOUR_DIGIT_YEARS.contains(&shown) {
+    if YEARS.contains(&at.year()) && YEARS.contains(&shown) {
         Ok(at)
     } else {
-        Err(format!("{text:?} lies outside the years 0001 to 9999"))
+        Err(format!(
+            "{text:?} lies outside the years {} to {}",
+            YEARS.start(),
+            YEARS.end()
+        ))
     }
 }
 
@@ -66,14 +70,23 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     };
     fast.map_or_else(|| NaiveDate::parse_from_str(trimmed, "%Y-%m-%d"), Ok)
         .ok()
-        .filter(|d| FOUR_DIGIT_YEARS.contains(&d.year()))
         .ok_or_else(|| format!("{text:?} is not a date: use YYYY-MM-DD, e.g. 2024-03-01"))
+        .and_then(|d| match YEARS.contains(&d.year()) {
+            true => Ok(d),
+            false => Err(format!(
+                "{text:?} lies outside the years {} to {}: a year has four digits (2024, not 24)",
+                YEARS.start(),
+                YEARS.end()
+            )),
+        })
 }
 
-/// The years ISO 8601 writes with four digits without an agreement between the
-/// parties (ISO 8601-1 §4.3.3, RFC 3339 §5.6): dates and timestamps outside them are
-/// refused, so that no date arithmetic meets chrono's limits.
-pub const FOUR_DIGIT_YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+/// The years a date or time may lie in. Four digits, as ISO 8601 writes years without
+/// an agreement between the parties (ISO 8601-1 §4.3.3, RFC 3339 §5.6), so no date
+/// arithmetic meets chrono's limits; and from 1900, because an earlier date in a
+/// police registration is a typo (`0024-06-01` for 2024-06-01) that would drop the
+/// incident from its year's report.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
 
 /// The date in Amsterdam at a UTC instant: the registration date of an incident.
 pub fn amsterdam_date(at: DateTime<Utc>) -> NaiveDate {

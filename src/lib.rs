@@ -8,6 +8,7 @@ pub mod auth;
 pub mod candidates;
 pub mod cli;
 pub mod codes;
+pub mod csv_lines;
 pub mod dates;
 pub mod db;
 pub mod demo;

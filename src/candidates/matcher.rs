@@ -1,18 +1,35 @@
-//! Term matching for the candidate scan: case-insensitive, accents ignored, whole
-//! words, `*` for prefixes; one Aho-Corasick automaton over normalised text.
+//! Term matching for the candidate scan: case-insensitive, accents ignored, white
+//! space of any kind as one space, invisible format characters ignored, whole words,
+//! `*` for prefixes; one Aho-Corasick automaton over normalised text
+//! (`docs/screening.md`, "Matching").
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
-/// Lower case without accents: "Marokkaanse Zoë" → "marokkaanse zoe". Appends to `out`.
+/// Lower case without accents, every run of white space (any Unicode space, tab, line
+/// break) as one space, and format characters (zero-width spaces and joiners, soft
+/// hyphens, bidirectional marks, byte order marks) left out:
+/// "Sieg\u{a0}\u{a0}Heil, Zoë" → "sieg heil, zoe". Appends to `out`.
 pub fn normalise_into(text: &str, out: &mut String) {
-    if text.is_ascii() {
+    if is_plain_ascii(text) {
         let start = out.len();
         out.push_str(text);
         out[start..].make_ascii_lowercase();
         return;
     }
+    let mut space = false;
     for c in text.chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if is_ignored_format(c) {
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
         } else {
@@ -23,6 +40,34 @@ pub fn normalise_into(text: &str, out: &mut String) {
             });
         }
     }
+    if space {
+        out.push(' ');
+    }
+}
+
+/// ASCII text whose white space is single spaces: normalised by lower-casing alone.
+/// (Most narratives; checked with SIMD searches, so the check costs little.)
+fn is_plain_ascii(text: &str) -> bool {
+    text.is_ascii()
+        && memchr::memchr3(b'\t', b'\n', b'\r', text.as_bytes()).is_none()
+        && memchr::memchr2(0x0b, 0x0c, text.as_bytes()).is_none()
+        && memchr::memmem::find(text.as_bytes(), b"  ").is_none()
+}
+
+/// Format characters (Unicode category Cf) that text pasted from other programs
+/// carries invisibly and that matching ignores.
+pub fn is_ignored_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{61c}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+    )
 }
 
 pub fn normalise(text: &str) -> String {
@@ -47,14 +92,22 @@ pub struct Matcher {
     ascii: AhoCorasick,
     terms: Vec<Term>,
     buffer: String,
+    /// Entries of the list that cannot match as written, as `line N: term …: …`.
+    pub problems: Vec<String>,
 }
 
 impl Matcher {
-    /// Terms one per line; `#` starts a comment; blank lines are skipped.
+    /// Terms one per line (a byte order mark at the start is skipped); `#` starts a
+    /// comment; blank lines are skipped. Entries that cannot match as written are
+    /// reported in [`Matcher::problems`] (`line N: term: …`): one that is empty once
+    /// normalised is left out, one with characters matching ignores is kept without
+    /// them.
     pub fn from_list(list: &str) -> anyhow::Result<Matcher> {
         let mut patterns = Vec::new();
         let mut terms = Vec::new();
-        for line in list.lines() {
+        let mut problems = Vec::new();
+        let list = list.strip_prefix('\u{feff}').unwrap_or(list);
+        for (n, line) in list.lines().enumerate() {
             let line = line.split('#').next().unwrap_or_default().trim();
             if line.is_empty() {
                 continue;
@@ -67,7 +120,25 @@ impl Matcher {
                 !word.is_empty(),
                 "the term {line:?} has nothing before its *"
             );
-            patterns.push(normalise(word));
+            let pattern = normalise(word);
+            if pattern.trim().is_empty() {
+                problems.push(format!(
+                    "line {}: term {line:?}: nothing is left of it once normalised; left out",
+                    n + 1
+                ));
+                continue;
+            }
+            if let Some(c) = word
+                .chars()
+                .find(|&c| is_ignored_format(c) || c.is_control())
+            {
+                problems.push(format!(
+                    "line {}: term {line:?}: holds U+{:04X}, which matching ignores; matched without it",
+                    n + 1,
+                    u32::from(c)
+                ));
+            }
+            patterns.push(pattern.trim().to_owned());
             terms.push(Term {
                 label: line.to_owned(),
                 prefix,
@@ -85,13 +156,14 @@ impl Matcher {
             ascii: build(true)?,
             terms,
             buffer: String::new(),
+            problems,
         })
     }
 
     /// The terms found in `text` as whole words (or word starts for `*` terms), in
     /// the order of the list, each once.
     pub fn find(&mut self, text: &str) -> Vec<&str> {
-        let (automaton, hay) = if text.is_ascii() {
+        let (automaton, hay) = if is_plain_ascii(text) {
             (&self.ascii, text)
         } else {
             self.buffer.clear();
@@ -168,6 +240,43 @@ mod tests {
             "a hyphen separates words"
         );
         assert!(found("nazi*", "denazificatie").is_empty());
+    }
+
+    #[test]
+    fn white_space_of_any_kind_and_invisible_characters_do_not_split_a_phrase() {
+        for text in [
+            "riep sieg  heil",
+            "riep sieg\theil",
+            "riep sieg\r\nheil",
+            "riep Sieg\u{a0}Heil",
+            "riep sieg\u{2003}\u{202f} heil",
+            "riep sieg\u{200b} heil",
+            "riep si\u{ad}eg heil",
+            "riep \u{feff}sieg heil",
+        ] {
+            assert_eq!(found("sieg heil", text), ["sieg heil"], "{text:?}");
+        }
+        assert_eq!(found("sieg  heil", "Sieg Heil!"), ["sieg  heil"]);
+        assert!(found("sieg heil", "siegheil").is_empty());
+    }
+
+    #[test]
+    fn a_bom_and_unmatchable_entries_of_a_list_are_handled_and_reported() {
+        let m =
+            Matcher::from_list("\u{feff}hakenkruis\n\u{200b}\nne\u{200b}ger*\n").expect("terms");
+        assert_eq!(m.terms.len(), 2);
+        assert_eq!(m.terms[0].label, "hakenkruis");
+        assert_eq!(m.problems.len(), 2, "{:?}", m.problems);
+        assert!(
+            m.problems[0].starts_with("line 2: term"),
+            "{:?}",
+            m.problems
+        );
+        assert!(m.problems[1].contains("U+200B"), "{:?}", m.problems);
+        assert_eq!(
+            found("\u{feff}hakenkruis", "Een hakenkruis"),
+            ["hakenkruis"]
+        );
     }
 
     #[test]

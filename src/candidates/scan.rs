@@ -67,12 +67,9 @@ pub fn scan(
     codes: &str,
 ) -> anyhow::Result<ScanReport> {
     let mut matcher = Matcher::from_list(terms)?;
-    let codes: HashSet<&str> = codes
-        .lines()
-        .map(|l| l.split('#').next().unwrap_or_default().trim())
-        .filter(|l| !l.is_empty())
-        .collect();
-    let mut reader = csv::Reader::from_reader(input);
+    let (codes, code_problems) = code_list(codes);
+    let (tracked, lines) = crate::csv_lines::Tracked::new(input);
+    let mut reader = csv::Reader::from_reader(tracked);
     let header: Vec<String> = reader
         .headers()?
         .iter()
@@ -88,6 +85,8 @@ pub fn scan(
         })
         .collect::<anyhow::Result<_>>()?;
     let mut report = ScanReport::default();
+    report.problems.extend(matcher.problems.iter().cloned());
+    report.problems.extend(code_problems);
     let mut pending = Vec::new();
     let found_at = now();
     // One thread parses the CSV while this one matches: the two halves of the work
@@ -106,7 +105,17 @@ pub fn scan(
                 let mut failure = None;
                 while filled < BATCH {
                     match reader.read_record(&mut batch[filled]) {
-                        Ok(true) => filled += 1,
+                        Ok(true) => {
+                            // The physical line, for the problems reported by line.
+                            let record = &mut batch[filled];
+                            let start = record.position().map(|p| {
+                                let mut p = p.clone();
+                                p.set_line(lines.start(&p));
+                                p
+                            });
+                            record.set_position(start);
+                            filled += 1;
+                        }
                         Ok(false) => break,
                         Err(e) => {
                             failure = Some(e);
@@ -154,6 +163,35 @@ pub fn scan(
         outcome
     })?;
     Ok(report)
+}
+
+/// The codes of a codes file: one per line (a byte order mark at the start skipped),
+/// `#` starts a comment. An entry no general incident code can equal (white space or
+/// invisible characters inside) is reported as `line N: code …: …` and left out.
+fn code_list(codes: &str) -> (HashSet<&str>, Vec<String>) {
+    let codes = codes.strip_prefix('\u{feff}').unwrap_or(codes);
+    let mut problems = Vec::new();
+    let mut list = HashSet::new();
+    for (n, line) in codes.lines().enumerate() {
+        let code = line.split('#').next().unwrap_or_default().trim();
+        if code.is_empty() {
+            continue;
+        }
+        let odd = code
+            .chars()
+            .find(|&c| c.is_whitespace() || c.is_control() || super::matcher::is_ignored_format(c));
+        match odd {
+            Some(c) => problems.push(format!(
+                "line {}: code {code:?}: holds U+{:04X}, which no code holds; left out",
+                n + 1,
+                u32::from(c)
+            )),
+            None => {
+                list.insert(code);
+            }
+        }
+    }
+    (list, problems)
 }
 
 /// Matches one general incident; a match joins `pending` (to be stored) and the report.

@@ -52,7 +52,7 @@ enum Command {
     /// Export incidents as an exchange CSV.
     Export {
         /// Registration year (Europe/Amsterdam).
-        #[arg(long, value_parser = clap::value_parser!(i32).range(1..=9999))]
+        #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=9999))]
         year: Option<i32>,
         /// Unit code.
         #[arg(long)]
@@ -85,10 +85,10 @@ enum Command {
         #[arg(long)]
         incident: Option<String>,
         /// First day (Europe/Amsterdam), YYYY-MM-DD.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::dates::parse_date)]
         from: Option<chrono::NaiveDate>,
         /// Last day (Europe/Amsterdam), inclusive.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::dates::parse_date)]
         to: Option<chrono::NaiveDate>,
         #[arg(long, default_value_t = 100)]
         limit: i64,
@@ -146,9 +146,11 @@ enum RdoCommand {
     Overview {
         #[arg(long)]
         unit: String,
-        #[arg(long)]
+        /// First reporting date, YYYY-MM-DD.
+        #[arg(long, value_parser = crate::dates::parse_date)]
         from: chrono::NaiveDate,
-        #[arg(long)]
+        /// Last reporting date, inclusive.
+        #[arg(long, value_parser = crate::dates::parse_date)]
         to: chrono::NaiveDate,
         #[arg(long, value_enum, default_value = "csv")]
         format: OverviewFormat,

@@ -41,9 +41,10 @@ pub fn open_write(path: &str) -> rusqlite::Result<Connection> {
 /// the file is this connection's alone meanwhile. A crash in between leaves a journal
 /// that the next connection rolls back before it switches to the log again.
 ///
-/// A connection that was being opened when its pool closed (r2d2 tops up idle
-/// connections in the background) lives a few milliseconds longer: the switch is
-/// asked again for up to [`ALONE_WAIT`] before the file counts as shared.
+/// The pool opens no connection behind its callers' backs (see `Db::open`), so after
+/// `Db::close` none of dira's own is left; a connection of another process that is
+/// just closing may still be: the switch is asked again for up to [`ALONE_WAIT`]
+/// before the file counts as shared.
 pub fn take_alone(conn: &Connection) -> bool {
     let deadline = std::time::Instant::now() + ALONE_WAIT;
     // Leaving the log needs every other connection gone; asking costs nothing.

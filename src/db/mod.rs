@@ -134,7 +134,12 @@ impl Db {
         let manager = Manager { target };
         let pool = Pool::builder()
             .max_size(if sqlite { 8 } else { 12 })
-            .min_idle(Some(1))
+            // r2d2 keeps `min_idle` connections by opening them on a thread of its own,
+            // also right after a checkout. For a SQLite file that would leave a
+            // connection being opened after `close` (and `dira import` would see the
+            // file as shared): there connections are opened only when asked for, each
+            // awaited by its caller. A local file opens in microseconds.
+            .min_idle(Some(if sqlite { 0 } else { 1 }))
             // A local SQLite file does not go away; a PostgreSQL connection may.
             .test_on_check_out(!sqlite)
             .connection_timeout(Duration::from_secs(10))

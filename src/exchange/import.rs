@@ -222,6 +222,24 @@ impl Errors {
     }
 }
 
+/// The first line of the file (read through `input`, so it is hashed) and the
+/// delimiter its header uses: `;` when the header has semicolons and no commas (the
+/// exchange CSV as Dutch Excel saves it, "CSV (puntkomma's)"), else `,`.
+fn sniff(input: &mut impl Read) -> std::io::Result<(Vec<u8>, u8)> {
+    let mut first = Vec::new();
+    let mut byte = [0u8; 4096];
+    while !first.contains(&b'\n') && first.len() < 1 << 20 {
+        let n = input.read(&mut byte)?;
+        if n == 0 {
+            break;
+        }
+        first.extend_from_slice(&byte[..n]);
+    }
+    let header = first.split(|&b| b == b'\n').next().unwrap_or_default();
+    let semicolons = header.contains(&b';') && !header.contains(&b',');
+    Ok((first, if semicolons { b';' } else { b',' }))
+}
+
 /// Hashes what passes through, for the file's fingerprint.
 struct Fingerprinting<R> {
     inner: R,
@@ -345,13 +363,24 @@ fn parse(
     out: mpsc::SyncSender<Result<Chunk, ImportFailure>>,
     used: mpsc::Receiver<Vec<(u64, IncidentRow)>>,
 ) -> String {
+    let mut input = Fingerprinting {
+        inner: input,
+        hash: Sha256::new(),
+        bytes: 0,
+    };
+    let (first, delimiter) = match sniff(&mut input) {
+        Ok(sniffed) => sniffed,
+        Err(e) => {
+            let message = format!("cannot read the file: {e}");
+            let _ = out.send(Err(ImportFailure::Unreadable(message)));
+            return String::new();
+        }
+    };
+    let (tracked, lines) = crate::csv_lines::Tracked::new(std::io::Cursor::new(first).chain(input));
     let mut reader = ReaderBuilder::new()
         .flexible(true)
-        .from_reader(Fingerprinting {
-            inner: input,
-            hash: Sha256::new(),
-            bytes: 0,
-        });
+        .delimiter(delimiter)
+        .from_reader(tracked);
     let header = reader
         .headers()
         .map_err(|e| ImportFailure::Unreadable(format!("cannot read the header: {e}")))
@@ -385,7 +414,7 @@ fn parse(
                 }
                 _ => {
                     chunk.rows_read += 1;
-                    let line = e.position().map_or(line, |p| p.line());
+                    let line = e.position().map_or(line, |p| lines.start(p));
                     chunk
                         .errors
                         .push(FieldError::new("row", e.to_string()).at_line(line));
@@ -394,7 +423,7 @@ fn parse(
             },
         }
         chunk.rows_read += 1;
-        let line = record.position().map_or(line, |p| p.line());
+        let line = record.position().map_or(line, |p| lines.start(p));
         if record.len() != header.width() {
             let message = format!(
                 "has {} fields, the header has {}",
@@ -420,7 +449,7 @@ fn parse(
                 .extend(errors.into_iter().map(|e| e.at_line(line))),
         }
         if chunk.rows.len() == CHUNK {
-            chunk.bytes_read = reader.get_ref().bytes;
+            chunk.bytes_read = reader.get_ref().get_ref().get_ref().1.bytes;
             let rows = match used.try_recv() {
                 Ok(mut rows) => {
                     rows.clear();
@@ -439,9 +468,18 @@ fn parse(
             }
         }
     }
-    chunk.bytes_read = reader.get_ref().bytes;
+    chunk.bytes_read = reader.get_ref().get_ref().get_ref().1.bytes;
     let _ = out.send(Ok(chunk));
-    hex::encode(reader.get_ref().hash.clone().finalize())
+    hex::encode(
+        reader
+            .get_ref()
+            .get_ref()
+            .get_ref()
+            .1
+            .hash
+            .clone()
+            .finalize(),
+    )
 }
 
 /// The caller's diesel connection: multi-row statements on the backend's own

@@ -10,6 +10,7 @@ mod cli;
 mod codes;
 mod durability;
 mod exchange;
+mod files;
 mod hardening;
 mod incidents_list;
 mod openapi;

@@ -1,0 +1,112 @@
+//! The physical line a CSV record starts on.
+//!
+//! The `csv` crate positions a record right after the previous record's terminator.
+//! When that terminator is `\r\n` it has consumed only the `\r`, and it skips blank
+//! lines only once it reads on: so with CRLF line endings, or blank lines between
+//! records, its line number is one (or more) too low. [`Tracked`] passes the input
+//! through and notes where the line-ending bytes are; [`Lines::start`] moves a
+//! record's position past the line endings it starts on, to the line a person sees
+//! in an editor (the header is line 1), whatever the line endings and however many
+//! quoted line breaks came before.
+
+use std::collections::VecDeque;
+use std::io::Read;
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// Line-ending bytes (`\r`, `\n`) read but not yet passed by a record, by offset.
+type Ends = Arc<Mutex<VecDeque<(u64, u8)>>>;
+
+/// A reader that notes the offsets of line-ending bytes as they pass.
+pub struct Tracked<R> {
+    inner: R,
+    offset: u64,
+    ends: Ends,
+}
+
+impl<R> Tracked<R> {
+    /// Wraps `inner`; the [`Lines`] tell the lines of the records read through it.
+    pub fn new(inner: R) -> (Tracked<R>, Lines) {
+        let ends = Ends::default();
+        let lines = Lines(ends.clone());
+        (
+            Tracked {
+                inner,
+                offset: 0,
+                ends,
+            },
+            lines,
+        )
+    }
+
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
+}
+
+impl<R: Read> Read for Tracked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut ends = self.ends.lock().unwrap_or_else(PoisonError::into_inner);
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' || b == b'\r' {
+                ends.push_back((self.offset + i as u64, b));
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+/// Tells the physical line of the records read through a [`Tracked`] reader.
+#[derive(Clone)]
+pub struct Lines(Ends);
+
+impl Lines {
+    /// The line (1-based) on which the record positioned at `pos` starts. Records must
+    /// be asked about in the order they were read.
+    pub fn start(&self, pos: &csv::Position) -> u64 {
+        let mut ends = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        while ends.front().is_some_and(|&(at, _)| at < pos.byte()) {
+            ends.pop_front();
+        }
+        // The line endings right at the record's position, up to its first byte.
+        let skipped = (pos.byte()..)
+            .zip(ends.iter())
+            .take_while(|(next, &(at, _))| at == *next)
+            .filter(|(_, &(_, b))| b == b'\n')
+            .count();
+        pos.line() + skipped as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn lines_of_records(text: &str) -> Vec<u64> {
+        let (tracked, lines) = Tracked::new(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(tracked);
+        let mut record = csv::StringRecord::new();
+        let mut found = Vec::new();
+        while reader.read_record(&mut record).unwrap() {
+            found.push(lines.start(record.position().unwrap()));
+        }
+        found
+    }
+
+    #[test]
+    fn records_start_on_the_line_an_editor_shows_whatever_the_line_endings() {
+        assert_eq!(lines_of_records("h\na\nb\n"), vec![2, 3]);
+        assert_eq!(lines_of_records("h\r\na\r\nb\r\n"), vec![2, 3]);
+        assert_eq!(lines_of_records("h\r\n\r\n\r\na\r\nb"), vec![4, 5]);
+        assert_eq!(lines_of_records("h\n\"x\r\ny\"\r\nb\n"), vec![2, 4]);
+        assert_eq!(
+            lines_of_records("\u{feff}h\r\n\"1\n2\n3\"\r\n\r\nz\r\n"),
+            vec![2, 6]
+        );
+    }
+}
