@@ -62,6 +62,7 @@ pub const WEB_RULES: &[Rule] = &[
     Rule { method: "POST", pattern: "/kandidaten/{id}/afwijzen", action: "candidate.dismiss", roles: &[Screener] },
     Rule { method: "GET", pattern: "/rdo", action: "rdo.overview", roles: &[Analyst, Screener, National] },
     Rule { method: "GET", pattern: "/rdo/overzicht.csv", action: "rdo.overview", roles: &[Analyst, Screener, National] },
+    Rule { method: "GET", pattern: "/rdo/overzicht.xlsx", action: "rdo.overview", roles: &[Analyst, Screener, National] },
     Rule { method: "GET", pattern: "/poldis", action: "report.poldis", roles: &[National, Analyst] },
     Rule { method: "GET", pattern: "/poldis/download", action: "report.poldis", roles: &[National, Analyst] },
 ];

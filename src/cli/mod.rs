@@ -171,6 +171,8 @@ enum ReportFormat {
 enum OverviewFormat {
     Csv,
     Json,
+    /// The Excel workbook for the RDO (cases, counts, forwarding shares).
+    Xlsx,
 }
 
 #[derive(Debug, Subcommand)]
@@ -416,6 +418,10 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             match format {
                 OverviewFormat::Csv => crate::rdo::write_csv(&overview, stdout, excel)?,
                 OverviewFormat::Json => serde_json::to_writer_pretty(stdout, &overview)?,
+                OverviewFormat::Xlsx => {
+                    let mut stdout = stdout;
+                    std::io::Write::write_all(&mut stdout, &crate::rdo::write_xlsx(&overview)?)?;
+                }
             }
             exchange::audit(
                 &mut conn,

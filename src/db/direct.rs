@@ -81,6 +81,21 @@ fn open(path: &str, mode: OpenFlags, pragmas: &str) -> rusqlite::Result<Connecti
     Ok(conn)
 }
 
+/// The incidents table cut into ranges of at most about `rows` rowids each (see
+/// [`rowid_ranges`]), for work whose memory grows with a range.
+pub fn rowid_ranges_of(conn: &Connection, rows: i64) -> rusqlite::Result<Vec<(i64, i64)>> {
+    let (min, max): (Option<i64>, Option<i64>) =
+        conn.query_row("SELECT min(rowid), max(rowid) FROM incidents", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let span = match (min, max) {
+        (Some(min), Some(max)) => max - min + 1,
+        _ => 0,
+    };
+    let parts = (span + rows.max(1) - 1) / rows.max(1);
+    rowid_ranges(conn, parts.max(1) as usize)
+}
+
 /// The incidents table cut into `parts` ranges of rowids `[start, end)` of about
 /// equal size, in storage order: SQLite numbers rows as it stores them, so a range is
 /// a plain scan of the table (no index look-up per row). Empty for an empty table.

@@ -139,8 +139,7 @@ fn export_diesel<W: Write>(
 /// once (rusqlite, stored text written as it is), written out in storage order.
 mod sqlite {
     use std::collections::BTreeMap;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::{mpsc, Mutex};
+    use std::sync::{mpsc, Condvar, Mutex};
 
     use rusqlite::types::ValueRef;
     use rusqlite::ToSql;
@@ -148,12 +147,15 @@ mod sqlite {
     use super::*;
     use crate::db::direct;
 
-    /// Ranges per export: enough that both workers stay busy to the end; each holds
-    /// its CSV in memory until the ones before it are written.
-    const PARTS: usize = 16;
+    /// Rows per part (of rowids): a part's CSV, some 6 MB, is held in memory until the
+    /// parts before it are written.
+    const PART_ROWS: i64 = 20_000;
     const WORKERS: usize = 2;
-    /// Room for a part's CSV up front (a sixteenth of a million rows is about 20 MB).
-    const BUFFER: usize = 24 << 20;
+    /// Parts formatted ahead of the one being written, at most: with the parts' size
+    /// this bounds the memory of an export (some 50 MB) whatever its number of rows.
+    const AHEAD: usize = 2 * WORKERS;
+    /// Room for a part's CSV up front.
+    const BUFFER: usize = 8 << 20;
 
     pub fn export<W: Write>(
         path: &str,
@@ -162,33 +164,29 @@ mod sqlite {
         progress: &dyn Fn(u64),
     ) -> anyhow::Result<u64> {
         let (condition, params) = condition(filter);
-        let ranges = direct::rowid_ranges(&direct::open_read(path)?, PARTS)?;
+        let ranges = direct::rowid_ranges_of(&direct::open_read(path)?, PART_ROWS)?;
         let mut header = csv::Writer::from_writer(Vec::new());
         write_header(&mut header)?;
         out.write_all(&header.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
-        let next = AtomicUsize::new(0);
-        let (tx, rx) = mpsc::sync_channel::<anyhow::Result<(usize, Vec<u8>, u64)>>(WORKERS);
+        let window = Window::default();
+        let (tx, rx) = mpsc::sync_channel::<anyhow::Result<(usize, Vec<u8>, u64)>>(AHEAD);
         // Written buffers go back to the workers: a fresh one per part would be
         // grown by copying and paid for again in page faults.
         let (give_back, returned) = mpsc::channel::<Vec<u8>>();
         let returned = Mutex::new(returned);
         std::thread::scope(|s| {
             for _ in 0..WORKERS {
-                let (tx, next, ranges, condition, params, returned) =
-                    (tx.clone(), &next, &ranges, &condition, &params, &returned);
+                let (tx, window, ranges, condition, params, returned) =
+                    (tx.clone(), &window, &ranges, &condition, &params, &returned);
                 s.spawn(move || {
                     let conn = match direct::open_read(path) {
                         Ok(c) => c,
                         Err(e) => return drop(tx.send(Err(e.into()))),
                     };
-                    loop {
-                        let part = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&range) = ranges.get(part) else {
-                            return;
-                        };
+                    while let Some(part) = window.take(ranges.len()) {
                         let reused = returned.lock().ok().and_then(|r| r.try_recv().ok());
                         let buf = reused.unwrap_or_else(|| Vec::with_capacity(BUFFER));
-                        let done = format_part(&conn, condition, params, range, buf)
+                        let done = format_part(&conn, condition, params, ranges[part], buf)
                             .map(|(buf, n)| (part, buf, n));
                         if tx.send(done).is_err() {
                             return;
@@ -199,20 +197,62 @@ mod sqlite {
             drop(tx);
             // Parts arrive in any order; each is written once all before it are.
             let (mut waiting, mut wanted, mut count) = (BTreeMap::new(), 0, 0u64);
-            for done in rx {
-                let (part, buf, n) = done?;
-                waiting.insert(part, (buf, n));
-                while let Some((buf, n)) = waiting.remove(&wanted) {
-                    out.write_all(&buf)?;
-                    let _ = give_back.send(buf);
-                    count += n;
-                    progress(count);
-                    wanted += 1;
+            let written = (|| {
+                for done in &rx {
+                    let (part, buf, n) = done?;
+                    waiting.insert(part, (buf, n));
+                    while let Some((buf, n)) = waiting.remove(&wanted) {
+                        out.write_all(&buf)?;
+                        let _ = give_back.send(buf);
+                        count += n;
+                        progress(count);
+                        wanted += 1;
+                        window.written(wanted);
+                    }
                 }
-            }
-            out.flush()?;
-            Ok(count)
+                out.flush()?;
+                anyhow::Ok(count)
+            })();
+            // On an error the workers must not wait for a window that never moves.
+            window.written(usize::MAX);
+            drop(rx);
+            written
         })
+    }
+
+    /// Which parts the workers may take: the next one not taken, if it is fewer than
+    /// [`AHEAD`] parts beyond the first not yet written.
+    #[derive(Default)]
+    struct Window {
+        state: Mutex<(usize, usize)>,
+        moved: Condvar,
+    }
+
+    impl Window {
+        /// The next part to format, waiting while it is too far ahead; `None` when
+        /// every part is taken (or the export stopped).
+        fn take(&self, parts: usize) -> Option<usize> {
+            let mut state = self.state.lock().ok()?;
+            loop {
+                let (next, written) = *state;
+                if next >= parts || written == usize::MAX {
+                    return None;
+                }
+                if next < written.saturating_add(AHEAD) {
+                    state.0 += 1;
+                    return Some(next);
+                }
+                state = self.moved.wait(state).ok()?;
+            }
+        }
+
+        /// Parts before `written` are written out.
+        fn written(&self, written: usize) {
+            if let Ok(mut state) = self.state.lock() {
+                state.1 = written;
+            }
+            self.moved.notify_all();
+        }
     }
 
     /// The SQL condition of the filter and its parameters (timestamps in diesel's

@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{overview, update_prosecution, write_csv, Overview, ProsecutionUpdate};
+use super::{
+    overview, update_prosecution, write_csv, write_xlsx, Overview, ProsecutionUpdate, XLSX,
+};
 use crate::auth::Principal;
 use crate::dates;
 use crate::http::error::{AppError, FieldError, Problem};
@@ -29,12 +31,18 @@ pub struct OverviewQuery {
 
 /// The RDO case overview of a unit and a period (by reporting date): every CONFIRMED
 /// registration with counts by ground and prosecution status and the share of each
-/// ground forwarded to the OM. Never the narrative. `Accept: text/csv` gives CSV.
+/// ground forwarded to the OM. Never the narrative. `Accept: text/csv` gives the cases
+/// as CSV; `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`
+/// the workbook for the RDO (cases, counts, forwarding shares).
 #[utoipa::path(
     tag = "rdo",
     params(OverviewQuery),
     responses(
-        (status = 200, description = "The overview (JSON, or CSV with Accept: text/csv)", body = Overview),
+        (status = 200, description = "The overview (JSON; CSV or the Excel workbook by Accept)", content(
+            (Overview = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         (status = 403, description = "Role or unit not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid unit or dates", body = Problem, content_type = "application/problem+json"),
     ),
@@ -54,6 +62,17 @@ pub async fn read_overview(
         .db
         .run(move |db| Ok::<_, AppError>(overview(&mut *db.conn()?, &catalog, &unit, from, to)?))
         .await?;
+    if crate::http::accepts(&req, XLSX) {
+        let body = write_xlsx(&result).map_err(anyhow::Error::from)?;
+        let name = format!("rdo-{}-{}-{}.xlsx", result.unit, result.from, result.to);
+        return Ok(HttpResponse::Ok()
+            .content_type(XLSX)
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ))
+            .body(body));
+    }
     if crate::http::accepts(&req, "text/csv") {
         let mut body = Vec::new();
         write_csv(&result, &mut body, q.excel)?;

@@ -8,7 +8,9 @@ pub mod http;
 mod overview;
 mod prosecution;
 mod write;
+mod xlsx;
 
 pub use overview::{overview, Count, GroundForwarding, Overview, OverviewRow};
 pub use prosecution::{update_prosecution, ProsecutionUpdate};
 pub use write::write_csv;
+pub use xlsx::{write_xlsx, SHEETS as XLSX_SHEETS, XLSX};

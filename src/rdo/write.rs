@@ -6,7 +6,8 @@ use std::io::Write;
 
 use super::Overview;
 
-const HEADER: [&str; 20] = [
+/// The columns of the overview's cases, in Dutch, as its readers know them.
+pub const HEADER: [&str; 20] = [
     "registratienummer",
     "event_id",
     "datum",

@@ -57,6 +57,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 )
                 .route("/rdo", web::get().to(rdo::page))
                 .route("/rdo/overzicht.csv", web::get().to(rdo::download))
+                .route("/rdo/overzicht.xlsx", web::get().to(rdo::workbook))
                 .route("/poldis", web::get().to(poldis::page))
                 .route("/poldis/download", web::get().to(poldis::download)),
         );

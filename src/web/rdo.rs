@@ -98,8 +98,9 @@ pub async fn page(
             Some(Ok(o)) => {
                 h2 { "Eenheid " (o.unit) ", " (o.from) " t/m " (o.to) }
                 p.downloads {
+                    a.button href=(format!("/rdo/overzicht.xlsx?{}", query(o))) download { "Download werkmap (Excel)" }
                     a.button href=(format!("/rdo/overzicht.csv?{}", query(o))) download { "Download CSV" }
-                    a.button href=(format!("/rdo/overzicht.csv?{}&excel=true", query(o))) download { "Download voor Excel" }
+                    a.button href=(format!("/rdo/overzicht.csv?{}&excel=true", query(o))) download { "Download CSV voor Excel" }
                 }
                 p { (o.rows.len()) " bevestigde registraties; stand bij het OM langer dan 90 dagen ongewijzigd: " (o.prosecution_unchanged_over_90_days) "." }
                 div.grid {
@@ -145,6 +146,25 @@ pub async fn page(
         status,
         layout::page("RDO-overzicht", Some(&principal), &req, body),
     ))
+}
+
+/// The overview as an Excel workbook: cases, counts and forwarding shares.
+pub async fn workbook(
+    state: web::Data<AppState>,
+    principal: Principal,
+    period: web::Query<Period>,
+) -> Result<HttpResponse, PageError> {
+    let p = period.into_inner();
+    let o = load(&state, &principal, &p).await?;
+    let body = crate::rdo::write_xlsx(&o).map_err(anyhow::Error::from)?;
+    let name = format!("rdo-{}-{}-{}.xlsx", o.unit, o.from, o.to);
+    Ok(HttpResponse::Ok()
+        .content_type(crate::rdo::XLSX)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(body))
 }
 
 /// The overview as a CSV file (with `excel=true`: semicolons and a byte order mark).

@@ -347,7 +347,80 @@ fn prosecution_updates_are_validated_and_kept_in_the_history(app: &TestApp) {
     assert_eq!(sepot.body["version"], 3);
 }
 
+/// The workbook for the RDO holds the same rows and figures as the JSON overview:
+/// dates as dates, shares as percentages, text as text (never a formula).
+fn the_workbook_holds_the_rows_and_figures_of_the_overview(app: &TestApp) {
+    use calamine::{DataType, Reader};
+    data_set(app);
+    let analyst = app.token("drio", Role::Analyst, "AMS");
+    let path = "/api/v1/rdo/overview?from=2024-01-01&to=2024-03-31";
+    let json = get(app, path, &analyst).body;
+    let response = ureq::get(&app.url(path))
+        .set("Authorization", &format!("Bearer {analyst}"))
+        .set("Accept", dira::rdo::XLSX)
+        .call()
+        .expect("workbook");
+    assert_eq!(response.content_type(), dira::rdo::XLSX);
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes).expect("read");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+    assert_eq!(
+        book.sheet_names(),
+        dira::rdo::XLSX_SHEETS.map(str::to_owned).to_vec()
+    );
+
+    let cases = book.worksheet_range("Zaken").expect("cases");
+    let rows: Vec<_> = cases.rows().skip(1).collect();
+    let expected = json["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), expected.len());
+    for (row, want) in rows.iter().zip(expected) {
+        assert_eq!(row[0].get_string(), want["registration_number"].as_str());
+        let date = row[2].as_date().map(|d| d.to_string());
+        assert_eq!(
+            date.as_deref(),
+            want["reporting_date"].as_str(),
+            "a typed date"
+        );
+        assert_eq!(row[19].get_string(), want["summary"].as_str());
+    }
+    let formulas = book.worksheet_formula("Zaken").expect("formulas");
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no formula"
+    );
+
+    let counts = book.worksheet_range("Aantallen").expect("counts");
+    for want in json["by_ground"].as_array().expect("by_ground") {
+        let found = counts.rows().find(|r| {
+            r[0].get_string() == Some("discriminatiegrond")
+                && r[1].get_string() == want["code"].as_str()
+        });
+        let n = found.and_then(|r| r[3].get_float());
+        assert_eq!(n, want["registrations"].as_f64(), "{want}");
+    }
+    let shares = book.worksheet_range("Doorzending OM").expect("shares");
+    let listed: Vec<_> = shares.rows().skip(1).collect();
+    let wanted = json["forwarding_by_ground"].as_array().expect("forwarding");
+    assert_eq!(listed.len(), wanted.len());
+    for (row, want) in listed.iter().zip(wanted) {
+        assert_eq!(row[0].get_string(), want["ground"].as_str());
+        assert_eq!(
+            row[4].get_float(),
+            want["share_forwarded"].as_f64(),
+            "a number"
+        );
+    }
+    let styles = book.worksheet_style("Doorzending OM").expect("styles");
+    let format = styles
+        .get((1, 4))
+        .and_then(|s| s.number_format.as_ref())
+        .map(|f| f.format_code.clone());
+    assert_eq!(format.as_deref(), Some("0.0%"), "shown as a percentage");
+}
+
 crate::on_both_backends!(
+    the_workbook_holds_the_rows_and_figures_of_the_overview,
     the_overview_has_exactly_the_confirmed_rows_of_the_period,
     both_csv_dialects_parse_back,
     prosecution_updates_are_validated_and_kept_in_the_history,

@@ -257,7 +257,7 @@ test('analyst shows the RDO overview and downloads it; another unit is refused',
   await shoot(page, 'rdo-overzicht');
   const [csv] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('link', { name: 'Download CSV' }).click(),
+    page.getByRole('link', { name: 'Download CSV', exact: true }).click(),
   ]);
   const file = path.join(work, csv.suggestedFilename());
   await csv.saveAs(file);
@@ -265,9 +265,14 @@ test('analyst shows the RDO overview and downloads it; another unit is refused',
   assert.match(text, new RegExp(state.number));
   const [excel] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('link', { name: 'Download voor Excel' }).click(),
+    page.getByRole('link', { name: 'Download CSV voor Excel' }).click(),
   ]);
   assert.match(excel.suggestedFilename(), /excel\.csv$/);
+  const [workbook] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download werkmap (Excel)' }).click(),
+  ]);
+  assert.match(workbook.suggestedFilename(), /\.xlsx$/);
 
   const refused = await page.goto(`/rdo?unit=RTM&from=${year}-01-01&to=${today}`);
   assert.equal(refused.status(), 403);
