@@ -394,11 +394,12 @@ fn determined(hidden: &[bool], relations: &[Relation]) -> Vec<usize> {
         rows.swap(next, p);
         let pivot = rows[next][c];
         rows[next].iter_mut().for_each(|a| *a /= pivot);
-        for r in 0..rows.len() {
-            let factor = rows[r][c];
+        let pivot_row = rows[next].clone();
+        for (r, row) in rows.iter_mut().enumerate() {
+            let factor = row[c];
             if r != next && factor.abs() > 1e-12 {
-                for k in 0..unknowns.len() {
-                    rows[r][k] -= factor * rows[next][k];
+                for (a, p) in row.iter_mut().zip(&pivot_row) {
+                    *a -= factor * p;
                 }
             }
         }
@@ -432,12 +433,12 @@ fn relations(
 /// out, one more cell of a relation holding it.
 pub fn protect(tables: &mut [(String, Vec<Cell>)], links: &Links) {
     let mut sheet = Sheet::new(tables);
-    let mut primary = vec![false; sheet.count.len()];
-    for i in 0..primary.len() {
-        primary[i] =
-            PRIMARY_TABLES.contains(&sheet.table[i].as_str()) && (1..5).contains(&sheet.count[i]);
-        sheet.hidden[i] = primary[i];
-    }
+    let primary: Vec<bool> = (0..sheet.count.len())
+        .map(|i| {
+            PRIMARY_TABLES.contains(&sheet.table[i].as_str()) && (1..5).contains(&sheet.count[i])
+        })
+        .collect();
+    sheet.hidden = primary.clone();
     let grids: Vec<Grid> = GRIDS
         .iter()
         .map(|g| Grid::new(&sheet, tables, *g))
