@@ -13,11 +13,28 @@ fn esc(text: &str) -> String {
 }
 
 fn shown(c: &Cell) -> String {
-    if c.suppressed {
-        "&lt;5".to_owned()
-    } else {
-        c.count.to_string()
+    match c.withheld {
+        Some(w) => esc(w.mark()),
+        None => c.count.to_string(),
     }
+}
+
+/// What `<5` and `x` mean, under the headline figures of a publication report.
+fn legend(report: &Report) -> String {
+    if report.legend.is_empty() {
+        return String::new();
+    }
+    let mut html = String::from("<dl class=legend>");
+    for entry in &report.legend {
+        let _ = write!(
+            html,
+            "<dt>{}</dt><dd>{}</dd>",
+            esc(&entry.mark),
+            esc(&entry.meaning_nl)
+        );
+    }
+    html.push_str("</dl>");
+    html
 }
 
 fn cells<'a>(report: &'a Report, table: &str) -> &'a [Cell] {
@@ -63,9 +80,12 @@ fn bars(title: &str, items: &[(String, u64)]) -> String {
     svg
 }
 
+/// The bars of a one-dimensional table; withheld cells have none (their size must
+/// not show), the table below marks them.
 fn one_dimensional(report: &Report, table: &str) -> Vec<(String, u64)> {
     let mut items: Vec<(String, u64)> = cells(report, table)
         .iter()
+        .filter(|c| c.withheld.is_none())
         .map(|c| (c.label_nl.clone().unwrap_or_else(|| c.key.clone()), c.count))
         .collect();
     items.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -124,7 +144,7 @@ pub fn sections(report: &Report) -> String {
 "#,
         year = report.year,
         publication = if report.publication {
-            " (publicatieversie: aantallen 1 tot 4 als &lt;5)"
+            " (publicatieversie: kleine aantallen weggelaten, zie de legenda)"
         } else {
             ""
         },
@@ -137,6 +157,7 @@ pub fn sections(report: &Report) -> String {
         multi = summary("multiple_grounds"),
         pending = summary("pending"),
     );
+    html.push_str(&legend(report));
     html.push_str(&bars(
         "Incidenten per discriminatiegrond",
         &one_dimensional(report, "by_ground"),
@@ -166,6 +187,7 @@ pub const STYLE: &str = ".poldis .kpi{display:flex;flex-wrap:wrap;gap:1rem} \
 .poldis .n{text-align:right} .poldis small{color:#444} \
 .poldis figure{margin:1rem 0;break-inside:avoid} .poldis figcaption{font-weight:bold} \
 .poldis section{break-inside:avoid} \
+.poldis .legend dt{float:left;clear:left;width:2rem;font-weight:bold} .poldis .legend dd{margin-left:2.5rem} \
 @media print{.poldis .kpi div{border-color:#000}}";
 
 /// The report as a document of its own: readable offline and printed to PDF.

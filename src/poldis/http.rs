@@ -12,7 +12,8 @@ use crate::http::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReportQuery {
-    /// Suppress counts 1 to 4 in the small tables (`<5`); totals stay exact.
+    /// Publication mode: counts 1 to 4 of `by_municipality` and the cross tables are `<5`,
+    /// cells withheld to protect them `x` (see `legend`); the summary stays exact.
     #[serde(default)]
     publication: bool,
 }

@@ -95,7 +95,7 @@ const COLUMNS: &str = "registration_number, version, registered_at, occurred_fro
     manifestations, victim_kind, suspect_known, articles";
 
 /// Follows `replaced_by` to the current code (GELOOF → GODSDIENST).
-fn successors(catalog: &Catalog) -> HashMap<String, String> {
+pub(super) fn successors(catalog: &Catalog) -> HashMap<String, String> {
     let direct: HashMap<&str, &str> = catalog
         .list("ground")
         .iter()

@@ -10,20 +10,23 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::count::{self, Cells};
-use super::load::{load, UNKNOWN};
+use super::load::{load, successors, UNKNOWN};
+use super::suppress::{self, Withheld};
 use crate::codes::Catalog;
 use crate::db::Db;
 
 /// The version of the counting rules of domain.md this module implements.
 pub const RULES_VERSION: &str = "poldis-counting-rules/2026-1";
 
-/// One cell. In publication mode counts 1 to 4 of the small tables are `<5`.
+/// One cell. In publication mode a count of 1 to 4 of `by_municipality` or a cross
+/// table is `<5`, and a cell withheld to protect one of those is `x`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Cell {
     pub key: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub subkey: String,
-    /// A whole number, or the string `<5` when suppressed.
+    /// A whole number; in publication mode also the string `<5` (a count of 1 to 4)
+    /// or `x` (withheld to protect another cell; says nothing about its size).
     #[schema(value_type = Object)]
     pub incidents: serde_json::Value,
     pub label_nl: Option<String>,
@@ -33,7 +36,37 @@ pub struct Cell {
     #[serde(skip)]
     pub count: u64,
     #[serde(skip)]
-    pub suppressed: bool,
+    pub withheld: Option<Withheld>,
+}
+
+/// What a mark in a publication report means.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LegendEntry {
+    /// `<5` or `x`, as written in place of a count.
+    pub mark: String,
+    pub meaning_nl: String,
+    pub meaning_en: String,
+}
+
+/// The legend of a publication report: every format explains `<5` and `x` the same way.
+pub fn legend() -> Vec<LegendEntry> {
+    let entry = |w: Withheld, nl: &str, en: &str| LegendEntry {
+        mark: w.mark().to_owned(),
+        meaning_nl: nl.to_owned(),
+        meaning_en: en.to_owned(),
+    };
+    vec![
+        entry(
+            Withheld::Small,
+            "1 tot 4 incidenten; het precieze aantal wordt niet gepubliceerd",
+            "1 to 4 incidents; the exact count is not published",
+        ),
+        entry(
+            Withheld::Protecting,
+            "weggelaten om een andere cel te beschermen; zegt niets over de grootte",
+            "withheld to protect another cell; says nothing about its size",
+        ),
+    ]
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -47,6 +80,9 @@ pub struct Report {
     /// SHA-256 of the registrations read (number, version, status).
     pub fingerprint: String,
     pub publication: bool,
+    /// In publication mode: what `<5` and `x` mean.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub legend: Vec<LegendEntry>,
     /// When this report was published before: what changed since.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub since_publication: Option<super::SincePublication>,
@@ -79,16 +115,6 @@ const TABLES: [(&str, Option<&str>, Option<&str>); 17] = [
     ("ground_by_police_victim", Some("ground"), None),
     ("trend", None, None),
     ("trend_by_ground", None, Some("ground")),
-];
-
-/// Tables whose small counts are suppressed in publication mode.
-const SUPPRESSED: [&str; 6] = [
-    "by_municipality",
-    "ground_by_unit",
-    "ground_by_manifestation",
-    "ground_by_article",
-    "ground_by_police_victim",
-    "trend_by_ground",
 ];
 
 fn in_order<S: serde::Serializer>(tables: &[(String, Vec<Cell>)], s: S) -> Result<S::Ok, S::Error> {
@@ -288,18 +314,14 @@ pub fn produce(
                     label_en,
                     sublabel_nl,
                     count: n,
-                    suppressed: false,
+                    withheld: None,
                 }
             })
             .collect();
         tables.push((name.to_owned(), cells));
     }
     if publication {
-        for (name, cells) in tables.iter_mut() {
-            if SUPPRESSED.contains(&name.as_str()) {
-                suppress(cells, name == "by_municipality");
-            }
-        }
+        suppress::protect(&mut tables, &links(catalog, year));
     }
     let mut report = Report {
         year,
@@ -308,6 +330,7 @@ pub fn produce(
         code_lists_version: code_lists_version(catalog),
         fingerprint: frames.fingerprint,
         publication,
+        legend: if publication { legend() } else { Vec::new() },
         since_publication: None,
         tables,
     };
@@ -319,47 +342,15 @@ pub fn produce(
     Ok(report)
 }
 
-/// Primary suppression of counts 1 to 4, then secondary suppression: wherever a
-/// published total (a row or column of a cross table, or the whole one-dimensional
-/// table) has exactly one suppressed cell, the smallest other non-zero cell is
-/// suppressed too, so the first cannot be recovered by subtraction.
-fn suppress(cells: &mut [Cell], one_dimensional: bool) {
-    for c in cells.iter_mut() {
-        c.suppressed = (1..5).contains(&c.count);
-    }
-    loop {
-        let mut groups: BTreeMap<(u8, String), Vec<usize>> = BTreeMap::new();
-        for (i, c) in cells.iter().enumerate() {
-            if one_dimensional {
-                groups.entry((0, String::new())).or_default().push(i);
-            } else {
-                groups.entry((1, c.key.clone())).or_default().push(i);
-                groups.entry((2, c.subkey.clone())).or_default().push(i);
-            }
-        }
-        let mut changed = false;
-        for members in groups.values() {
-            let hidden = members.iter().filter(|i| cells[**i].suppressed).count();
-            if hidden != 1 {
-                continue;
-            }
-            let partner = members
-                .iter()
-                .filter(|i| !cells[**i].suppressed && cells[**i].count > 0)
-                .min_by_key(|i| cells[**i].count);
-            if let Some(i) = partner {
-                cells[*i].suppressed = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-    for c in cells.iter_mut() {
-        if c.suppressed {
-            c.incidents = "<5".into();
-        }
+/// What the suppression must know beyond the tables (see [`suppress::Links`]).
+fn links(catalog: &Catalog, year: i32) -> suppress::Links {
+    suppress::Links {
+        year,
+        municipality_unit: catalog
+            .municipalities()
+            .map(|m| (m.code.clone(), m.unit.clone()))
+            .collect(),
+        successor: successors(catalog),
     }
 }
 
@@ -370,10 +361,9 @@ impl Report {
         w.write_record(["table", "key", "subkey", "incidents"])?;
         for (name, cells) in &self.tables {
             for c in cells.iter().filter(|c| c.count > 0) {
-                let value = if c.suppressed {
-                    "<5".to_owned()
-                } else {
-                    c.count.to_string()
+                let value = match c.withheld {
+                    Some(w) => w.mark().to_owned(),
+                    None => c.count.to_string(),
                 };
                 w.write_record([
                     name.as_str(),
@@ -385,67 +375,5 @@ impl Report {
         }
         w.flush()?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cell(key: &str, subkey: &str, count: u64) -> Cell {
-        Cell {
-            key: key.into(),
-            subkey: subkey.into(),
-            incidents: count.into(),
-            label_nl: None,
-            label_en: None,
-            sublabel_nl: None,
-            count,
-            suppressed: false,
-        }
-    }
-
-    #[test]
-    fn a_lone_suppressed_cell_takes_the_smallest_neighbour_with_it() {
-        let mut cells = vec![
-            cell("HERKOMST", "AMS", 10),
-            cell("HERKOMST", "RTM", 3),
-            cell("HERKOMST", "NH", 7),
-            cell("LEEFTIJD", "AMS", 20),
-            cell("LEEFTIJD", "NH", 9),
-        ];
-        suppress(&mut cells, false);
-        let hidden: Vec<(&str, &str)> = cells
-            .iter()
-            .filter(|c| c.suppressed)
-            .map(|c| (c.key.as_str(), c.subkey.as_str()))
-            .collect();
-        // RTM (3) is primary; in its row NH (7) goes too; then column NH has one
-        // suppressed cell, so LEEFTIJD/NH (9) follows; that row's other cell (20) too,
-        // and then column AMS needs HERKOMST/AMS as well.
-        assert!(hidden.contains(&("HERKOMST", "RTM")) && hidden.contains(&("HERKOMST", "NH")));
-        assert!(hidden.contains(&("LEEFTIJD", "NH")));
-        for group in [("HERKOMST", ""), ("LEEFTIJD", "")] {
-            let in_row = cells
-                .iter()
-                .filter(|c| c.key == group.0 && c.suppressed)
-                .count();
-            assert_ne!(in_row, 1, "no row with exactly one suppressed cell");
-        }
-        assert!(cells
-            .iter()
-            .filter(|c| c.suppressed)
-            .all(|c| c.incidents == "<5"));
-    }
-
-    #[test]
-    fn a_one_dimensional_table_never_shows_its_only_hidden_cell_by_subtraction() {
-        let mut cells = vec![
-            cell("GM0363", "", 2),
-            cell("GM0599", "", 40),
-            cell("GM0014", "", 12),
-        ];
-        suppress(&mut cells, true);
-        assert!(cells[0].suppressed && cells[2].suppressed && !cells[1].suppressed);
     }
 }

@@ -84,7 +84,7 @@ pub async fn page(
                 div {
                     label.choice {
                         input type="checkbox" name="publication" checked[report.publication];
-                        "Publicatieversie (aantallen 1 tot 4 als <5)"
+                        "Publicatieversie (aantallen 1 tot 4 als <5, ter bescherming weggelaten cellen als x)"
                     }
                 }
             }

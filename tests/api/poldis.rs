@@ -32,9 +32,13 @@ const ROWS: &[&str] = &[
 ];
 
 fn import(app: &TestApp) {
+    import_rows(app, ROWS);
+}
+
+fn import_rows<S: AsRef<str>>(app: &TestApp, rows: &[S]) {
     let admin = app.token("beheer", Role::Admin, "*");
     let csv = std::iter::once(HEADER)
-        .chain(ROWS.iter().copied())
+        .chain(rows.iter().map(AsRef::as_ref))
         .collect::<Vec<_>>()
         .join("\n");
     match ureq::post(&app.url("/api/v1/imports"))
@@ -231,8 +235,13 @@ fn publication_mode_suppresses_small_cells_and_keeps_totals(app: &TestApp) {
     );
     assert_eq!(
         table(&r, "by_ground").get("HERKOMST"),
-        Some(&Value::from(2)),
-        "one-dimensional code tables stay"
+        Some(&Value::from("x")),
+        "by_ground repeats the year's row of trend_by_ground, whose 2 is <5"
+    );
+    assert_eq!(
+        table(&r, "by_domain").get("SPORT"),
+        Some(&Value::from(1)),
+        "a one-dimensional table linked to no suppressed cell stays"
     );
 
     let csv = ureq::get(&app.url("/api/v1/reports/poldis/2025?publication=true"))
@@ -250,6 +259,150 @@ fn publication_mode_suppresses_small_cells_and_keeps_totals(app: &TestApp) {
     assert!(
         !lines.iter().any(|l| l.ends_with(",0")),
         "one row per non-empty cell"
+    );
+}
+
+/// `n` confirmed 2025 incidents of one ground in one unit and municipality.
+fn incidents(n: usize, unit: &str, municipality: &str, ground: &str) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            format!(
+                "{unit}-{municipality}-{ground}-{i},2025-03-11T10:00:00+01:00,2025-03-10,{unit},{municipality},AANGIFTE,BALIE,{ground},BELEDIGING,WERK,,PERSOON,false,CONFIRMED,,"
+            )
+        })
+        .collect()
+}
+
+fn publication(app: &TestApp) -> Value {
+    let national = app.token("landelijk", Role::National, "*");
+    get(
+        app,
+        "/api/v1/reports/poldis/2025?publication=true",
+        &national,
+    )
+    .body
+}
+
+/// `table` restricted to its withheld cells, as `key/subkey` (or `key`) → mark.
+fn withheld(report: &Value, name: &str) -> Vec<(String, Value)> {
+    table(report, name)
+        .into_iter()
+        .filter(|(_, v)| v.is_string())
+        .collect()
+}
+
+fn marks(list: &[(&str, &str)]) -> Vec<(String, Value)> {
+    list.iter()
+        .map(|(k, m)| (k.to_string(), Value::from(*m)))
+        .collect()
+}
+
+/// Issue 14: ten incidents of one ground in a municipality of AMS, two in one of RTM.
+/// RTM has a single ground, so `by_unit` RTM would give its one cell away; the 10
+/// of AMS is withheld to protect it and so is `x`, never `<5`.
+fn a_unit_with_one_ground_is_protected_in_by_unit_and_marks_tell_why(app: &TestApp) {
+    let mut rows = incidents(10, "AMS", "GM0363", "HERKOMST");
+    rows.extend(incidents(2, "RTM", "GM0599", "HERKOMST"));
+    import_rows(app, &rows);
+    let r = publication(app);
+    assert_eq!(
+        withheld(&r, "ground_by_unit"),
+        marks(&[("HERKOMST/AMS", "x"), ("HERKOMST/RTM", "<5")])
+    );
+    assert_eq!(
+        withheld(&r, "by_unit"),
+        marks(&[("AMS", "x"), ("RTM", "x")])
+    );
+    assert_eq!(
+        withheld(&r, "by_municipality"),
+        marks(&[("GM0363", "x"), ("GM0599", "<5")])
+    );
+    assert_eq!(
+        table(&r, "summary").get("incidents"),
+        Some(&Value::from(12))
+    );
+    assert_eq!(
+        table(&r, "by_ground").get("HERKOMST"),
+        Some(&Value::from(12))
+    );
+    let legend: Vec<&str> = r["legend"]
+        .as_array()
+        .map(|l| l.iter().filter_map(|e| e["mark"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(legend, ["<5", "x"], "the JSON says what the marks mean");
+
+    let national = app.token("landelijk2", Role::National, "*");
+    let fetch = |accept: &str| {
+        ureq::get(&app.url("/api/v1/reports/poldis/2025?publication=true"))
+            .set("Authorization", &format!("Bearer {national}"))
+            .set("Accept", accept)
+            .call()
+            .expect("report")
+            .into_string()
+            .expect("text")
+    };
+    let csv = fetch("text/csv");
+    for line in [
+        "ground_by_unit,HERKOMST,AMS,x",
+        "ground_by_unit,HERKOMST,RTM,<5",
+        "by_unit,RTM,,x",
+        "by_municipality,GM0599,,<5",
+    ] {
+        assert!(csv.lines().any(|l| l == line), "{line} in\n{csv}");
+    }
+    let html = fetch("text/html");
+    assert!(
+        html.contains("<dt>x</dt>") && html.contains("<dt>&lt;5</dt>"),
+        "legend"
+    );
+    assert!(
+        !html.contains(">10</text>") && !html.contains(">2</text>"),
+        "no chart bar shows a withheld unit"
+    );
+}
+
+/// A single small cell in a row and a column of a 2 × 2 table: the other three
+/// corners are withheld as `x`; the margins stay.
+fn a_single_small_cell_takes_a_rectangle_of_x(app: &TestApp) {
+    let mut rows = incidents(10, "AMS", "GM0363", "HERKOMST");
+    rows.extend(incidents(3, "RTM", "GM0599", "HERKOMST"));
+    rows.extend(incidents(8, "AMS", "GM0363", "LEEFTIJD"));
+    rows.extend(incidents(9, "RTM", "GM0599", "LEEFTIJD"));
+    import_rows(app, &rows);
+    let r = publication(app);
+    assert_eq!(
+        withheld(&r, "ground_by_unit"),
+        marks(&[
+            ("HERKOMST/AMS", "x"),
+            ("HERKOMST/RTM", "<5"),
+            ("LEEFTIJD/AMS", "x"),
+            ("LEEFTIJD/RTM", "x"),
+        ])
+    );
+    assert_eq!(
+        nonzero(&r, "by_unit"),
+        pairs(&[("AMS", 18), ("RTM", 12)]),
+        "margins stay"
+    );
+    assert_eq!(
+        nonzero(&r, "by_ground"),
+        pairs(&[("HERKOMST", 13), ("LEEFTIJD", 17)])
+    );
+}
+
+/// Two municipalities: the summary less the one printed would give the small one.
+fn a_municipality_the_summary_would_give_away_takes_a_partner(app: &TestApp) {
+    let mut rows = incidents(10, "AMS", "GM0363", "HERKOMST");
+    rows.extend(incidents(3, "AMS", "GM0362", "HERKOMST"));
+    import_rows(app, &rows);
+    let r = publication(app);
+    assert_eq!(
+        withheld(&r, "by_municipality"),
+        marks(&[("GM0362", "<5"), ("GM0363", "x")])
+    );
+    assert_eq!(
+        table(&r, "summary").get("incidents"),
+        Some(&Value::from(13))
     );
 }
 
@@ -346,4 +499,7 @@ crate::on_both_backends!(
     the_html_report_is_self_contained_with_charts,
     a_published_report_stays_and_later_changes_are_listed,
     analysts_get_their_own_unit,
+    a_unit_with_one_ground_is_protected_in_by_unit_and_marks_tell_why,
+    a_single_small_cell_takes_a_rectangle_of_x,
+    a_municipality_the_summary_would_give_away_takes_a_partner,
 );
