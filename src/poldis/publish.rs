@@ -13,14 +13,20 @@ use crate::db::AnyConnection;
 use crate::http::error::AppError;
 use crate::incidents::draft::now;
 
-/// A cell whose count differs from the published report.
+/// A cell whose count differs from the published report. Each side is shown as the
+/// report shows it: in publication mode a withheld cell is `<5` or `x`, never its count
+/// (docs/suppression.md), so the list gives no suppressed figure away.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ChangedCell {
     pub table: String,
     pub key: String,
     pub subkey: String,
-    pub published: u64,
-    pub now: u64,
+    /// A whole number, or `<5` / `x` in publication mode.
+    #[schema(value_type = Object)]
+    pub published: serde_json::Value,
+    /// A whole number, or `<5` / `x` in publication mode.
+    #[schema(value_type = Object)]
+    pub now: serde_json::Value,
 }
 
 /// How the report differs from its published version.
@@ -93,6 +99,26 @@ impl From<&Report> for Stored {
     }
 }
 
+/// Each cell of a stored report as the report showed it (a count, `<5` or `x`).
+fn shown(
+    report: &serde_json::Value,
+) -> std::collections::BTreeMap<(String, String, String), serde_json::Value> {
+    let mut cells = std::collections::BTreeMap::new();
+    let Some(tables) = report["tables"].as_object() else {
+        return cells;
+    };
+    for (table, list) in tables {
+        for cell in list.as_array().into_iter().flatten() {
+            let text = |name: &str| cell[name].as_str().unwrap_or_default().to_owned();
+            cells.insert(
+                (table.clone(), text("key"), text("subkey")),
+                cell["incidents"].clone(),
+            );
+        }
+    }
+    cells
+}
+
 /// Compares `report` with its published version, if there is one.
 pub fn since_publication(
     conn: &mut AnyConnection,
@@ -120,6 +146,11 @@ pub fn since_publication(
         old.counts.iter().map(|c| (key(c), c.3)).collect();
     let new_counts: std::collections::BTreeMap<_, u64> =
         new.counts.iter().map(|c| (key(c), c.3)).collect();
+    let old_shown = shown(&old.report);
+    let new_shown = shown(&new.report);
+    let show = |map: &std::collections::BTreeMap<(String, String, String), serde_json::Value>,
+                k: &(String, String, String),
+                count: u64| map.get(k).cloned().unwrap_or_else(|| count.into());
     let mut changed = Vec::new();
     for k in old_counts
         .keys()
@@ -135,8 +166,8 @@ pub fn since_publication(
                 table: k.0.clone(),
                 key: k.1.clone(),
                 subkey: k.2.clone(),
-                published,
-                now,
+                published: show(&old_shown, k, published),
+                now: show(&new_shown, k, now),
             });
         }
     }

@@ -482,6 +482,62 @@ fn a_published_report_stays_and_later_changes_are_listed(app: &TestApp) {
     assert!(changed
         .iter()
         .any(|c| c["table"] == "by_ground" && c["key"] == "LEEFTIJD"));
+
+    // In publication mode the list of changes gives no withheld count away: each side
+    // is shown as its report shows it.
+    let path = "/api/v1/reports/poldis/2025/publish?publication=true";
+    let published = crate::helpers::post(app, path, &national, &serde_json::json!({}));
+    assert_eq!(published.status, 201, "{:?}", published.body);
+    let late = format!("{HEADER}\nL2,2025-12-02T10:00:00+01:00,2025-12-01,AMS,,MELDING,BALIE,LEEFTIJD,BELEDIGING,WERK,,PERSOON,false,CONFIRMED,,");
+    ureq::post(&app.url("/api/v1/imports"))
+        .set("Authorization", &format!("Bearer {admin}"))
+        .send_string(&late)
+        .expect("late import");
+    let later = get(
+        app,
+        "/api/v1/reports/poldis/2025?publication=true",
+        &national,
+    )
+    .body;
+    let changed = later["since_publication"]["changed"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!changed.is_empty());
+    for c in &changed {
+        let table = c["table"].as_str().unwrap_or_default();
+        let shown = table_cells(&later, table)
+            .into_iter()
+            .find(|cell| {
+                cell["key"] == c["key"]
+                    && cell["subkey"].as_str().unwrap_or_default() == c["subkey"]
+            })
+            .map(|cell| cell["incidents"].clone())
+            .unwrap_or(Value::from(0));
+        assert_eq!(c["now"], shown, "{c}");
+        let before = table_cells(&published.body, table)
+            .into_iter()
+            .find(|cell| {
+                cell["key"] == c["key"]
+                    && cell["subkey"].as_str().unwrap_or_default() == c["subkey"]
+            })
+            .map(|cell| cell["incidents"].clone())
+            .unwrap_or(Value::from(0));
+        assert_eq!(c["published"], before, "{c}");
+    }
+    assert!(
+        changed
+            .iter()
+            .any(|c| c["now"] == "<5" || c["now"] == "x" || c["published"] == "<5"),
+        "a withheld cell changed: {changed:?}"
+    );
+}
+
+fn table_cells(report: &Value, name: &str) -> Vec<Value> {
+    report["tables"][name]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn analysts_get_their_own_unit(app: &TestApp) {
