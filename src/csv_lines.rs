@@ -13,8 +13,32 @@ use std::collections::VecDeque;
 use std::io::Read;
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// Line-ending bytes (`\r`, `\n`) read but not yet passed by a record, by offset.
-type Ends = Arc<Mutex<VecDeque<(u64, u8)>>>;
+/// Line-ending bytes (`\r`, `\n`) read but not yet passed by a record, by offset, and
+/// the lines ended before them.
+#[derive(Default)]
+struct State {
+    ends: VecDeque<(u64, u8)>,
+    /// Lines ended before the first of `ends`: `\r\n`, a lone `\n` or a lone `\r`
+    /// each end one.
+    lines: u64,
+    /// Offset of the last `\r` counted, so the `\n` right after it is not counted again.
+    last_cr: Option<u64>,
+}
+
+impl State {
+    /// Counts the line ending at `at`.
+    fn pass(&mut self, at: u64, b: u8) {
+        let after_cr = b == b'\n' && self.last_cr.is_some_and(|cr| cr + 1 == at);
+        if !after_cr {
+            self.lines += 1;
+        }
+        if b == b'\r' {
+            self.last_cr = Some(at);
+        }
+    }
+}
+
+type Ends = Arc<Mutex<State>>;
 
 /// A reader that notes the offsets of line-ending bytes as they pass.
 pub struct Tracked<R> {
@@ -46,10 +70,10 @@ impl<R> Tracked<R> {
 impl<R: Read> Read for Tracked<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let mut ends = self.ends.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut state = self.ends.lock().unwrap_or_else(PoisonError::into_inner);
         for (i, &b) in buf[..n].iter().enumerate() {
             if b == b'\n' || b == b'\r' {
-                ends.push_back((self.offset + i as u64, b));
+                state.ends.push_back((self.offset + i as u64, b));
             }
         }
         self.offset += n as u64;
@@ -62,20 +86,34 @@ impl<R: Read> Read for Tracked<R> {
 pub struct Lines(Ends);
 
 impl Lines {
-    /// The line (1-based) on which the record positioned at `pos` starts. Records must
-    /// be asked about in the order they were read.
+    /// The line (1-based) on which the record positioned at `pos` starts, counting
+    /// `\r\n`, `\n` and a lone `\r` (classic Mac) each as one line ending, and moving
+    /// past the line endings the position points at. Records must be asked about in
+    /// the order they were read.
     pub fn start(&self, pos: &csv::Position) -> u64 {
-        let mut ends = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        while ends.front().is_some_and(|&(at, _)| at < pos.byte()) {
-            ends.pop_front();
+        let mut state = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let state = &mut *state;
+        while let Some(&(at, b)) = state.ends.front().filter(|&&(at, _)| at < pos.byte()) {
+            state.pass(at, b);
+            state.ends.pop_front();
         }
         // The line endings right at the record's position, up to its first byte.
-        let skipped = (pos.byte()..)
-            .zip(ends.iter())
-            .take_while(|(next, &(at, _))| at == *next)
-            .filter(|(_, &(_, b))| b == b'\n')
-            .count();
-        pos.line() + skipped as u64
+        let mut next = pos.byte();
+        let mut lines = state.lines;
+        let mut last_cr = state.last_cr;
+        for &(at, b) in state.ends.iter() {
+            if at != next {
+                break;
+            }
+            if !(b == b'\n' && last_cr.is_some_and(|cr| cr + 1 == at)) {
+                lines += 1;
+            }
+            if b == b'\r' {
+                last_cr = Some(at);
+            }
+            next += 1;
+        }
+        lines + 1
     }
 }
 

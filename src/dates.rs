@@ -10,6 +10,10 @@ use chrono_tz::Europe::Amsterdam;
 pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
     let text = text.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        // The year as written counts too: 1899-12-31T23:30:00-01:00 is in 1899.
+        if !YEARS.contains(&t.year()) {
+            return in_range(DateTime::<Utc>::MAX_UTC, text);
+        }
         return in_range(t.with_timezone(&Utc), text);
     }
     let local = [
@@ -50,11 +54,12 @@ fn in_range(at: DateTime<Utc>, text: &str) -> Result<DateTime<Utc>, String> {
     }
 }
 
-/// Parses a calendar date `YYYY-MM-DD`.
+/// Parses a calendar date `YYYY-MM-DD` (exactly: four-digit year, two-digit month and
+/// day) within [`YEARS`].
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let trimmed = text.trim();
-    // The usual shape without chrono's format interpreter (bulk imports parse
-    // millions of dates); anything else goes to chrono, which decides.
+    // Read digit by digit, without chrono's format interpreter (bulk imports parse
+    // millions of dates).
     let b = trimmed.as_bytes();
     let number = |r: std::ops::Range<usize>| {
         b[r].iter().try_fold(0u32, |n, &d| {
@@ -68,9 +73,9 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         },
         false => None,
     };
-    fast.map_or_else(|| NaiveDate::parse_from_str(trimmed, "%Y-%m-%d"), Ok)
-        .ok()
-        .ok_or_else(|| format!("{text:?} is not a date: use YYYY-MM-DD, e.g. 2024-03-01"))
+    // Only the shape of ISO 8601's calendar date: four digits for the year, two for
+    // month and day (not `2024-3-1`, `+2024-03-01` or `24-03-01`).
+    fast.ok_or_else(|| format!("{text:?} is not a date: use YYYY-MM-DD, e.g. 2024-03-01"))
         .and_then(|d| match YEARS.contains(&d.year()) {
             true => Ok(d),
             false => Err(format!(

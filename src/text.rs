@@ -64,13 +64,13 @@ pub fn note(value: &str) -> Result<String, String> {
     Ok(value)
 }
 
-/// Line breaks as a browser or Windows sends them (`\r\n`, a lone `\r`) or as text
-/// pasted from a word processor holds them (U+2028, U+2029) as `\n`.
+/// Line breaks as a browser or Windows sends them (`\r\n`, a lone `\r`), or as text
+/// from word processors and other systems holds them (U+2028, U+2029, the next line
+/// U+0085, vertical tab, form feed), as `\n`.
 pub fn unify_line_breaks(value: String) -> String {
-    if value.contains(['\r', '\u{2028}', '\u{2029}']) {
-        value
-            .replace("\r\n", "\n")
-            .replace(['\r', '\u{2028}', '\u{2029}'], "\n")
+    const BREAKS: [char; 6] = ['\r', '\u{2028}', '\u{2029}', '\u{85}', '\u{b}', '\u{c}'];
+    if value.contains(BREAKS) {
+        value.replace("\r\n", "\n").replace(BREAKS, "\n")
     } else {
         value
     }

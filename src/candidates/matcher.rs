@@ -112,14 +112,16 @@ impl Matcher {
             if line.is_empty() {
                 continue;
             }
-            let (word, prefix) = match line.strip_suffix('*') {
+            // What matching ignores, and control characters no narrative holds, are
+            // left out of the term (and of how the term is shown).
+            let clean: String = line
+                .chars()
+                .filter(|&c| !is_ignored_format(c) && !c.is_control())
+                .collect();
+            let (word, prefix) = match clean.strip_suffix('*') {
                 Some(w) => (w.trim(), true),
-                None => (line, false),
+                None => (clean.as_str(), false),
             };
-            anyhow::ensure!(
-                !word.is_empty(),
-                "the term {line:?} has nothing before its *"
-            );
             let pattern = normalise(word);
             if pattern.trim().is_empty() {
                 problems.push(format!(
@@ -128,21 +130,24 @@ impl Matcher {
                 ));
                 continue;
             }
-            if let Some(c) = word
+            if let Some(c) = line
                 .chars()
                 .find(|&c| is_ignored_format(c) || c.is_control())
             {
                 problems.push(format!(
-                    "line {}: term {line:?}: holds U+{:04X}, which matching ignores; matched without it",
+                    "line {}: term {line:?}: holds U+{:04X}, which matching ignores; matched and shown without it",
                     n + 1,
                     u32::from(c)
                 ));
             }
             patterns.push(pattern.trim().to_owned());
             terms.push(Term {
-                label: line.to_owned(),
+                label: clean.trim().to_owned(),
                 prefix,
             });
+        }
+        if terms.is_empty() {
+            problems.push("the list holds no term: the scan matches codes only".to_owned());
         }
         let build = |fold: bool| {
             AhoCorasick::builder()

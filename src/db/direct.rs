@@ -19,6 +19,17 @@ pub fn open_read(path: &str) -> rusqlite::Result<Connection> {
     )
 }
 
+/// A read-only connection for a read that passes over the file once (the export):
+/// no memory map and a small page cache, so the memory it holds stays small however
+/// large the file (mapped pages count as the process's memory).
+pub fn open_stream(path: &str) -> rusqlite::Result<Connection> {
+    open(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY,
+        "PRAGMA cache_size = -8192; PRAGMA mmap_size = 0;",
+    )
+}
+
 /// A connection for a bulk write: the pool's `synchronous` setting, and a page cache
 /// that holds the indexes a bulk load touches (256 MB instead of SQLite's default
 /// 2 MB). Foreign keys are not checked: a bulk writer checks its rows against the

@@ -164,7 +164,7 @@ mod sqlite {
         progress: &dyn Fn(u64),
     ) -> anyhow::Result<u64> {
         let (condition, params) = condition(filter);
-        let ranges = direct::rowid_ranges_of(&direct::open_read(path)?, PART_ROWS)?;
+        let ranges = direct::rowid_ranges_of(&direct::open_stream(path)?, PART_ROWS)?;
         let mut header = csv::Writer::from_writer(Vec::new());
         write_header(&mut header)?;
         out.write_all(&header.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
@@ -179,7 +179,7 @@ mod sqlite {
                 let (tx, window, ranges, condition, params, returned) =
                     (tx.clone(), &window, &ranges, &condition, &params, &returned);
                 s.spawn(move || {
-                    let conn = match direct::open_read(path) {
+                    let conn = match direct::open_stream(path) {
                         Ok(c) => c,
                         Err(e) => return drop(tx.send(Err(e.into()))),
                     };

@@ -228,14 +228,17 @@ impl Errors {
 fn sniff(input: &mut impl Read) -> std::io::Result<(Vec<u8>, u8)> {
     let mut first = Vec::new();
     let mut byte = [0u8; 4096];
-    while !first.contains(&b'\n') && first.len() < 1 << 20 {
+    while !first.iter().any(|&b| b == b'\n' || b == b'\r') && first.len() < 1 << 20 {
         let n = input.read(&mut byte)?;
         if n == 0 {
             break;
         }
         first.extend_from_slice(&byte[..n]);
     }
-    let header = first.split(|&b| b == b'\n').next().unwrap_or_default();
+    let header = first
+        .split(|&b| b == b'\n' || b == b'\r')
+        .next()
+        .unwrap_or_default();
     let semicolons = header.contains(&b';') && !header.contains(&b',');
     Ok((first, if semicolons { b';' } else { b',' }))
 }
@@ -409,6 +412,15 @@ fn parse(
             Err(e) => match e.kind() {
                 csv::ErrorKind::Io(io) => {
                     let message = format!("cannot read the file: {io}");
+                    let _ = out.send(Err(ImportFailure::Unreadable(message)));
+                    return String::new();
+                }
+                // One clear answer for the whole file rather than one per row.
+                csv::ErrorKind::Utf8 { pos, .. } => {
+                    let at = pos.as_ref().map_or(line, |p| lines.start(p));
+                    let message = format!(
+                        "line {at}: the file is not UTF-8 (Windows-1252, say): save it as \"CSV UTF-8\" in Excel, or convert it"
+                    );
                     let _ = out.send(Err(ImportFailure::Unreadable(message)));
                     return String::new();
                 }

@@ -346,19 +346,34 @@ pub fn period(
 /// Whether the request's `Accept` header names `media` (e.g. `text/csv`) with a
 /// weight above 0 (RFC 9110 §12.5.1; `text/csv;q=0` declines it).
 pub fn accepts(req: &actix_web::HttpRequest, media: &str) -> bool {
-    let Some(value) = req
+    weight(req, media).is_some_and(|q| q > 0.0)
+}
+
+/// Of `offered` media types, the one the request's `Accept` names with the highest
+/// weight above 0 (the first on a tie); `None` when it names none of them.
+pub fn preferred<'m>(req: &actix_web::HttpRequest, offered: &[&'m str]) -> Option<&'m str> {
+    offered
+        .iter()
+        .filter_map(|m| weight(req, m).filter(|&q| q > 0.0).map(|q| (*m, q)))
+        .fold(None, |best: Option<(&str, f32)>, (m, q)| match best {
+            Some((_, b)) if b >= q => best,
+            _ => Some((m, q)),
+        })
+        .map(|(m, _)| m)
+}
+
+/// The weight (`q`, RFC 9110 §12.4.2) `Accept` gives `media` by name, if it names it.
+fn weight(req: &actix_web::HttpRequest, media: &str) -> Option<f32> {
+    let value = req
         .headers()
         .get(actix_web::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    value.split(',').any(|range| {
+        .and_then(|v| v.to_str().ok())?;
+    value.split(',').find_map(|range| {
         let mut parts = range.split(';').map(str::trim);
         let named = parts.next().is_some_and(|t| t.eq_ignore_ascii_case(media));
         let weight = parts
             .find_map(|p| p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")))
             .map_or(Some(1.0), |q| q.parse::<f32>().ok());
-        named && weight.is_some_and(|q| q > 0.0)
+        named.then_some(weight.unwrap_or(0.0))
     })
 }

@@ -13,9 +13,11 @@ use crate::db::AnyConnection;
 use crate::http::error::AppError;
 use crate::incidents::draft::now;
 
-/// A cell whose count differs from the published report. Each side is shown as the
-/// report shows it: in publication mode a withheld cell is `<5` or `x`, never its count
-/// (docs/suppression.md), so the list gives no suppressed figure away.
+/// A cell whose count differs from the published report. In publication mode a cell
+/// withheld in either version is never listed, changed or not: its count, and even
+/// whether it changed, would let a reader work it out from the published figures
+/// (docs/suppression.md). Absence from the list therefore says nothing about a
+/// withheld cell.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ChangedCell {
     pub table: String,
@@ -161,13 +163,15 @@ pub fn since_publication(
             old_counts.get(k).copied().unwrap_or(0),
             new_counts.get(k).copied().unwrap_or(0),
         );
-        if published != now {
+        let (before, after) = (show(&old_shown, k, published), show(&new_shown, k, now));
+        let withheld = !before.is_number() || !after.is_number();
+        if published != now && !(report.publication && withheld) {
             changed.push(ChangedCell {
                 table: k.0.clone(),
                 key: k.1.clone(),
                 subkey: k.2.clone(),
-                published: show(&old_shown, k, published),
-                now: show(&new_shown, k, now),
+                published: before,
+                now: after,
             });
         }
     }

@@ -62,7 +62,8 @@ pub async fn read_overview(
         .db
         .run(move |db| Ok::<_, AppError>(overview(&mut *db.conn()?, &catalog, &unit, from, to)?))
         .await?;
-    if crate::http::accepts(&req, XLSX) {
+    let format = crate::http::preferred(&req, &[XLSX, "text/csv"]);
+    if format == Some(XLSX) {
         let body = write_xlsx(&result).map_err(anyhow::Error::from)?;
         let name = format!("rdo-{}-{}-{}.xlsx", result.unit, result.from, result.to);
         return Ok(HttpResponse::Ok()
@@ -73,7 +74,7 @@ pub async fn read_overview(
             ))
             .body(body));
     }
-    if crate::http::accepts(&req, "text/csv") {
+    if format == Some("text/csv") {
         let mut body = Vec::new();
         write_csv(&result, &mut body, q.excel)?;
         let name = format!("rdo-{}-{}-{}.csv", result.unit, result.from, result.to);

@@ -40,29 +40,29 @@ fn cases(sheet: &mut Worksheet, o: &Overview, bold: &Format) -> Result<(), XlsxE
     sheet.set_name(SHEETS[0])?;
     header(sheet, &HEADER, bold)?;
     let date = Format::new().set_num_format("dd-mm-yyyy");
-    let text = |t: &Option<String>| t.clone().unwrap_or_default();
+    let opt = |t: &Option<String>| t.clone().unwrap_or_default();
     for (i, r) in o.rows.iter().enumerate() {
         let row = i as RowNum + 1;
         let cells: [(ColNum, String); 16] = [
             (0, r.registration_number.clone()),
-            (1, text(&r.event_id)),
-            (3, text(&r.municipality)),
-            (4, text(&r.municipality_name)),
+            (1, opt(&r.event_id)),
+            (3, opt(&r.municipality)),
+            (4, opt(&r.municipality_name)),
             (5, r.grounds.join("|")),
             (6, r.grounds_nl.join("; ")),
             (7, r.manifestations.join("|")),
             (8, r.manifestations_nl.join("; ")),
-            (9, text(&r.domain)),
-            (10, text(&r.domain_nl)),
+            (9, opt(&r.domain)),
+            (10, opt(&r.domain_nl)),
             (11, r.registration_type.clone()),
-            (12, text(&r.registration_type_nl)),
+            (12, opt(&r.registration_type_nl)),
             (13, r.articles.join("|")),
             (14, r.articles_nl.join("; ")),
-            (16, text(&r.prosecution_status)),
-            (17, text(&r.prosecution_status_nl)),
+            (16, opt(&r.prosecution_status)),
+            (17, opt(&r.prosecution_status_nl)),
         ];
         for (col, value) in cells {
-            sheet.write_string(row, col, value)?;
+            text(sheet, row, col, value)?;
         }
         sheet.write_date_with_format(row, 2, r.reporting_date, &date)?;
         if let Some(known) = r.suspect_known {
@@ -71,10 +71,21 @@ fn cases(sheet: &mut Worksheet, o: &Overview, bold: &Format) -> Result<(), XlsxE
         if let Some(on) = r.forwarded_on {
             sheet.write_date_with_format(row, 18, on, &date)?;
         }
-        sheet.write_string(row, 19, text(&r.summary))?;
+        text(sheet, row, 19, r.summary.clone().unwrap_or_default())?;
     }
     sheet.autofilter(0, 0, o.rows.len() as RowNum, HEADER.len() as ColNum - 1)?;
     sheet.set_column_width(19, 60)?;
+    Ok(())
+}
+
+/// A text cell. One a spreadsheet would read as a formula once edited (`=…`, `+…`)
+/// also gets Excel's quote prefix, so it stays text when a reader edits it.
+fn text(sheet: &mut Worksheet, row: RowNum, col: ColNum, value: String) -> Result<(), XlsxError> {
+    if crate::spreadsheet::is_formula(&value) {
+        sheet.write_string_with_format(row, col, value, &Format::new().set_quote_prefix())?;
+    } else {
+        sheet.write_string(row, col, value)?;
+    }
     Ok(())
 }
 

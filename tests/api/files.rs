@@ -50,7 +50,7 @@ fn errors_name_the_line_the_record_starts_on(backend: Backend) {
         "",
         "N4,2024-01-02T10:00:00+01:00,ZZ,AANGIFTE,BALIE,",
     ];
-    for (name, nl) in [("lf", "\n"), ("crlf", "\r\n")] {
+    for (name, nl) in [("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")] {
         let text = rows.join(nl).replace("{NL}", nl);
         let path = write(dir.path(), &format!("{name}.csv"), text.as_bytes());
         let (code, stderr) = import(&db, &path);
@@ -122,6 +122,8 @@ fn typo_years_are_refused(backend: Backend) {
             "2024-12-31",
         ][..],
         &["audit", "--from", "24-01-01"][..],
+        &["audit", "--from", "2024-1-1"][..],
+        &["audit", "--from", "+2024-01-01"][..],
         &["report", "poldis", "--year", "24"][..],
     ] {
         let out = dira(&db, args);
@@ -239,6 +241,23 @@ fn back_to_back_imports_never_warn_of_a_shared_file() {
         assert_eq!(code, Some(0), "{stderr}");
         assert!(!stderr.contains("open elsewhere"), "import {i}: {stderr}");
     }
+}
+
+/// A file that is not UTF-8 (Windows-1252, as older Excel saves "CSV") is refused
+/// once, saying so, not with an error per row.
+#[test]
+fn a_file_that_is_not_utf8_is_refused_once_saying_so() {
+    let db = TestDb::new(Backend::Sqlite).expect("sqlite");
+    let dir = tempfile::tempdir().expect("dir");
+    let mut bytes =
+        format!("{HEADER}\nW1,2024-01-02T10:00:00+01:00,AMS,AANGIFTE,BALIE,caf").into_bytes();
+    bytes.extend_from_slice(&[0xe9, b'\n']);
+    bytes.extend_from_slice(b"W2,2024-01-02T10:00:00+01:00,AMS,AANGIFTE,BALIE,\xe9\n");
+    let path = write(dir.path(), "cp1252.csv", &bytes);
+    let (code, stderr) = import(&db, &path);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("line 2: the file is not UTF-8"), "{stderr}");
+    assert_eq!(stderr.matches("not UTF-8").count(), 1, "{stderr}");
 }
 
 macro_rules! cli_on_both_backends {

@@ -483,8 +483,8 @@ fn a_published_report_stays_and_later_changes_are_listed(app: &TestApp) {
         .iter()
         .any(|c| c["table"] == "by_ground" && c["key"] == "LEEFTIJD"));
 
-    // In publication mode the list of changes gives no withheld count away: each side
-    // is shown as its report shows it.
+    // In publication mode the list of changes names no withheld cell, changed or not:
+    // neither its count nor the fact that it changed could then be worked out.
     let path = "/api/v1/reports/poldis/2025/publish?publication=true";
     let published = crate::helpers::post(app, path, &national, &serde_json::json!({}));
     assert_eq!(published.status, 201, "{:?}", published.body);
@@ -503,33 +503,24 @@ fn a_published_report_stays_and_later_changes_are_listed(app: &TestApp) {
         .as_array()
         .cloned()
         .unwrap_or_default();
-    assert!(!changed.is_empty());
+    assert!(!changed.is_empty(), "the summary changed");
+    let withheld = |report: &Value, c: &Value| {
+        table_cells(report, c["table"].as_str().unwrap_or_default())
+            .into_iter()
+            .find(|cell| {
+                cell["key"] == c["key"]
+                    && cell["subkey"].as_str().unwrap_or_default() == c["subkey"]
+            })
+            .is_some_and(|cell| !cell["incidents"].is_number())
+    };
     for c in &changed {
-        let table = c["table"].as_str().unwrap_or_default();
-        let shown = table_cells(&later, table)
-            .into_iter()
-            .find(|cell| {
-                cell["key"] == c["key"]
-                    && cell["subkey"].as_str().unwrap_or_default() == c["subkey"]
-            })
-            .map(|cell| cell["incidents"].clone())
-            .unwrap_or(Value::from(0));
-        assert_eq!(c["now"], shown, "{c}");
-        let before = table_cells(&published.body, table)
-            .into_iter()
-            .find(|cell| {
-                cell["key"] == c["key"]
-                    && cell["subkey"].as_str().unwrap_or_default() == c["subkey"]
-            })
-            .map(|cell| cell["incidents"].clone())
-            .unwrap_or(Value::from(0));
-        assert_eq!(c["published"], before, "{c}");
+        assert!(c["published"].is_number() && c["now"].is_number(), "{c}");
+        assert!(!withheld(&later, c) && !withheld(&published.body, c), "{c}");
     }
+    let marks = later["tables"]["by_municipality"].to_string();
     assert!(
-        changed
-            .iter()
-            .any(|c| c["now"] == "<5" || c["now"] == "x" || c["published"] == "<5"),
-        "a withheld cell changed: {changed:?}"
+        marks.contains("<5") || marks.contains("\"x\""),
+        "a cell is withheld: {marks}"
     );
 }
 

@@ -411,6 +411,13 @@ fn the_workbook_holds_the_rows_and_figures_of_the_overview(app: &TestApp) {
             "a number"
         );
     }
+    // The weights of Accept decide between the workbook and the CSV.
+    let csv = ureq::get(&app.url(path))
+        .set("Authorization", &format!("Bearer {analyst}"))
+        .set("Accept", &format!("{};q=0.5, text/csv", dira::rdo::XLSX))
+        .call()
+        .expect("csv");
+    assert!(csv.content_type().starts_with("text/csv"));
     let styles = book.worksheet_style("Doorzending OM").expect("styles");
     let format = styles
         .get((1, 4))
