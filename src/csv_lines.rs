@@ -98,22 +98,18 @@ impl Lines {
             state.ends.pop_front();
         }
         // The line endings right at the record's position, up to its first byte.
-        let mut next = pos.byte();
-        let mut lines = state.lines;
-        let mut last_cr = state.last_cr;
-        for &(at, b) in state.ends.iter() {
+        let mut ahead = State {
+            ends: VecDeque::new(),
+            lines: state.lines,
+            last_cr: state.last_cr,
+        };
+        for (next, &(at, b)) in (pos.byte()..).zip(state.ends.iter()) {
             if at != next {
                 break;
             }
-            if !(b == b'\n' && last_cr.is_some_and(|cr| cr + 1 == at)) {
-                lines += 1;
-            }
-            if b == b'\r' {
-                last_cr = Some(at);
-            }
-            next += 1;
+            ahead.pass(at, b);
         }
-        lines + 1
+        ahead.lines + 1
     }
 }
 
