@@ -6,8 +6,9 @@
 //! a rectangle of withheld cells, its margins counted as a row and a column of the
 //! table. A check over every linear relation between the report's figures and the
 //! bounds a reader knows of each withheld cell ([`exposed`]: `<5` is 1 to 4, any
-//! listed cell at least 1) then looks for withheld cells that can be worked out
-//! exactly.
+//! listed cell at least 1, an `x` of a primary table at least 5) then looks for
+//! withheld cells that can be worked out exactly, and more cells are withheld until
+//! it finds none but those no suppression can protect.
 //! The rule and the cases it covers: `docs/suppression.md`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -535,8 +536,16 @@ fn tighten_by(ranges: &mut [Range], e: &Equation) -> bool {
     let (mut low, mut high, mut low_open, mut high_open) = (0.0, 0.0, 0, 0);
     for t in &e.terms {
         let (l, h) = span(t, ranges);
-        if l.is_finite() { low += l } else { low_open += 1 }
-        if h.is_finite() { high += h } else { high_open += 1 }
+        if l.is_finite() {
+            low += l
+        } else {
+            low_open += 1
+        }
+        if h.is_finite() {
+            high += h
+        } else {
+            high_open += 1
+        }
     }
     let mut changed = false;
     for t in &e.terms {
@@ -1009,7 +1018,11 @@ mod tests {
         // x + y = 5 and y + z = 6 and x + z = 7 give every cell although no relation
         // holds one withheld cell alone: x = 3, y = 2, z = 4.
         let x = Some(Withheld::Protecting);
-        let s = sheet(&[("by_ground", 3, x), ("by_ground", 2, x), ("by_ground", 4, x)]);
+        let s = sheet(&[
+            ("by_ground", 3, x),
+            ("by_ground", 2, x),
+            ("by_ground", 4, x),
+        ]);
         let relations = vec![
             vec![(0, 1.0), (1, 1.0)],
             vec![(1, 1.0), (2, 1.0)],
@@ -1099,7 +1112,10 @@ mod tests {
                     ],
                 ),
             ],
-            &["ground_by_unit/LEEFTIJD/AMS/", "ground_by_unit/LEEFTIJD/RTM/"],
+            &[
+                "ground_by_unit/LEEFTIJD/AMS/",
+                "ground_by_unit/LEEFTIJD/RTM/",
+            ],
         );
         assert_eq!(
             exposed(&ones, &links()),
@@ -1120,7 +1136,10 @@ mod tests {
         // An `x` in a primary table is at least 5 (every 1 to 4 there is `<5`):
         // <5 + x = 6 gives 1 and 5.
         let year = |small: u64, other: u64| {
-            let year = [("2023", "ANTISEMITISME", small), ("2023", "HERKOMST", other)];
+            let year = [
+                ("2023", "ANTISEMITISME", small),
+                ("2023", "HERKOMST", other),
+            ];
             let trend = [("2023", "", small + other)];
             marked(
                 &[("trend", &trend), ("trend_by_ground", &year)],
@@ -1210,8 +1229,14 @@ mod tests {
     #[test]
     fn four_and_four_police_victim_take_another_ground() {
         let printed = publish(&[
-            ("summary", &[("incidents", "", 28), ("police_victim", "", 9)]),
-            ("by_ground", &[("ANTISEMITISME", "", 8), ("HERKOMST", "", 20)]),
+            (
+                "summary",
+                &[("incidents", "", 28), ("police_victim", "", 9)],
+            ),
+            (
+                "by_ground",
+                &[("ANTISEMITISME", "", 8), ("HERKOMST", "", 20)],
+            ),
             (
                 "trend_by_ground",
                 &[("2025", "ANTISEMITISME", 8), ("2025", "HERKOMST", 20)],
@@ -1274,7 +1299,8 @@ mod tests {
             protect(&mut t, &links());
             for (name, cells) in &t {
                 for c in cells {
-                    let small = PRIMARY_TABLES.contains(&name.as_str()) && (1..5).contains(&c.count);
+                    let small =
+                        PRIMARY_TABLES.contains(&name.as_str()) && (1..5).contains(&c.count);
                     assert_eq!(c.withheld == Some(Withheld::Small), small, "seed {seed}");
                 }
             }
@@ -1298,6 +1324,9 @@ mod tests {
         }
         // Small data sets are often beyond protection: a year, a municipality or the
         // police-victim column with few incidents (0 of 300 protectable ones fail).
-        assert!(protected > 50 && beyond > 50, "{protected} protected, {beyond} beyond");
+        assert!(
+            protected > 50 && beyond > 50,
+            "{protected} protected, {beyond} beyond"
+        );
     }
 }

@@ -268,13 +268,7 @@ fn incidents(n: usize, unit: &str, municipality: &str, ground: &str) -> Vec<Stri
 }
 
 /// `n` confirmed incidents of `year`, of one ground in one unit and municipality.
-fn incidents_in(
-    year: i32,
-    n: usize,
-    unit: &str,
-    municipality: &str,
-    ground: &str,
-) -> Vec<String> {
+fn incidents_in(year: i32, n: usize, unit: &str, municipality: &str, ground: &str) -> Vec<String> {
     (0..n)
         .map(|i| {
             format!(
