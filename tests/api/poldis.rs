@@ -264,10 +264,15 @@ fn publication_mode_suppresses_small_cells_and_keeps_totals(app: &TestApp) {
 
 /// `n` confirmed 2025 incidents of one ground in one unit and municipality.
 fn incidents(n: usize, unit: &str, municipality: &str, ground: &str) -> Vec<String> {
+    incidents_in(2025, n, unit, municipality, ground)
+}
+
+/// `n` confirmed incidents of `year`, of one ground in one unit and municipality.
+fn incidents_in(year: i32, n: usize, unit: &str, municipality: &str, ground: &str) -> Vec<String> {
     (0..n)
         .map(|i| {
             format!(
-                "{unit}-{municipality}-{ground}-{i},2025-03-11T10:00:00+01:00,2025-03-10,{unit},{municipality},AANGIFTE,BALIE,{ground},BELEDIGING,WERK,,PERSOON,false,CONFIRMED,,"
+                "{unit}-{municipality}-{ground}-{year}-{i},{year}-03-11T10:00:00+01:00,{year}-03-10,{unit},{municipality},AANGIFTE,BALIE,{ground},BELEDIGING,WERK,,PERSOON,false,CONFIRMED,,"
             )
         })
         .collect()
@@ -404,6 +409,54 @@ fn a_municipality_the_summary_would_give_away_takes_a_partner(app: &TestApp) {
         table(&r, "summary").get("incidents"),
         Some(&Value::from(13))
     );
+}
+
+/// Issue 14 item 4: two `<5` of AMS adding up to `by_unit` AMS or to the summary
+/// would be 4 and 4 (each at most 4). RTM's municipality is withheld as `x` (and
+/// with it the units), so the two may be 1 to 4 each.
+fn two_small_municipalities_that_bounds_would_give_away_take_a_third(app: &TestApp) {
+    let mut rows = incidents(4, "AMS", "GM0362", "HERKOMST");
+    rows.extend(incidents(4, "AMS", "GM0363", "HERKOMST"));
+    rows.extend(incidents(10, "RTM", "GM0599", "HERKOMST"));
+    import_rows(app, &rows);
+    let r = publication(app);
+    assert_eq!(
+        withheld(&r, "by_municipality"),
+        marks(&[("GM0362", "<5"), ("GM0363", "<5"), ("GM0599", "x")])
+    );
+    assert_eq!(
+        withheld(&r, "by_unit"),
+        marks(&[("AMS", "x"), ("RTM", "x")])
+    );
+    assert_eq!(
+        table(&r, "summary").get("incidents"),
+        Some(&Value::from(18))
+    );
+}
+
+/// Issue 14 item 4: a year's `trend_by_ground` adds up to `trend` (at least), so two
+/// `<5` that are all of the year's 8 would be 4 and 4. A third ground of the year is
+/// withheld as `x`.
+fn two_small_grounds_of_a_trend_year_take_a_third(app: &TestApp) {
+    let mut rows = incidents_in(2023, 4, "AMS", "GM0363", "ANTISEMITISME");
+    rows.extend(incidents_in(2023, 4, "AMS", "GM0363", "HERKOMST"));
+    rows.extend(incidents_in(2023, 10, "AMS", "GM0363", "LEEFTIJD"));
+    rows.extend(incidents(10, "AMS", "GM0363", "HERKOMST"));
+    import_rows(app, &rows);
+    let r = publication(app);
+    let year: Vec<(String, Value)> = withheld(&r, "trend_by_ground")
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("2023/"))
+        .collect();
+    assert_eq!(
+        year,
+        marks(&[
+            ("2023/ANTISEMITISME", "<5"),
+            ("2023/HERKOMST", "<5"),
+            ("2023/LEEFTIJD", "x"),
+        ])
+    );
+    assert_eq!(table(&r, "trend").get("2023"), Some(&Value::from(18)));
 }
 
 fn the_html_report_is_self_contained_with_charts(app: &TestApp) {
@@ -549,4 +602,6 @@ crate::on_both_backends!(
     a_unit_with_one_ground_is_protected_in_by_unit_and_marks_tell_why,
     a_single_small_cell_takes_a_rectangle_of_x,
     a_municipality_the_summary_would_give_away_takes_a_partner,
+    two_small_municipalities_that_bounds_would_give_away_take_a_third,
+    two_small_grounds_of_a_trend_year_take_a_third,
 );
