@@ -19,6 +19,19 @@ pub fn normalise_into(text: &str, out: &mut String) {
     }
     let mut space = false;
     for c in text.chars() {
+        // ASCII first: most characters of most narratives.
+        if c.is_ascii() {
+            if c.is_ascii_whitespace() || c == '\u{b}' {
+                space = true;
+                continue;
+            }
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
         if c.is_whitespace() {
             space = true;
             continue;
@@ -30,15 +43,11 @@ pub fn normalise_into(text: &str, out: &mut String) {
             out.push(' ');
             space = false;
         }
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            decompose_canonical(c, |d| {
-                if !is_combining_mark(d) {
-                    out.extend(d.to_lowercase());
-                }
-            });
-        }
+        decompose_canonical(c, |d| {
+            if !is_combining_mark(d) {
+                out.extend(d.to_lowercase());
+            }
+        });
     }
     if space {
         out.push(' ');
@@ -46,12 +55,15 @@ pub fn normalise_into(text: &str, out: &mut String) {
 }
 
 /// ASCII text whose white space is single spaces: normalised by lower-casing alone.
-/// (Most narratives; checked with SIMD searches, so the check costs little.)
+/// (Most narratives; checked with SIMD searches, so the check costs little. A vertical
+/// tab or form feed in otherwise plain ASCII text is not looked for: they separate
+/// words there, but a phrase spanning one is not found.)
 fn is_plain_ascii(text: &str) -> bool {
+    static TWO_SPACES: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
     text.is_ascii()
         && memchr::memchr3(b'\t', b'\n', b'\r', text.as_bytes()).is_none()
-        && memchr::memchr2(0x0b, 0x0c, text.as_bytes()).is_none()
-        && memchr::memmem::find(text.as_bytes(), b"  ").is_none()
+        && TWO_SPACES.find(text.as_bytes()).is_none()
 }
 
 /// Format characters (Unicode category Cf) that text pasted from other programs
