@@ -46,6 +46,9 @@ const PRIMARY_TABLES: [&str; 6] = [
 /// Never withheld: the summary stays exact, and `trend` is the summary per year.
 const FIXED: [&str; 2] = ["summary", "trend"];
 
+/// The table name of the unknowns of [`Sheet::slack`] (no table of the report).
+const SLACK: &str = "(incidents of a unit without municipality)";
+
 /// One-dimensional tables that are margins of a cross table: withheld only when a
 /// cross table offers no rectangle of its own (they carry the most information).
 const MARGINS: [&str; 4] = ["by_ground", "by_unit", "by_manifestation", "by_article"];
@@ -94,6 +97,11 @@ struct Sheet {
     small: Vec<bool>,
     table: Vec<String>,
     id: HashMap<(String, String, String), usize>,
+    /// Per unit, the index of an unknown that is not a cell of the report: how many
+    /// of the unit's incidents have no municipality (`by_unit` minus its
+    /// municipalities), which a reader knows only to be at least 0. Appended after
+    /// the cells; never withheld, marked or shown.
+    slack: BTreeMap<String, usize>,
 }
 
 impl Sheet {
@@ -104,6 +112,7 @@ impl Sheet {
             small: Vec::new(),
             table: Vec::new(),
             id: HashMap::new(),
+            slack: BTreeMap::new(),
         };
         for (name, cells) in tables {
             for c in cells {
@@ -132,6 +141,34 @@ impl Sheet {
             .filter(|(n, _)| n == name)
             .flat_map(|(_, cells)| cells.iter().filter(|c| c.count > 0))
             .collect()
+    }
+
+    /// Adds the unknown of [`Sheet::slack`] for every unit of the report (call once
+    /// the cells' marks are set).
+    fn add_unit_slacks(&mut self, tables: &[(String, Vec<Cell>)], links: &Links) {
+        let mut in_units: BTreeMap<&str, u64> = BTreeMap::new();
+        for c in self.cells_of(tables, "by_municipality") {
+            if let Some(unit) = links.municipality_unit.get(&c.key) {
+                *in_units.entry(unit.as_str()).or_default() += c.count;
+            }
+        }
+        let units: Vec<(String, u64)> = self
+            .cells_of(tables, "by_unit")
+            .iter()
+            .map(|c| (c.key.clone(), c.count))
+            .collect();
+        for (unit, count) in units {
+            let known = in_units.get(unit.as_str()).copied().unwrap_or(0);
+            self.slack.insert(unit, self.count.len());
+            self.count.push(count.saturating_sub(known));
+            self.hidden.push(true);
+            self.small.push(false);
+            self.table.push(SLACK.to_owned());
+        }
+    }
+
+    fn is_slack(&self, i: usize) -> bool {
+        self.table[i] == SLACK
     }
 
     /// May this cell be withheld to protect another?
@@ -318,27 +355,31 @@ fn other_relations(sheet: &Sheet, tables: &[(String, Vec<Cell>)], links: &Links)
         }
         relations.push(relation);
     }
-    // Without incidents of unknown municipality, a unit's incidents are (as far as a
-    // reader can tell) those of its municipalities.
-    if sheet
-        .get("by_municipality", super::load::UNKNOWN, "")
-        .is_none()
-    {
-        let mut by_unit: BTreeMap<&str, Relation> = BTreeMap::new();
-        for c in sheet.cells_of(tables, "by_municipality") {
-            if let (Some(unit), Some(i)) = (
-                links.municipality_unit.get(&c.key),
-                sheet.get("by_municipality", &c.key, ""),
-            ) {
-                by_unit.entry(unit.as_str()).or_default().push((i, 1.0));
-            }
+    // A unit's incidents are those of its municipalities plus those without one
+    // (incidents are registered by the unit of their municipality): `by_unit` u = its
+    // municipalities + s_u, with s_u ≥ 0 unknown, and the s_u add up to `ONBEKEND`.
+    // Without `ONBEKEND` incidents every s_u is 0 and the units are exact sums.
+    let mut by_unit: BTreeMap<&str, Relation> = BTreeMap::new();
+    for c in sheet.cells_of(tables, "by_municipality") {
+        if let (Some(unit), Some(i)) = (
+            links.municipality_unit.get(&c.key),
+            sheet.get("by_municipality", &c.key, ""),
+        ) {
+            by_unit.entry(unit.as_str()).or_default().push((i, 1.0));
         }
-        for (unit, mut relation) in by_unit {
-            if let Some(i) = sheet.get("by_unit", unit, "") {
-                relation.push((i, -1.0));
-            }
-            relations.push(relation);
+    }
+    let mut unknown: Relation = sheet.slack.values().map(|&s| (s, 1.0)).collect();
+    if let Some(i) = sheet.get("by_municipality", super::load::UNKNOWN, "") {
+        unknown.push((i, -1.0));
+    }
+    relations.push(unknown);
+    for (unit, &s) in &sheet.slack {
+        let mut relation = by_unit.remove(unit.as_str()).unwrap_or_default();
+        relation.push((s, 1.0));
+        if let Some(i) = sheet.get("by_unit", unit, "") {
+            relation.push((i, -1.0));
         }
+        relations.push(relation);
     }
     relations.retain(|r| !r.is_empty());
     relations
@@ -347,7 +388,12 @@ fn other_relations(sheet: &Sheet, tables: &[(String, Vec<Cell>)], links: &Links)
 /// A relation holding exactly one withheld cell gives it away: another cell of the
 /// relation is withheld too ([`hide_one`]).
 fn pair(sheet: &mut Sheet, relation: &Relation) -> bool {
-    let withheld = relation.iter().filter(|(i, _)| sheet.hidden[*i]).count();
+    // The unknowns of units are not withheld cells: a cell beside one is still paired
+    // (more protection, never less).
+    let withheld = relation
+        .iter()
+        .filter(|(i, _)| sheet.hidden[*i] && !sheet.is_slack(*i))
+        .count();
     if withheld != 1 {
         return false;
     }
@@ -413,7 +459,9 @@ impl Sheet {
     /// (every count from 1 to 4 there is `<5`, domain.md "Publication"), else 1 (a
     /// zero cell is never withheld: the long form leaves it out).
     fn floor(&self, i: usize) -> u64 {
-        if PRIMARY_TABLES.contains(&self.table[i].as_str()) {
+        if self.is_slack(i) {
+            0
+        } else if PRIMARY_TABLES.contains(&self.table[i].as_str()) {
             5
         } else {
             1
@@ -601,7 +649,7 @@ fn pinned(sheet: &Sheet, relations: &[Relation]) -> Vec<usize> {
     let mut ranges = sheet.bounds();
     tighten(&mut ranges, &equations);
     (0..ranges.len())
-        .filter(|i| sheet.hidden[*i] && ranges[*i].is_exact())
+        .filter(|i| sheet.hidden[*i] && !sheet.is_slack(*i) && ranges[*i].is_exact())
         .collect()
 }
 
@@ -657,6 +705,7 @@ pub fn protect(tables: &mut [(String, Vec<Cell>)], links: &Links) {
         .collect();
     sheet.hidden = primary.clone();
     sheet.small = primary.clone();
+    sheet.add_unit_slacks(tables, links);
     let grids: Vec<Grid> = GRIDS
         .iter()
         .map(|g| Grid::new(&sheet, tables, *g))
@@ -737,6 +786,7 @@ fn as_published(
         .collect();
     sheet.hidden = marks.iter().map(Option::is_some).collect();
     sheet.small = marks.iter().map(|m| *m == Some(Withheld::Small)).collect();
+    sheet.add_unit_slacks(tables, links);
     let grids: Vec<Grid> = GRIDS
         .iter()
         .map(|g| Grid::new(&sheet, tables, *g))

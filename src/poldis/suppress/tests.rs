@@ -263,6 +263,7 @@ fn sheet(cells: &[(&str, u64, Option<Withheld>)]) -> Sheet {
         small: cells.iter().map(|c| c.2 == Some(Withheld::Small)).collect(),
         table: cells.iter().map(|c| c.0.to_owned()).collect(),
         id: HashMap::new(),
+        slack: BTreeMap::new(),
     }
 }
 
@@ -580,4 +581,28 @@ fn random_data_sets_are_protected_or_beyond_protection() {
         protected > 50 && beyond > 50,
         "{protected} protected, {beyond} beyond"
     );
+}
+
+/// A tester's case (2026-11-30): with incidents of unknown municipality a reader still
+/// knows that a unit's municipalities add up to at most the unit (AMS 6, GM0363 5,
+/// so GM0362 `<5` would be 1, and `ONBEKEND` the rest of the summary).
+#[test]
+fn municipalities_at_most_their_unit_are_protected_when_some_have_none() {
+    let printed = publish(&[
+        ("summary", &[("incidents", "", 16)]),
+        ("by_ground", &[("HERKOMST", "", 16)]),
+        ("by_unit", &[("AMS", "", 6), ("RTM", "", 10)]),
+        (
+            "by_municipality",
+            &[("GM0362", "", 1), ("GM0363", "", 5), ("ONBEKEND", "", 10)],
+        ),
+        (
+            "ground_by_unit",
+            &[("HERKOMST", "AMS", 6), ("HERKOMST", "RTM", 10)],
+        ),
+        ("trend", &[("2025", "", 16)]),
+        ("trend_by_ground", &[("2025", "HERKOMST", 16)]),
+    ]);
+    assert_eq!(printed["by_municipality/GM0362/"], "<5");
+    assert_ne!(printed["by_municipality/GM0363/"], "5", "{printed:?}");
 }
