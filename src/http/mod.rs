@@ -343,6 +343,18 @@ pub fn period(
     (start, end)
 }
 
+/// A file to download: 200 with `media` as its type and `Content-Disposition:
+/// attachment` naming it `name` (RFC 6266; names are built by dira, ASCII only).
+pub fn attachment(media: &str, name: &str, body: Vec<u8>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type(media)
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(body)
+}
+
 /// Whether the request's `Accept` header names `media` (e.g. `text/csv`) with a
 /// weight above 0 (RFC 9110 §12.5.1; `text/csv;q=0` declines it).
 pub fn accepts(req: &actix_web::HttpRequest, media: &str) -> bool {

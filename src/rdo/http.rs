@@ -66,25 +66,17 @@ pub async fn read_overview(
     if format == Some(XLSX) {
         let body = write_xlsx(&result).map_err(anyhow::Error::from)?;
         let name = format!("rdo-{}-{}-{}.xlsx", result.unit, result.from, result.to);
-        return Ok(HttpResponse::Ok()
-            .content_type(XLSX)
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ))
-            .body(body));
+        return Ok(crate::http::attachment(XLSX, &name, body));
     }
     if format == Some("text/csv") {
         let mut body = Vec::new();
         write_csv(&result, &mut body, q.excel)?;
         let name = format!("rdo-{}-{}-{}.csv", result.unit, result.from, result.to);
-        return Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ))
-            .body(body));
+        return Ok(crate::http::attachment(
+            "text/csv; charset=utf-8",
+            &name,
+            body,
+        ));
     }
     Ok(HttpResponse::Ok().json(result))
 }

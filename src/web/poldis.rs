@@ -1,7 +1,6 @@
 //! National staff's page: the Poldis report of a year with its charts, the
 //! publication switch and the downloads.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Datelike;
 use maud::{html, PreEscaped};
@@ -151,11 +150,9 @@ pub async fn download(
             )
         }
     };
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{stem}.{extension}\""),
-        ))
-        .body(body))
+    Ok(crate::http::attachment(
+        content_type,
+        &format!("{stem}.{extension}"),
+        body,
+    ))
 }

@@ -1,7 +1,6 @@
 //! The analyst's page: the RDO case overview of a unit and period, with the CSV and
 //! Excel downloads.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use chrono::Datelike;
 use maud::html;
@@ -158,13 +157,7 @@ pub async fn workbook(
     let o = load(&state, &principal, &p).await?;
     let body = crate::rdo::write_xlsx(&o).map_err(anyhow::Error::from)?;
     let name = format!("rdo-{}-{}-{}.xlsx", o.unit, o.from, o.to);
-    Ok(HttpResponse::Ok()
-        .content_type(crate::rdo::XLSX)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .body(body))
+    Ok(crate::http::attachment(crate::rdo::XLSX, &name, body))
 }
 
 /// The overview as a CSV file (with `excel=true`: semicolons and a byte order mark).
@@ -184,11 +177,9 @@ pub async fn download(
         o.to,
         if p.excel { "-excel" } else { "" }
     );
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .body(body))
+    Ok(crate::http::attachment(
+        "text/csv; charset=utf-8",
+        &name,
+        body,
+    ))
 }

@@ -420,18 +420,7 @@ fn a_sqlite_import_shares_the_file_with_a_running_service() {
     assert_eq!(count(&db), 3);
 }
 
-macro_rules! cli_on_both_backends {
-    ($($name:ident),*) => {
-        mod cli_sqlite {
-            $(#[test] fn $name() { super::$name(crate::helpers::Backend::Sqlite) })*
-        }
-        mod cli_postgres {
-            $(#[test] fn $name() { super::$name(crate::helpers::Backend::Postgres) })*
-        }
-    };
-}
-
-cli_on_both_backends!(
+crate::cli_on_both_backends!(
     every_invalid_row_is_reported_by_line_and_nothing_is_stored,
     skip_invalid_stores_the_valid_rows,
     export_then_import_reproduces_the_incidents,

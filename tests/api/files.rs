@@ -260,18 +260,7 @@ fn a_file_that_is_not_utf8_is_refused_once_saying_so() {
     assert_eq!(stderr.matches("not UTF-8").count(), 1, "{stderr}");
 }
 
-macro_rules! cli_on_both_backends {
-    ($($name:ident),*) => {
-        mod cli_sqlite {
-            $(#[test] fn $name() { super::$name(crate::helpers::Backend::Sqlite) })*
-        }
-        mod cli_postgres {
-            $(#[test] fn $name() { super::$name(crate::helpers::Backend::Postgres) })*
-        }
-    };
-}
-
-cli_on_both_backends!(
+crate::cli_on_both_backends!(
     errors_name_the_line_the_record_starts_on,
     the_semicolon_dialect_of_dutch_excel_is_imported,
     typo_years_are_refused

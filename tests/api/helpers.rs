@@ -262,3 +262,17 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// Defines each listed `fn(Backend)` (a test of the `dira` binary on a database of its
+/// own) as a test on SQLite and one on PostgreSQL.
+#[macro_export]
+macro_rules! cli_on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod cli_sqlite {
+            $(#[test] fn $name() { super::$name($crate::helpers::Backend::Sqlite) })*
+        }
+        mod cli_postgres {
+            $(#[test] fn $name() { super::$name($crate::helpers::Backend::Postgres) })*
+        }
+    };
+}
