@@ -12,7 +12,7 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         // The year as written counts too: 1899-12-31T23:30:00-01:00 is in 1899.
         if !YEARS.contains(&t.year()) {
-            return in_range(DateTime::<Utc>::MAX_UTC, text);
+            return Err(outside_years(text));
         }
         return in_range(t.with_timezone(&Utc), text);
     }
@@ -27,7 +27,7 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
         format!("{text:?} is not a timestamp: use RFC 3339, e.g. 2024-03-01T14:30:00+01:00")
     })?;
     if !YEARS.contains(&local.year()) {
-        return in_range(DateTime::<Utc>::MAX_UTC, text);
+        return Err(outside_years(text));
     }
     match Amsterdam.from_local_datetime(&local) {
         LocalResult::Single(t) => in_range(t.with_timezone(&Utc), text),
@@ -46,12 +46,17 @@ fn in_range(at: DateTime<Utc>, text: &str) -> Result<DateTime<Utc>, String> {
     if YEARS.contains(&at.year()) && YEARS.contains(&shown) {
         Ok(at)
     } else {
-        Err(format!(
-            "{text:?} lies outside the years {} to {}",
-            YEARS.start(),
-            YEARS.end()
-        ))
+        Err(outside_years(text))
     }
+}
+
+/// The error of a timestamp outside [`YEARS`].
+fn outside_years(text: &str) -> String {
+    format!(
+        "{text:?} lies outside the years {} to {}",
+        YEARS.start(),
+        YEARS.end()
+    )
 }
 
 /// Parses a calendar date `YYYY-MM-DD` (exactly: four-digit year, two-digit month and

@@ -62,7 +62,15 @@ async fn pass(
         Door::Web => policy::web_rule(&method, &pattern),
     };
     let action = rule.map_or_else(|| format!("{method} {pattern}"), |r| r.action.to_owned());
-    let path_id = path_parameter(&pattern, req.uri(), "id");
+    // Matched again only for a request refused before routing (the router has not
+    // filled in its match info then).
+    let path_id = |request: &actix_web::HttpRequest| {
+        request
+            .match_info()
+            .get("id")
+            .map(str::to_owned)
+            .or_else(|| path_parameter(&pattern, request.uri(), "id"))
+    };
 
     let token = match door {
         Door::Api => req
@@ -128,7 +136,7 @@ async fn pass(
         .extensions()
         .get::<AuditObject>()
         .map(|o| o.0.clone())
-        .or(path_id)
+        .or_else(|| path_id(request))
         .unwrap_or_else(|| request.query_string().to_owned());
     let note = request
         .extensions()

@@ -95,34 +95,40 @@ fn open(path: &str, mode: OpenFlags, pragmas: &str) -> rusqlite::Result<Connecti
 /// The incidents table cut into ranges of at most about `rows` rowids each (see
 /// [`rowid_ranges`]), for work whose memory grows with a range.
 pub fn rowid_ranges_of(conn: &Connection, rows: i64) -> rusqlite::Result<Vec<(i64, i64)>> {
-    let (min, max): (Option<i64>, Option<i64>) =
-        conn.query_row("SELECT min(rowid), max(rowid) FROM incidents", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
-    let span = match (min, max) {
-        (Some(min), Some(max)) => max - min + 1,
-        _ => 0,
+    let Some((min, max)) = rowid_bounds(conn)? else {
+        return Ok(Vec::new());
     };
-    let parts = (span + rows.max(1) - 1) / rows.max(1);
-    rowid_ranges(conn, parts.max(1) as usize)
+    let rows = rows.max(1);
+    let parts = (max - min + 1 + rows - 1) / rows;
+    Ok(split(min, max, parts.max(1)))
 }
 
 /// The incidents table cut into `parts` ranges of rowids `[start, end)` of about
 /// equal size, in storage order: SQLite numbers rows as it stores them, so a range is
 /// a plain scan of the table (no index look-up per row). Empty for an empty table.
 pub fn rowid_ranges(conn: &Connection, parts: usize) -> rusqlite::Result<Vec<(i64, i64)>> {
+    Ok(
+        rowid_bounds(conn)?
+            .map_or_else(Vec::new, |(min, max)| split(min, max, parts.max(1) as i64)),
+    )
+}
+
+/// The smallest and largest rowid of the incidents; `None` for an empty table.
+fn rowid_bounds(conn: &Connection) -> rusqlite::Result<Option<(i64, i64)>> {
     let (min, max): (Option<i64>, Option<i64>) =
         conn.query_row("SELECT min(rowid), max(rowid) FROM incidents", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?;
-    let (Some(min), Some(max)) = (min, max) else {
-        return Ok(Vec::new());
-    };
-    let (span, parts) = (max - min + 1, parts.max(1) as i64);
-    Ok((0..parts)
+    Ok(min.zip(max))
+}
+
+/// `[min, max]` cut into `parts` ranges `[start, end)` of about equal size.
+fn split(min: i64, max: i64, parts: i64) -> Vec<(i64, i64)> {
+    let span = max - min + 1;
+    (0..parts)
         .map(|i| (min + span * i / parts, min + span * (i + 1) / parts))
         .filter(|(start, end)| start < end)
-        .collect())
+        .collect()
 }
 
 /// The number written in `b[range]` (ASCII digits only).

@@ -164,27 +164,18 @@ pub fn audit_summary(result: &Result<ImportReport, ImportFailure>) -> (&'static 
             if r.errors.is_empty() { "ok" } else { "partial" },
             format!(
                 "sha256:{} rows={} stored={} invalid_lines={}",
-                r.fingerprint,
-                r.rows,
-                r.stored,
-                invalid_lines(r)
+                r.fingerprint, r.rows, r.stored, r.invalid_lines
             ),
         ),
         Err(ImportFailure::Invalid(r)) => (
             "refused",
             format!(
                 "sha256:{} rows={} stored=0 invalid_lines={}",
-                r.fingerprint,
-                r.rows,
-                invalid_lines(r)
+                r.fingerprint, r.rows, r.invalid_lines
             ),
         ),
         Err(e) => ("failed", e.to_string()),
     }
-}
-
-fn invalid_lines(r: &ImportReport) -> u64 {
-    r.invalid_lines
 }
 
 /// The errors of an import: the first `max` by line, and exact counts.

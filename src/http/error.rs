@@ -189,35 +189,6 @@ impl ResponseError for AppError {
     }
 }
 
-/// Turns a JSON body actix could not take into a problem: 413 over the limit, 415
-/// without `Content-Type: application/json`, 422 naming what serde could not read.
-pub fn json_error(
-    err: actix_web::error::JsonPayloadError,
-    _req: &actix_web::HttpRequest,
-) -> actix_web::Error {
-    use actix_web::error::{JsonPayloadError as E, PayloadError};
-    match err {
-        E::OverflowKnownLength { limit, .. } | E::Overflow { limit } => {
-            AppError::PayloadTooLarge { limit }.into()
-        }
-        E::Payload(PayloadError::Overflow) => AppError::PayloadTooLarge {
-            limit: super::MAX_JSON_BYTES,
-        }
-        .into(),
-        E::ContentType => AppError::UnsupportedMediaType("application/json").into(),
-        other => AppError::field("body", other.to_string()).into(),
-    }
-}
-
-/// Turns a body actix could not take (`web::Bytes`, `String`) into a problem: 413 over
-/// the endpoint's limit.
-pub fn payload_error(err: actix_web::error::PayloadError, limit: usize) -> actix_web::Error {
-    match err {
-        actix_web::error::PayloadError::Overflow => AppError::PayloadTooLarge { limit }.into(),
-        other => AppError::field("body", other.to_string()).into(),
-    }
-}
-
 /// Turns a path segment that is not of its parameter's type (a year beyond `i32`)
 /// into a 422 problem.
 pub fn path_error(

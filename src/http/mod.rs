@@ -218,11 +218,6 @@ impl Application {
                     .into_utoipa_app()
                     .openapi(ApiDoc::openapi())
                     .app_data(state.clone())
-                    .app_data(
-                        web::JsonConfig::default()
-                            .limit(MAX_JSON_BYTES)
-                            .error_handler(error::json_error),
-                    )
                     .app_data(web::QueryConfig::default().error_handler(error::query_error))
                     .app_data(web::PathConfig::default().error_handler(error::path_error))
                     .app_data(web::PayloadConfig::default().limit(MAX_FORM_BYTES))
