@@ -215,6 +215,43 @@ pub fn push_digits(out: &mut String, n: u32, width: u32) {
     }
 }
 
+/// `text` as a date `YYYY-MM-DD` ([`parse_date`]); when it is not one, the error is
+/// added to `errors` under `field` and the answer is `None`.
+pub fn parse_field(
+    field: &str,
+    text: &str,
+    errors: &mut Vec<crate::error::FieldError>,
+) -> Option<NaiveDate> {
+    parse_date(text)
+        .map_err(|m| errors.push(crate::error::FieldError::new(field, m)))
+        .ok()
+}
+
+/// A period of whole days in Europe/Amsterdam, as the UTC instants [start, end);
+/// malformed dates are added to `errors` under their query names.
+pub fn period(
+    from: Option<&str>,
+    to: Option<&str>,
+    errors: &mut Vec<crate::error::FieldError>,
+) -> (Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>) {
+    let first = from.and_then(|v| parse_field("from", v, errors));
+    let last = to.and_then(|v| parse_field("to", v, errors));
+    if let (Some(first), Some(last)) = (first, last) {
+        if last < first {
+            errors.push(crate::error::FieldError::new(
+                "to",
+                format!("{last} is before from {first}"),
+            ));
+        }
+    }
+    let start = first.map(amsterdam_midnight);
+    let end = last
+        .and_then(|d| d.succ_opt())
+        .map(amsterdam_midnight);
+    (start, end)
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,7 @@ pub fn prepare(db: &Db, count: usize, seed: u64) -> anyhow::Result<()> {
     let catalog = Catalog::load(&mut conn)?;
     let existing: i64 = incidents::table.count().get_result(&mut conn)?;
     if existing == 0 {
-        let now = crate::incidents::Draft::new(String::new()).registered_at;
+        let now = crate::clock::Clock::system().now();
         let mut generator = Generator::new(&catalog, count, now.year() - 4, now, seed);
         let rows: Vec<_> = generator.by_ref().collect();
         conn.transaction(|conn| {
@@ -64,6 +64,7 @@ pub fn prepare(db: &Db, count: usize, seed: u64) -> anyhow::Result<()> {
             GENERAL_INCIDENTS.as_bytes(),
             crate::candidates::DEFAULT_TERMS,
             crate::candidates::DEFAULT_CODES,
+            now,
         )?;
         eprintln!(
             "demo: {} candidates found in general incidents",

@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{search, AuditEntry, Filter};
-use crate::http::error::{AppError, FieldError, Problem};
-use crate::http::AppState;
+use crate::error::{AppError, FieldError};
+use crate::http::error::Problem;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -52,7 +53,7 @@ pub async fn read(
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
     let mut errors = Vec::new();
-    let (from, until) = crate::http::period(q.from.as_deref(), q.to.as_deref(), &mut errors);
+    let (from, until) = crate::dates::period(q.from.as_deref(), q.to.as_deref(), &mut errors);
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         errors.push(FieldError::new("limit", "must be 1 to 1000"));

@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::auth::Principal;
 use crate::db::schema::audit_log;
 use crate::db::AnyConnection;
 
@@ -24,6 +25,35 @@ pub struct Entry {
     pub detail: String,
 }
 
+impl Entry {
+    /// What `by` did at `at` (UTC): `action` on `object` with `outcome`; `-` as user
+    /// and role when nobody was authenticated. The one way entries are made.
+    pub fn new(
+        at: NaiveDateTime,
+        by: Option<&Principal>,
+        action: impl Into<String>,
+        object: impl Into<String>,
+        outcome: impl Into<String>,
+    ) -> Entry {
+        Entry {
+            at,
+            user_name: by.map_or_else(|| "-".to_owned(), |p| p.user.clone()),
+            role: by.map_or_else(|| "-".to_owned(), |p| p.role.to_string()),
+            action: action.into(),
+            object: object.into(),
+            outcome: outcome.into(),
+            detail: String::new(),
+        }
+    }
+
+    /// The entry with figures and particulars (`rows=1000 stored=998`).
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Entry {
+        self.detail = detail.into();
+        self
+    }
+}
+
+/// Appends `entry` to the log.
 pub fn record(conn: &mut AnyConnection, entry: &Entry) -> QueryResult<()> {
     crate::per_backend!(conn, |c| diesel::insert_into(audit_log::table)
         .values(entry)

@@ -5,13 +5,13 @@
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::{web, HttpMessage, ResponseError};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
 use super::policy;
 use super::Principal;
 use crate::audit;
-use crate::http::error::AppError;
-use crate::http::AppState;
+use crate::error::AppError;
+use crate::state::AppState;
 
 /// Particulars a handler adds to its audit entry (e.g. an import's fingerprint).
 #[derive(Debug, Clone)]
@@ -22,12 +22,51 @@ pub struct AuditNote(pub String);
 #[derive(Debug, Clone)]
 pub struct AuditObject(pub String);
 
-/// The two ways in: the API (bearer token, problem+json refusals) and the web pages
-/// (session cookie, HTML refusals). Both answer to the same policy and audit log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Door {
-    Api,
-    Web,
+/// A way in: how a request carries its credential, which policy it answers to, and
+/// how a refusal looks. The API ([`Api`]: bearer token, problem+json) is here; the web
+/// pages (session cookie, HTML refusals) bring their own, so authentication does not
+/// depend on the pages. Both answer to the same policy rules and audit log.
+pub trait Door: Copy + 'static {
+    /// The credential the request carries, if any.
+    fn credential(&self, req: &HttpRequest) -> Option<String>;
+    /// Why a request without a credential is refused (401).
+    fn without_credential(&self) -> &'static str;
+    /// The policy rule of the route `pattern` (as the router names it).
+    fn rule(&self, method: &str, pattern: &str) -> Option<&'static policy::Rule>;
+    /// Whether a form posted from another site is refused (pages with a session).
+    fn refuses_cross_site_forms(&self) -> bool;
+    /// The answer to a refused request.
+    fn refusal(&self, error: &AppError, principal: Option<&Principal>) -> HttpResponse;
+}
+
+/// The API's door: `Authorization: Bearer` (RFC 6750), refusals as problem+json.
+#[derive(Debug, Clone, Copy)]
+pub struct Api;
+
+impl Door for Api {
+    fn credential(&self, req: &HttpRequest) -> Option<String> {
+        req.headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_owned())
+    }
+
+    fn without_credential(&self) -> &'static str {
+        "an Authorization: Bearer token is required"
+    }
+
+    fn rule(&self, method: &str, pattern: &str) -> Option<&'static policy::Rule> {
+        policy::rule(method, pattern)
+    }
+
+    fn refuses_cross_site_forms(&self) -> bool {
+        false
+    }
+
+    fn refusal(&self, error: &AppError, _: Option<&Principal>) -> HttpResponse {
+        error.error_response()
+    }
 }
 
 /// The guard of `/api/v1`.
@@ -35,21 +74,14 @@ pub async fn guard(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    pass(req, next, Door::Api).await
+    pass(req, next, Api).await
 }
 
-/// The guard of the web pages.
-pub async fn web_guard(
+/// Authenticates and authorises a request coming in through `door`, and audits it.
+pub async fn pass(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    pass(req, next, Door::Web).await
-}
-
-async fn pass(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-    door: Door,
+    door: impl Door,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let state = req
         .app_data::<web::Data<AppState>>()
@@ -57,10 +89,7 @@ async fn pass(
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?;
     let method = req.method().as_str().to_owned();
     let pattern = req.match_pattern().unwrap_or_else(|| req.path().to_owned());
-    let rule = match door {
-        Door::Api => policy::rule(&method, &pattern),
-        Door::Web => policy::web_rule(&method, &pattern),
-    };
+    let rule = door.rule(&method, &pattern);
     let action = rule.map_or_else(|| format!("{method} {pattern}"), |r| r.action.to_owned());
     // Matched again only for a request refused before routing (the router has not
     // filled in its match info then).
@@ -72,29 +101,18 @@ async fn pass(
             .or_else(|| path_parameter(&pattern, request.uri(), "id"))
     };
 
-    let token = match door {
-        Door::Api => req
-            .headers()
-            .get(actix_web::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_owned()),
-        Door::Web => crate::web::session::token(req.request()),
-    };
-    let authenticated = match token {
-        None => Err(AppError::Unauthorized(match door {
-            Door::Api => "an Authorization: Bearer token is required".into(),
-            Door::Web => "not signed in".into(),
-        })),
+    let now = state.clock.now();
+    let authenticated = match door.credential(req.request()) {
+        None => Err(AppError::Unauthorized(door.without_credential().into())),
         Some(token) => {
             state
                 .db
-                .run(move |db| Principal::from_token(&mut *db.conn()?, &token))
+                .run(move |db| Principal::from_token(&mut *db.conn()?, &token, now))
                 .await
         }
     };
-    let cross_site =
-        door == Door::Web && crate::http::headers::is_cross_site_form_post(req.request());
+    let cross_site = door.refuses_cross_site_forms()
+        && crate::http::headers::is_cross_site_form_post(req.request());
     let refusal = match (&authenticated, rule) {
         (Ok(_), _) if cross_site => Some(AppError::forbidden(
             "a form posted from another site is refused",
@@ -116,10 +134,7 @@ async fn pass(
     let principal = authenticated.as_ref().ok().cloned();
     let response = match (authenticated, refusal) {
         (Err(e), _) | (Ok(_), Some(e)) => {
-            let answer = match door {
-                Door::Api => e.error_response(),
-                Door::Web => crate::web::refusal(&e, principal.as_ref()),
-            };
+            let answer = door.refusal(&e, principal.as_ref());
             req.into_response(answer)
         }
         (Ok(p), None) => {
@@ -143,19 +158,9 @@ async fn pass(
         .get::<AuditNote>()
         .map(|n| n.0.clone())
         .unwrap_or_default();
-    let entry = audit::Entry {
-        at: crate::incidents::draft::now(),
-        user_name: principal
-            .as_ref()
-            .map_or_else(|| "-".to_owned(), |p| p.user.clone()),
-        role: principal
-            .as_ref()
-            .map_or_else(|| "-".to_owned(), |p| p.role.to_string()),
-        action,
-        object,
-        outcome: response.status().as_u16().to_string(),
-        detail: note,
-    };
+    let outcome = response.status().as_u16().to_string();
+    let entry = audit::Entry::new(now, principal.as_ref(), action, object, outcome)
+        .with_detail(note);
     // The answer leaves only once its audit entry is committed.
     state
         .db

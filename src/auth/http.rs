@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    create_token, list_tokens, revoke_token, Role, TokenInfo, TokenRefusal, DEFAULT_TOKEN_DAYS,
+    create_token, Principal, list_tokens, revoke_token, Role, TokenInfo, TokenRefusal, DEFAULT_TOKEN_DAYS,
 };
-use crate::http::error::{AppError, FieldError, Problem};
-use crate::http::AppState;
+use crate::error::{AppError, FieldError};
+use crate::http::error::Problem;
+use crate::state::AppState;
 
 /// Every token (never the token itself), newest first.
 #[utoipa::path(
@@ -133,5 +134,18 @@ pub async fn revoke(
         Ok(HttpResponse::NoContent().finish())
     } else {
         Err(AppError::NotFound)
+    }
+}
+
+/// The guard ([`super::guard`]) has authenticated the request and left the principal
+/// in it; outside `/api/v1` there is none.
+impl actix_web::FromRequest for Principal {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Principal, AppError>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(actix_web::HttpMessage::extensions(req).get::<Principal>().cloned().ok_or_else(|| {
+            AppError::Unauthorized("an Authorization: Bearer token is required".into())
+        }))
     }
 }

@@ -3,13 +3,13 @@
 use std::fmt;
 use std::str::FromStr;
 
-use actix_web::{FromRequest, HttpMessage, HttpRequest};
-use chrono::Utc;
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::tokens::hash_token;
 use crate::db::schema::{tokens, users};
-use crate::http::error::AppError;
+use crate::codes::Catalog;
+use crate::error::{AppError, FieldError};
 
 /// What a user does in the system (see domain.md, "The people and what they do").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -108,9 +108,53 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// The operator at the command line: the administrator of the installation, with
+    /// national scope (domain.md, "The people and what they do").
+    pub fn operator(user: impl Into<String>) -> Principal {
+        Principal {
+            user: user.into(),
+            role: Role::Admin,
+            scope: Scope::National,
+        }
+    }
+
     /// Whether the user may read the unit's incidents.
     pub fn sees_unit(&self, unit: &str) -> bool {
         self.scope.covers(unit)
+    }
+
+    /// 403 unless the user's scope covers `unit`; `doing` says what the user tried
+    /// ("see", "register for"). Callers check first that the unit exists
+    /// ([`Catalog::check_unit`]), so an unknown unit is a 422, not a 403.
+    pub fn check_scope(&self, unit: &str, doing: &str) -> Result<(), AppError> {
+        if self.sees_unit(unit) {
+            return Ok(());
+        }
+        Err(AppError::Forbidden(
+            format!("you {doing} unit {} only", self.scope),
+            vec![FieldError::new("unit", "is outside your scope")
+                .allowed(vec![self.scope.to_string()])],
+        ))
+    }
+
+    /// The unit a request names, known ([`Catalog::check_unit`], 422) and within the
+    /// user's scope (403); the user's own unit when it names none (`None` for
+    /// national scope: every unit).
+    pub fn unit_to_see(
+        &self,
+        catalog: &Catalog,
+        unit: Option<String>,
+    ) -> Result<Option<String>, AppError> {
+        match unit {
+            Some(u) => {
+                catalog
+                    .check_unit(&u)
+                    .map_err(|e| AppError::Validation(vec![e]))?;
+                self.check_scope(&u, "see")?;
+                Ok(Some(u))
+            }
+            None => Ok(self.scope.unit().map(str::to_owned)),
+        }
     }
 
     /// The narrative stays within the unit: only the unit's own registrars, screeners
@@ -133,12 +177,12 @@ impl Principal {
         }
     }
 
-    /// Looks up the user behind a bearer token.
+    /// Looks up the user behind a bearer token that is valid at `now` (UTC).
     pub fn from_token(
         conn: &mut crate::db::AnyConnection,
         token: &str,
+        now: NaiveDateTime,
     ) -> Result<Principal, AppError> {
-        let now = Utc::now().naive_utc();
         let query = tokens::table
             .inner_join(users::table.on(users::name.eq(tokens::user_name)))
             .filter(tokens::token_hash.eq(hash_token(token)))
@@ -164,18 +208,5 @@ impl Principal {
             )));
         }
         Ok(Principal { user, role, scope })
-    }
-}
-
-/// The guard ([`super::guard`]) has authenticated the request and left the principal
-/// in it; outside `/api/v1` there is none.
-impl FromRequest for Principal {
-    type Error = AppError;
-    type Future = std::future::Ready<Result<Principal, AppError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        std::future::ready(req.extensions().get::<Principal>().cloned().ok_or_else(|| {
-            AppError::Unauthorized("an Authorization: Bearer token is required".into())
-        }))
     }
 }

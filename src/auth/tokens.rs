@@ -81,21 +81,10 @@ pub fn check_role_scope(catalog: &Catalog, role: Role, scope: &Scope) -> Result<
     }
     match scope {
         Scope::National => Ok(()),
-        Scope::Unit(unit) => {
-            let units: Vec<&str> = catalog
-                .list("unit")
-                .iter()
-                .map(|c| c.code.as_str())
-                .collect();
-            if units.contains(&unit.as_str()) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "{unit:?} is not a unit; allowed: *, {}",
-                    units.join(", ")
-                ))
-            }
-        }
+        Scope::Unit(unit) => catalog.check_unit(unit).map_err(|e| {
+            let units = e.allowed.unwrap_or_default();
+            format!("{unit:?} is not a unit; allowed: *, {}", units.join(", "))
+        }),
     }
 }
 

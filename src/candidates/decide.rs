@@ -8,8 +8,8 @@ use crate::auth::Principal;
 use crate::codes::Catalog;
 use crate::db::schema::candidates;
 use crate::db::AnyConnection;
-use crate::http::error::{AppError, FieldError};
-use crate::incidents::draft::now;
+use super::state::CandidateState;
+use crate::error::{AppError, FieldError};
 use crate::incidents::{store, Draft, Incident, IncidentFields};
 
 /// A candidate as the screener of its unit sees it.
@@ -58,57 +58,39 @@ pub fn read_candidate(
     Ok(candidate)
 }
 
-/// Loads an OPEN candidate of the user's unit.
+/// Loads an OPEN candidate of the user's unit (404 for any other unit, 409 when it
+/// was decided already).
 fn open_candidate(
     conn: &mut AnyConnection,
     principal: &Principal,
     id: &str,
-) -> Result<(String, String, NaiveDateTime, Option<String>, String), AppError> {
-    let (source, unit, at, municipality, narrative, status): (
-        String,
-        String,
-        NaiveDateTime,
-        Option<String>,
-        String,
-        String,
-    ) = candidates::table
-        .find(id)
-        .select((
-            candidates::source_reference,
-            candidates::unit,
-            candidates::registered_at,
-            candidates::municipality,
-            candidates::narrative,
-            candidates::status,
-        ))
-        .first(conn)?;
-    if !principal.sees_unit(&unit) {
-        return Err(AppError::NotFound);
-    }
-    if status != "OPEN" {
+) -> Result<Candidate, AppError> {
+    let candidate = read_candidate(conn, principal, id)?;
+    if candidate.status != CandidateState::Open.as_str() {
         return Err(AppError::Conflict(
-            format!("the candidate is already {status}"),
+            format!("the candidate is already {}", candidate.status),
             Vec::new(),
         ));
     }
-    Ok((source, unit, at, municipality, narrative))
+    Ok(candidate)
 }
 
+/// Records the decision on a candidate, made `at` (UTC).
 fn close(
     conn: &mut AnyConnection,
     principal: &Principal,
     id: &str,
-    status: &str,
-    reason: Option<&str>,
-    incident: Option<&str>,
+    decision: (CandidateState, Option<&str>, Option<&str>),
+    at: NaiveDateTime,
 ) -> Result<(), AppError> {
+    let (state, reason, incident) = decision;
     diesel::update(candidates::table.find(id))
         .set((
-            candidates::status.eq(status),
+            candidates::status.eq(state.as_str()),
             candidates::reason.eq(reason),
             candidates::incident_id.eq(incident),
             candidates::decided_by.eq(&principal.user),
-            candidates::decided_at.eq(Some(now())),
+            candidates::decided_at.eq(Some(at)),
         ))
         .execute(conn)?;
     Ok(())
@@ -123,27 +105,30 @@ pub fn promote_candidate(
     principal: &Principal,
     id: &str,
     fields: &IncidentFields,
+    now: NaiveDateTime,
 ) -> Result<Incident, AppError> {
-    let (source, unit, at, municipality, narrative) = open_candidate(conn, principal, id)?;
-    let mut draft = Draft::new(unit.clone());
-    draft.narrative = Some(narrative);
-    draft.municipality = municipality;
+    let candidate = open_candidate(conn, principal, id)?;
+    let unit = candidate.unit;
+    let mut draft = Draft::new(unit.clone(), now);
+    draft.narrative = Some(candidate.narrative);
+    draft.municipality = candidate.municipality;
     let mut errors = Vec::new();
     draft.apply(fields.clone(), true, &mut errors);
     // What the general incident says stands.
     draft.unit = unit;
-    draft.registered_at = at;
-    draft.source_reference = Some(source);
+    draft.registered_at = candidate.registered_at;
+    draft.source_reference = Some(candidate.source_reference);
     draft.registration_number = None;
-    draft.validate(catalog, &mut errors);
+    draft.validate(catalog, now, &mut errors);
     for field in draft.missing() {
         errors.push(FieldError::new(field, "is required to promote a candidate"));
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let (row, entry) = store::register(conn, &principal.user, &draft)?;
-    close(conn, principal, id, "PROMOTED", None, Some(&row.id))?;
+    let (row, entry) = store::register(conn, &principal.user, &draft, now)?;
+    let promoted = (CandidateState::Promoted, None, Some(row.id.as_str()));
+    close(conn, principal, id, promoted, now)?;
     Ok(Incident::view(row, principal, Some(vec![entry])))
 }
 
@@ -153,6 +138,7 @@ pub fn dismiss_candidate(
     principal: &Principal,
     id: &str,
     reason: &str,
+    now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let reason = reason.trim();
     if reason.is_empty() {
@@ -163,5 +149,6 @@ pub fn dismiss_candidate(
     }
     let reason = crate::text::note(reason).map_err(|m| AppError::field("reason", m))?;
     open_candidate(conn, principal, id)?;
-    close(conn, principal, id, "DISMISSED", Some(&reason), None)
+    let dismissed = (CandidateState::Dismissed, Some(reason.as_str()), None);
+    close(conn, principal, id, dismissed, now)
 }

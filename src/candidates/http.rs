@@ -6,8 +6,9 @@ use utoipa::ToSchema;
 
 use super::decide::{dismiss_candidate, promote_candidate};
 use crate::auth::Principal;
-use crate::http::error::{AppError, Problem};
-use crate::http::AppState;
+use crate::error::AppError;
+use crate::http::error::Problem;
+use crate::state::AppState;
 use crate::incidents::{Incident, IncidentFields};
 
 /// Promote a candidate to an incident of its unit, linked by `source_reference`.
@@ -37,10 +38,10 @@ pub async fn promote(
     body: crate::http::body::JsonObject<IncidentFields>,
 ) -> Result<HttpResponse, AppError> {
     let (id, fields, catalog) = (id.into_inner(), body.into_inner(), state.catalog.clone());
-    let candidate = id.clone();
+    let (candidate, now) = (id.clone(), state.clock.now());
     let view = state
         .db
-        .write_async(move |conn| promote_candidate(conn, &catalog, &principal, &id, &fields))
+        .write_async(move |conn| promote_candidate(conn, &catalog, &principal, &id, &fields, now))
         .await?;
     crate::auth::guard::audit_created(&req, &view.id, &candidate);
     Ok(HttpResponse::Created().json(view))
@@ -74,10 +75,10 @@ pub async fn dismiss(
     id: web::Path<String>,
     body: crate::http::body::JsonObject<Dismissal>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, reason) = (id.into_inner(), body.into_inner().reason);
+    let (id, reason, now) = (id.into_inner(), body.into_inner().reason, state.clock.now());
     state
         .db
-        .write_async(move |conn| dismiss_candidate(conn, &principal, &id, &reason))
+        .write_async(move |conn| dismiss_candidate(conn, &principal, &id, &reason, now))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

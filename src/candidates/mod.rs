@@ -6,7 +6,9 @@ mod decide;
 pub mod http;
 mod matcher;
 mod scan;
+mod state;
 
 pub use decide::{dismiss_candidate, promote_candidate, read_candidate, Candidate};
 pub use matcher::{normalise, Matcher};
+pub use state::CandidateState;
 pub use scan::{scan, Match, ScanReport, DEFAULT_CODES, DEFAULT_TERMS};

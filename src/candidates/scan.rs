@@ -11,7 +11,7 @@ use crate::codes::Catalog;
 use crate::dates;
 use crate::db::schema::candidates;
 use crate::db::AnyConnection;
-use crate::incidents::draft::{now, MAX_NARRATIVE, MAX_TEXT};
+use crate::incidents::draft::{MAX_NARRATIVE, MAX_TEXT};
 
 pub const DEFAULT_TERMS: &str = include_str!("../../fixtures/candidate-terms.txt");
 pub const DEFAULT_CODES: &str = include_str!("../../fixtures/candidate-codes.txt");
@@ -65,6 +65,7 @@ pub fn scan(
     input: impl Read + Send,
     terms: &str,
     codes: &str,
+    found_at: chrono::NaiveDateTime,
 ) -> anyhow::Result<ScanReport> {
     let mut matcher = Matcher::from_list(terms)?;
     let (codes, code_problems) = code_list(codes);
@@ -88,7 +89,6 @@ pub fn scan(
     report.problems.extend(matcher.problems.iter().cloned());
     report.problems.extend(code_problems);
     let mut pending = Vec::new();
-    let found_at = now();
     // One thread parses the CSV while this one matches: the two halves of the work
     // take about as long, and the machine has two cores. Batches of records go back
     // and forth so their buffers are reused.
@@ -221,9 +221,10 @@ fn match_record(
         return;
     }
     let unit = field(2);
-    if !catalog.list("unit").iter().any(|c| c.code == unit) {
+    if let Err(e) = catalog.check_unit(unit) {
         report.problems.push(format!(
-            "line {line}: unit: unknown unit {unit:?}; row skipped"
+            "line {line}: {}: {}; row skipped",
+            e.field, e.message
         ));
         return;
     }
@@ -308,7 +309,7 @@ fn store(
                 candidates::incident_code.eq(p.incident_code),
                 candidates::narrative.eq(p.narrative),
                 candidates::matched.eq(p.matched),
-                candidates::status.eq("OPEN"),
+                candidates::status.eq(crate::candidates::CandidateState::Open.as_str()),
                 candidates::found_at.eq(found_at),
             )
         })

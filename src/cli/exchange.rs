@@ -30,18 +30,10 @@ pub fn audit(
     outcome: &str,
     detail: String,
 ) -> anyhow::Result<()> {
-    crate::audit::record(
-        conn,
-        &crate::audit::Entry {
-            at: crate::incidents::draft::now(),
-            user_name: operator(),
-            role: "admin".into(),
-            action: action.into(),
-            object,
-            outcome: outcome.into(),
-            detail,
-        },
-    )?;
+    let operator = crate::auth::Principal::operator(operator());
+    let now = crate::clock::Clock::system().now();
+    let entry = crate::audit::Entry::new(now, Some(&operator), action, object, outcome);
+    crate::audit::record(conn, &entry.with_detail(detail))?;
     Ok(())
 }
 
@@ -104,7 +96,7 @@ pub fn import(
         outcome,
         detail,
     )?;
-    let print = |errors: &[crate::http::error::FieldError]| {
+    let print = |errors: &[crate::error::FieldError]| {
         let mut err = std::io::stderr().lock();
         for e in errors {
             let _ = writeln!(
@@ -193,7 +185,7 @@ pub fn synthetic(
     general: bool,
 ) -> anyhow::Result<()> {
     let catalog = Catalog::load(&mut *db.conn()?)?;
-    let until = crate::incidents::draft::now();
+    let until = crate::clock::Clock::system().now();
     let sink: Box<dyn Write> = match out {
         Some(path) => Box::new(
             File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
@@ -262,6 +254,7 @@ pub fn scan(
         std::io::BufReader::with_capacity(1 << 20, input),
         &terms,
         &codes,
+        crate::clock::Clock::system().now(),
     ) {
         Ok(r) => r,
         Err(e) => {

@@ -15,7 +15,7 @@ use clap::{Parser, Subcommand};
 use crate::auth::{create_token, Role};
 use crate::codes::Catalog;
 use crate::db::{self, Db};
-use crate::http::Application;
+use crate::server::Application;
 
 #[derive(Debug, Parser)]
 #[command(name = "dira", version, about = "DIscriminatie Registratie en Analyse")]
@@ -398,22 +398,15 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = open()?;
             let mut conn = db.conn()?;
             let catalog = Catalog::load(&mut conn)?;
-            if !catalog.list("unit").iter().any(|c| c.code == unit) {
-                let units: Vec<&str> = catalog
-                    .list("unit")
-                    .iter()
-                    .map(|c| c.code.as_str())
-                    .collect();
-                return Err(UsageError(format!(
-                    "--unit {unit:?} is not a unit; allowed: {}",
-                    units.join(", ")
-                ))
-                .into());
-            }
-            if to < from {
-                return Err(UsageError(format!("--to {to} is before --from {from}")).into());
-            }
-            let overview = crate::rdo::overview(&mut conn, &catalog, &unit, from, to)?;
+            let operator = crate::auth::Principal::operator(exchange::operator());
+            let request = crate::rdo::OverviewRequest {
+                unit: Some(unit.clone()),
+                from,
+                to,
+            };
+            let today = crate::clock::Clock::system().today();
+            let overview = crate::rdo::overview(&mut conn, &catalog, &operator, request, today)
+                .map_err(usage_error)?;
             let stdout = std::io::stdout().lock();
             match format {
                 OverviewFormat::Csv => crate::rdo::write_csv(&overview, stdout, excel)?,
@@ -471,9 +464,30 @@ fn serve(db: &Db, bind: &str, workers: Option<usize>) -> anyhow::Result<()> {
     let listener = TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
     // The bound address, not the asked one: with port 0 the system picks a free port.
     let address = listener.local_addr()?;
-    let app = Application::build(db.clone(), listener, workers)?;
+    let app = Application::build(db.clone(), listener, workers, crate::clock::Clock::system())?;
     tracing::info!(%address, "dira serves; API documentation at /docs");
     actix_web::rt::System::new().block_on(app.run_until_stopped())?;
     tracing::info!("stopped cleanly");
     Ok(())
+}
+
+/// A refusal of the domain as a usage error (exit code 2), naming the options:
+/// `--unit: unknown unit "XX"; allowed: AMS, …`.
+fn usage_error(e: crate::error::AppError) -> anyhow::Error {
+    use crate::error::AppError;
+    match e {
+        AppError::Validation(errors) => {
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|e| match &e.allowed {
+                    Some(allowed) => {
+                        format!("--{}: {}; allowed: {}", e.field, e.message, allowed.join(", "))
+                    }
+                    None => format!("--{}: {}", e.field, e.message),
+                })
+                .collect();
+            UsageError(lines.join("\n")).into()
+        }
+        other => anyhow::Error::new(other),
+    }
 }

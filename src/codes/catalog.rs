@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use crate::db::schema::{codes, municipalities};
 use crate::db::AnyConnection;
-use crate::http::error::FieldError;
+use crate::error::FieldError;
 
 /// One code of a national list.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -137,6 +137,19 @@ impl Catalog {
             None => Err(
                 FieldError::new(field, format!("unknown {list} code {code:?}")).allowed(allowed()),
             ),
+        }
+    }
+
+    /// Checks that `unit` is a police unit of the `unit` code list; the error names
+    /// the field `unit` and every unit code. The one check of a unit, wherever a unit
+    /// is named (a registration, a filter, an import row, a command-line option).
+    pub fn check_unit(&self, unit: &str) -> Result<(), FieldError> {
+        let units = self.list("unit");
+        if units.iter().any(|c| c.code == unit) {
+            Ok(())
+        } else {
+            Err(FieldError::new("unit", format!("unknown unit {unit:?}"))
+                .allowed(units.iter().map(|c| c.code.clone()).collect()))
         }
     }
 

@@ -8,8 +8,9 @@ use utoipa::ToSchema;
 
 use super::{Code, Municipality};
 use crate::auth::Principal;
-use crate::http::error::{AppError, Problem};
-use crate::http::AppState;
+use crate::error::AppError;
+use crate::http::error::Problem;
+use crate::state::AppState;
 
 /// All code lists, each with every code (also retired ones, with their validity),
 /// and the municipality reference.

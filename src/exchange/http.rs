@@ -8,8 +8,9 @@ use utoipa::IntoParams;
 use super::import::{audit_summary, import, ImportFailure, ImportOptions, ImportReport};
 use crate::auth::guard::AuditNote;
 use crate::auth::Principal;
-use crate::http::error::{AppError, FieldError, Problem};
-use crate::http::AppState;
+use crate::error::{AppError, FieldError};
+use crate::http::error::Problem;
+use crate::state::AppState;
 
 /// Errors listed in an import's answer; `error_count` and the detail give the rest.
 const MAX_LISTED_ERRORS: usize = 100;

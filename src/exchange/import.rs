@@ -17,8 +17,8 @@ use crate::codes::Catalog;
 use crate::db::direct::{self, date_text, timestamp_text};
 use crate::db::schema::{incident_history, incidents};
 use crate::db::AnyConnection;
-use crate::http::error::FieldError;
-use crate::incidents::{draft::now, insert_rows, set_counter, IncidentRow};
+use crate::error::FieldError;
+use crate::incidents::{insert_rows, set_counter, IncidentRow};
 
 /// Rows validated and stored together.
 const CHUNK: usize = 1000;
@@ -386,7 +386,7 @@ fn parse(
             return String::new();
         }
     };
-    let at = now();
+    let at = crate::clock::Clock::system().now();
     let mut in_file: HashSet<String> = HashSet::new();
     let mut record = StringRecord::new();
     let mut chunk = Chunk {

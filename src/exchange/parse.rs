@@ -7,7 +7,7 @@ use csv::StringRecord;
 use super::columns::{Col, Header};
 use crate::codes::Catalog;
 use crate::dates;
-use crate::http::error::FieldError;
+use crate::error::FieldError;
 use crate::incidents::{Draft, IncidentFields, IncidentRow, Status};
 
 /// Parses and validates one row; every problem of the row, not just the first.
@@ -62,15 +62,14 @@ pub fn parse_row(
         narrative: text(Col::Narrative),
         event_id: text(Col::EventId),
     };
-    let mut draft = Draft::new(String::new());
+    let mut draft = Draft::new(String::new(), now);
     draft.apply(fields, true, &mut errors);
-    draft.validate(catalog, &mut errors);
+    draft.validate(catalog, now, &mut errors);
     let on = draft.registration_date();
 
     let missing = draft.missing();
     let status = match get(Col::Status) {
-        None if missing.is_empty() => Status::Registered,
-        None => Status::Incomplete,
+        None => Status::on_registration(missing.is_empty()),
         Some(s) => Status::parse(s).unwrap_or_else(|| {
             errors.push(
                 FieldError::new("status", format!("unknown status {s:?}")).allowed(Status::names()),
@@ -125,20 +124,13 @@ pub fn parse_row(
             errors.push(e);
         }
     }
-    let forwarded_on = get(Col::ForwardedOn).and_then(|v| match dates::parse_date(v) {
-        Ok(d) if d < on => {
-            errors.push(FieldError::new(
-                "forwarded_on",
-                format!("{d} is before the registration date {on}"),
-            ));
-            None
-        }
-        Ok(d) => Some(d),
-        Err(m) => {
-            errors.push(FieldError::new("forwarded_on", m));
-            None
-        }
-    });
+    let forwarded_on = crate::rdo::check_forwarded_on(
+        prosecution_status.as_deref(),
+        get(Col::ForwardedOn),
+        on,
+        dates::amsterdam_date(now.and_utc()),
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(errors);
     }

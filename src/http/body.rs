@@ -9,7 +9,7 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::error::AppError;
+use crate::error::AppError;
 
 /// A JSON body that must be an object: an array is refused (422) rather than read
 /// field by field in order, as serde would read it into a struct. Too large a body

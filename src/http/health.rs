@@ -3,8 +3,9 @@
 use actix_web::{route, web, HttpResponse};
 use diesel::connection::SimpleConnection;
 
-use super::error::{AppError, Problem};
-use super::AppState;
+use super::error::Problem;
+use crate::error::AppError;
+use crate::state::AppState;
 
 /// 200 when the database answers; `HEAD` answers the same without a body.
 #[utoipa::path(

@@ -8,7 +8,28 @@
 //! once the incident is found. A bare number (`3`) is read as `"3"` for clients written
 //! before this rule. Empty list elements are ignored (§5.6.1).
 
+use crate::error::AppError;
 use crate::incidents::store::Precondition;
+
+/// The versions `If-Match` admits ([`parse`], RFC 9110 §13.1.1); 428 when the
+/// header is absent, 422 when it is not `*` or a list of entity tags.
+pub fn if_match(
+    req: &actix_web::HttpRequest,
+) -> Result<crate::incidents::store::Precondition, AppError> {
+    let mut values = req
+        .headers()
+        .get_all(actix_web::http::header::IF_MATCH)
+        .peekable();
+    if values.peek().is_none() {
+        return Err(AppError::PreconditionRequired);
+    }
+    parse(values.map(|v| v.as_bytes())).map_err(|_| {
+        AppError::field(
+            "If-Match",
+            "must be * or a list of entity tags, e.g. \"3\" (the incident's version)",
+        )
+    })
+}
 
 /// A field value that is not `*` or a list of entity tags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

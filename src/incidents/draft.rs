@@ -2,18 +2,18 @@
 //! "Every report is taken": incomplete is fine (status INCOMPLETE), a value that breaks
 //! the uniform registration is refused with the field and the allowed values.
 
-use chrono::{NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use super::fields::IncidentFields;
 use super::model::{join_codes, split_codes, IncidentRow};
-use crate::codes::Catalog;
 use crate::dates;
-use crate::http::error::FieldError;
+use crate::error::FieldError;
 
 /// Longest short text (source reference, district, basic team, event id), in characters.
 pub const MAX_TEXT: usize = 200;
-const MAX_SUMMARY: usize = 500;
+/// Longest summary, in characters.
+pub const MAX_SUMMARY: usize = 500;
 /// Longest narrative, in characters.
 pub const MAX_NARRATIVE: usize = 50_000;
 
@@ -49,12 +49,6 @@ fn rfc3339<S: serde::Serializer>(at: &NaiveDateTime, s: S) -> Result<S::Ok, S::E
     s.serialize_str(&dates::to_rfc3339(*at))
 }
 
-/// Now, to the microsecond both databases keep.
-pub fn now() -> NaiveDateTime {
-    let now = Utc::now().naive_utc();
-    now.with_nanosecond_micros()
-}
-
 trait Micros {
     fn with_nanosecond_micros(self) -> Self;
 }
@@ -68,12 +62,12 @@ impl Micros for NaiveDateTime {
 }
 
 impl Draft {
-    /// An empty registration: now, in `unit`.
-    pub fn new(unit: String) -> Draft {
+    /// An empty registration in `unit`, registered `at` (UTC).
+    pub fn new(unit: String, at: NaiveDateTime) -> Draft {
         Draft {
             registration_number: None,
             source_reference: None,
-            registered_at: now(),
+            registered_at: at,
             occurred_from: None,
             occurred_to: None,
             unit,
@@ -235,114 +229,6 @@ impl Draft {
         dates::amsterdam_date(self.registered_at.and_utc())
     }
 
-    /// Every rule of uniform registration; all violations, not just the first.
-    pub fn validate(&self, catalog: &Catalog, errors: &mut Vec<FieldError>) {
-        let on = self.registration_date();
-        let code = |errors: &mut Vec<FieldError>, field: &str, list: &str, value: &str| {
-            if let Err(e) = catalog.check(field, list, value, on) {
-                errors.push(e);
-            }
-        };
-        code(errors, "unit", "unit", &self.unit);
-        for (field, list, value) in [
-            (
-                "registration_type",
-                "registration_type",
-                &self.registration_type,
-            ),
-            ("channel", "channel", &self.channel),
-        ] {
-            if value.is_empty() {
-                errors.push(
-                    FieldError::new(field, "is required: how the report came in")
-                        .allowed(catalog.valid_codes(list, on)),
-                );
-            } else {
-                code(errors, field, list, value);
-            }
-        }
-        for (field, list, values) in [
-            ("grounds", "ground", &self.grounds),
-            ("manifestations", "manifestation", &self.manifestations),
-            ("articles", "article", &self.articles),
-        ] {
-            for value in values {
-                code(errors, field, list, value);
-            }
-            if values
-                .iter()
-                .enumerate()
-                .any(|(i, v)| values[..i].contains(v))
-            {
-                errors.push(FieldError::new(field, "lists a code twice"));
-            }
-        }
-        if let Some(v) = &self.domain {
-            code(errors, "domain", "domain", v);
-        }
-        if let Some(v) = &self.victim_kind {
-            code(errors, "victim_kind", "victim_kind", v);
-        }
-        if let Some(m) = &self.municipality {
-            if let Err(e) = catalog.check_municipality("municipality", m) {
-                errors.push(e);
-            }
-        }
-        if let (Some(from), Some(to)) = (self.occurred_from, self.occurred_to) {
-            if to < from {
-                errors.push(FieldError::new(
-                    "occurred_to",
-                    format!("{to} is before occurred_from {from}"),
-                ));
-            }
-        }
-        if let Some(from) = self.occurred_from {
-            if from > on {
-                errors.push(FieldError::new(
-                    "occurred_from",
-                    format!("{from} is after the registration date {on}"),
-                ));
-            }
-        }
-        if self.registered_at > now() + chrono::Duration::minutes(5) {
-            errors.push(FieldError::new("registered_at", "lies in the future"));
-        }
-        for (field, value, max) in [
-            ("registration_number", &self.registration_number, 64),
-            ("source_reference", &self.source_reference, MAX_TEXT),
-            ("district", &self.district, MAX_TEXT),
-            ("basic_team", &self.basic_team, MAX_TEXT),
-            ("event_id", &self.event_id, MAX_TEXT),
-            ("summary", &self.summary, MAX_SUMMARY),
-            ("narrative", &self.narrative, MAX_NARRATIVE),
-        ] {
-            if value.as_ref().is_some_and(|v| v.chars().count() > max) {
-                errors.push(FieldError::new(
-                    field,
-                    format!("is longer than {max} characters"),
-                ));
-            }
-            // A registration number has a pattern of its own, checked below.
-            let multiline = matches!(field, "summary" | "narrative");
-            let checked = field != "registration_number";
-            if let Some(Err(m)) = value
-                .as_deref()
-                .filter(|_| checked)
-                .map(|v| crate::text::check(v, multiline))
-            {
-                errors.push(FieldError::new(field, m));
-            }
-        }
-        if let Some(number) = &self.registration_number {
-            if !is_registration_number(number) {
-                errors.push(FieldError::new(
-                    "registration_number",
-                    format!("{number:?} {REGISTRATION_NUMBER_RULE}"),
-                ));
-            }
-        }
-    }
-
     /// The fields that differ from `before`, as `{field: {"old": …, "new": …}}`.
     pub fn changes_since(
         &self,
@@ -364,22 +250,6 @@ fn to_map(d: &Draft) -> serde_json::Map<String, serde_json::Value> {
         Ok(serde_json::Value::Object(m)) => m,
         _ => serde_json::Map::new(),
     }
-}
-
-/// What a registration number is made of (domain.md: assigned as
-/// `{UNIT}-{YYYY}-{NNNNNN}`; numbers of other systems come in by import).
-pub const REGISTRATION_NUMBER_RULE: &str =
-    "is not a registration number: 1 to 64 of the characters A-Z a-z 0-9 - _ . /, starting with a letter or digit (e.g. AMS-2026-000123)";
-
-/// Whether `number` follows [`REGISTRATION_NUMBER_RULE`].
-pub fn is_registration_number(number: &str) -> bool {
-    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/');
-    number.len() <= 64
-        && number
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-        && number.chars().all(allowed)
 }
 
 /// Trimmed text; empty counts as absent.

@@ -3,17 +3,17 @@
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpMessage, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
-use super::draft::Draft;
 use super::fields::IncidentFields;
 use super::model::{Incident, Status};
-use super::store::{self, IdempotencyKey, ListFilter};
+use super::register::{idempotency_key, Registered};
+use super::store::{self, ListFilter};
 use crate::auth::guard::AuditObject;
-use crate::auth::{Principal, Role};
-use crate::http::error::{AppError, FieldError, Problem};
-use crate::http::AppState;
+use crate::auth::Principal;
+use crate::error::{AppError, FieldError};
+use crate::http::error::Problem;
+use crate::state::AppState;
 
 const MAX_PAGE: i64 = 500;
 const DEFAULT_PAGE: i64 = 50;
@@ -46,27 +46,24 @@ pub async fn register(
     body: crate::http::body::JsonObject<IncidentFields>,
 ) -> Result<HttpResponse, AppError> {
     let fields = body.into_inner();
-    let key = idempotency_key(&req, &fields)?;
-    let (json, id, version, replayed) =
-        match register_incident(&state, principal, fields, key).await? {
-            Registered::New {
-                row,
-                entry,
-                principal,
-                rendered,
-            } => {
-                let (id, version) = (row.id.clone(), i64::from(row.version));
-                let json = match rendered {
-                    Some(json) => json,
-                    None => registered_json(*row, &principal, entry)?,
-                };
-                (json, id, version, false)
-            }
-            Registered::Replayed(first) => {
-                let (id, version) = id_and_version(&first);
-                (first, id, version, true)
-            }
-        };
+    let key = match req.headers().get("Idempotency-Key") {
+        Some(value) => Some(idempotency_key(
+            value.to_str().unwrap_or_default(),
+            &fields,
+        )?),
+        None => None,
+    };
+    let registered = super::register(
+        &state.db,
+        &state.catalog,
+        &state.clock,
+        principal,
+        fields,
+        key,
+    )
+    .await?;
+    let replayed = matches!(registered, Registered::Replayed(_));
+    let (json, id, version) = registered.into_json()?;
     req.extensions_mut().insert(AuditObject(id.clone()));
     let mut response = HttpResponse::Created();
     response
@@ -77,119 +74,6 @@ pub async fn register(
         response.insert_header(("Idempotent-Replayed", "true"));
     }
     Ok(response.body(json))
-}
-
-/// What a registration produced.
-pub enum Registered {
-    /// A new incident: its row and first history entry (and its JSON answer when it
-    /// carried an Idempotency-Key, stored with it).
-    New {
-        row: Box<super::IncidentRow>,
-        entry: super::HistoryEntry,
-        principal: Principal,
-        rendered: Option<String>,
-    },
-    /// A retry with a known Idempotency-Key: the first answer.
-    Replayed(String),
-}
-
-/// Validates and stores a registration by `principal`: the one way in for the API and
-/// the web pages. Every report is taken (INCOMPLETE when classification is missing);
-/// invalid values are refused with every problem named.
-pub async fn register_incident(
-    state: &AppState,
-    principal: Principal,
-    fields: IncidentFields,
-    key: Option<IdempotencyKey>,
-) -> Result<Registered, AppError> {
-    let mut draft = Draft::new(principal.scope.unit().unwrap_or_default().to_owned());
-    let mut errors = Vec::new();
-    draft.apply(fields, true, &mut errors);
-    // An unknown unit is a validation error (422); a known unit outside the user's
-    // scope is refused (403).
-    let known_unit = state
-        .catalog
-        .list("unit")
-        .iter()
-        .any(|c| c.code == draft.unit);
-    if known_unit && !principal.sees_unit(&draft.unit) {
-        return Err(AppError::Forbidden(
-            format!("you register for unit {} only", principal.scope),
-            vec![FieldError::new("unit", "is outside your scope")
-                .allowed(vec![principal.scope.to_string()])],
-        ));
-    }
-    draft.validate(&state.catalog, &mut errors);
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-    let user = principal.user.clone();
-    state
-        .db
-        .write_async(move |conn| {
-            if let Some(key) = &key {
-                if let Some(first) = store::replay(conn, &user, key)? {
-                    return Ok(Registered::Replayed(first));
-                }
-            }
-            let (row, entry) = store::register(conn, &user, &draft)?;
-            // With a key the answer is stored with the registration; without one it
-            // is rendered after the commit, off the single writer's thread.
-            let rendered = match &key {
-                Some(key) => {
-                    let json = registered_json(row.clone(), &principal, entry.clone())?;
-                    store::remember(conn, &user, key, &row.id, &json)?;
-                    Some(json)
-                }
-                None => None,
-            };
-            Ok::<_, AppError>(Registered::New {
-                row: Box::new(row),
-                entry,
-                principal: principal.clone(),
-                rendered,
-            })
-        })
-        .await
-}
-
-fn registered_json(
-    row: super::IncidentRow,
-    principal: &Principal,
-    entry: super::HistoryEntry,
-) -> Result<String, AppError> {
-    let view = Incident::view(row, principal, Some(vec![entry]));
-    Ok(serde_json::to_string(&view).map_err(anyhow::Error::from)?)
-}
-
-fn idempotency_key(
-    req: &HttpRequest,
-    fields: &IncidentFields,
-) -> Result<Option<IdempotencyKey>, AppError> {
-    let Some(value) = req.headers().get("Idempotency-Key") else {
-        return Ok(None);
-    };
-    let key = value.to_str().unwrap_or_default().trim();
-    if key.is_empty() || key.len() > 200 {
-        return Err(AppError::field(
-            "Idempotency-Key",
-            "must be 1 to 200 visible ASCII characters",
-        ));
-    }
-    let body = serde_json::to_vec(fields).map_err(anyhow::Error::from)?;
-    Ok(Some(IdempotencyKey {
-        key: key.to_owned(),
-        request_hash: hex::encode(Sha256::digest(body)),
-    }))
-}
-
-/// The id and version of a stored first answer (a replay).
-fn id_and_version(json: &str) -> (String, i64) {
-    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
-    (
-        v["id"].as_str().unwrap_or_default().to_owned(),
-        v["version"].as_i64().unwrap_or_default(),
-    )
 }
 
 /// An incident with its history.
@@ -299,31 +183,7 @@ fn list_filter(
     q: ListQuery,
 ) -> Result<ListFilter, AppError> {
     let mut errors = Vec::new();
-    let unit = match (q.unit, principal.scope.unit()) {
-        (Some(u), _) if !principal.sees_unit(&u) => {
-            return Err(AppError::Forbidden(
-                format!("you see unit {} only", principal.scope),
-                vec![FieldError::new("unit", "is outside your scope")
-                    .allowed(vec![principal.scope.to_string()])],
-            ))
-        }
-        (Some(u), _) => {
-            if !state.catalog.list("unit").iter().any(|c| c.code == u) {
-                errors.push(
-                    FieldError::new("unit", format!("unknown unit {u:?}")).allowed(
-                        state
-                            .catalog
-                            .list("unit")
-                            .iter()
-                            .map(|c| c.code.clone())
-                            .collect(),
-                    ),
-                );
-            }
-            Some(u)
-        }
-        (None, own) => own.map(str::to_owned),
-    };
+    let unit = principal.unit_to_see(&state.catalog, q.unit)?;
     let status = q.status.and_then(|s| {
         Status::parse(&s).or_else(|| {
             errors.push(
@@ -341,7 +201,7 @@ fn list_filter(
             );
         }
     });
-    let (from, until) = crate::http::period(q.from.as_deref(), q.to.as_deref(), &mut errors);
+    let (from, until) = crate::dates::period(q.from.as_deref(), q.to.as_deref(), &mut errors);
     let limit = q.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         errors.push(FieldError::new("limit", format!("must be 1 to {MAX_PAGE}")));
@@ -405,74 +265,13 @@ pub async fn correct(
     id: web::Path<String>,
     body: crate::http::body::JsonObject<IncidentFields>,
 ) -> Result<HttpResponse, AppError> {
-    let expected = crate::http::if_match(&req)?;
-    let id = id.into_inner();
-    let fields = body.into_inner();
-    let catalog = state.catalog.clone();
+    let expected = crate::http::preconditions::if_match(&req)?;
+    let (id, fields) = (id.into_inner(), body.into_inner());
+    let (catalog, now) = (state.catalog.clone(), state.clock.now());
     let view = state
         .db
         .write_async(move |conn| {
-            let mut row = store::get(conn, &id)?;
-            if !principal.sees_unit(&row.unit) {
-                return Err(AppError::NotFound);
-            }
-            let status = row.status();
-            if principal.role == Role::Registrar {
-                if row.created_by != principal.user {
-                    return Err(AppError::forbidden(
-                        "registrars correct their own registrations only",
-                    ));
-                }
-                if status.is_screened() {
-                    return Err(AppError::Conflict(
-                        format!(
-                            "the incident is {status}: only the unit's screener changes it now"
-                        ),
-                        Vec::new(),
-                    ));
-                }
-            }
-            expected.check(row.version)?;
-            let before = Draft::from_row(&row);
-            let mut after = before.clone();
-            let mut errors = Vec::new();
-            after.apply(fields.clone(), false, &mut errors);
-            after.validate(&catalog, &mut errors);
-            let missing = after.missing();
-            if status == Status::Confirmed && !missing.is_empty() {
-                for field in &missing {
-                    errors.push(FieldError::new(
-                        *field,
-                        "a confirmed incident must stay complete",
-                    ));
-                }
-            }
-            if !errors.is_empty() {
-                return Err(AppError::Validation(errors));
-            }
-            let new_status = match status {
-                Status::Confirmed | Status::Rejected => status,
-                Status::Incomplete | Status::Registered | Status::NeedsInfo
-                    if missing.is_empty() =>
-                {
-                    Status::Registered
-                }
-                Status::NeedsInfo => Status::NeedsInfo,
-                _ => Status::Incomplete,
-            };
-            let mut changes = after.changes_since(Some(&before));
-            if new_status != status {
-                changes.insert(
-                    "status".into(),
-                    serde_json::json!({"old": status.as_str(), "new": new_status.as_str()}),
-                );
-            }
-            if !changes.is_empty() {
-                after.write_into(&mut row);
-                row.status = new_status.as_str().to_owned();
-                store::save_change(conn, &mut row, &principal.user, "updated", changes)?;
-            }
-            store::view(conn, row, &principal)
+            super::correct(conn, &catalog, &principal, &id, fields.clone(), &expected, now)
         })
         .await?;
     Ok(HttpResponse::Ok()

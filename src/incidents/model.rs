@@ -31,6 +31,13 @@ impl Status {
         Status::Rejected,
     ];
 
+    /// Decided by the screener (see [`Status::is_screened`]).
+    pub const DECIDED: [Status; 2] = [Status::Confirmed, Status::Rejected];
+
+    /// Waiting for the screener's decision.
+    pub const UNDECIDED: [Status; 3] = [Status::Incomplete, Status::Registered, Status::NeedsInfo];
+
+    /// The stored and shown name (`NEEDS_INFO`, …): the one mapping of statuses to text.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Incomplete => "INCOMPLETE",
@@ -49,9 +56,32 @@ impl Status {
         Status::ALL.iter().map(|s| s.as_str().to_owned()).collect()
     }
 
+    /// A new registration's status: REGISTERED when no classification field is
+    /// missing, else INCOMPLETE (domain.md, "Every report is taken").
+    pub fn on_registration(complete: bool) -> Status {
+        match complete {
+            true => Status::Registered,
+            false => Status::Incomplete,
+        }
+    }
+
+    /// The status after a correction: a decided incident keeps its decision; an
+    /// undecided one is REGISTERED once complete, NEEDS_INFO stays until then, and
+    /// anything else incomplete is INCOMPLETE.
+    pub fn after_correction(self, complete: bool) -> Status {
+        match self {
+            Status::Confirmed | Status::Rejected => self,
+            Status::Incomplete | Status::Registered | Status::NeedsInfo if complete => {
+                Status::Registered
+            }
+            Status::NeedsInfo => Status::NeedsInfo,
+            _ => Status::Incomplete,
+        }
+    }
+
     /// Screened incidents are decided; only a screener changes them.
     pub fn is_screened(self) -> bool {
-        matches!(self, Status::Confirmed | Status::Rejected)
+        Status::DECIDED.contains(&self)
     }
 }
 
@@ -298,6 +328,34 @@ impl Incident {
             event_id: row.event_id,
             version: row.version,
             history,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Status;
+
+    #[test]
+    fn a_correction_keeps_a_decision_and_completes_an_undecided_incident() {
+        for decided in Status::DECIDED {
+            assert_eq!(decided.after_correction(true), decided);
+            assert_eq!(decided.after_correction(false), decided);
+        }
+        for undecided in Status::UNDECIDED {
+            assert_eq!(undecided.after_correction(true), Status::Registered);
+        }
+        assert_eq!(Status::NeedsInfo.after_correction(false), Status::NeedsInfo);
+        assert_eq!(Status::Registered.after_correction(false), Status::Incomplete);
+        assert_eq!(Status::on_registration(false), Status::Incomplete);
+        assert_eq!(Status::on_registration(true), Status::Registered);
+    }
+
+    #[test]
+    fn every_status_reads_back_from_its_name() {
+        for status in Status::ALL {
+            assert_eq!(Status::parse(status.as_str()), Some(status));
+            assert_eq!(status.is_screened(), Status::DECIDED.contains(&status));
         }
     }
 }

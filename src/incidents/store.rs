@@ -6,11 +6,11 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
-use super::draft::{now, Draft};
+use super::draft::Draft;
 use super::model::{HistoryEntry, HistoryRow, IncidentRow, Status};
 use crate::db::schema::{idempotency_keys, incident_history, incidents, registration_counters};
 use crate::db::AnyConnection;
-use crate::http::error::{AppError, FieldError};
+use crate::error::{AppError, FieldError};
 
 /// A client's `Idempotency-Key` with a fingerprint of the request it came with.
 pub struct IdempotencyKey {
@@ -48,6 +48,7 @@ pub fn remember(
     key: &IdempotencyKey,
     incident_id: &str,
     response: &str,
+    now: NaiveDateTime,
 ) -> Result<(), AppError> {
     diesel::insert_into(idempotency_keys::table)
         .values((
@@ -56,17 +57,18 @@ pub fn remember(
             idempotency_keys::request_hash.eq(&key.request_hash),
             idempotency_keys::incident_id.eq(incident_id),
             idempotency_keys::response.eq(response),
-            idempotency_keys::created_at.eq(now()),
+            idempotency_keys::created_at.eq(now),
         ))
         .execute(conn)?;
     Ok(())
 }
 
-/// Stores a new, validated registration with its first history entry.
+/// Stores a new, validated registration with its first history entry, made `at` (UTC).
 pub fn register(
     conn: &mut AnyConnection,
     user: &str,
     draft: &Draft,
+    at: NaiveDateTime,
 ) -> Result<(IncidentRow, HistoryEntry), AppError> {
     let number = match &draft.registration_number {
         Some(number) => {
@@ -80,12 +82,7 @@ pub fn register(
         }
         None => next_registration_number(conn, &draft.unit, draft.registration_date())?,
     };
-    let at = now();
-    let status = if draft.missing().is_empty() {
-        Status::Registered
-    } else {
-        Status::Incomplete
-    };
+    let status = Status::on_registration(draft.missing().is_empty());
     let mut stored = draft.clone();
     stored.registration_number = Some(number);
     let row = IncidentRow::new(stored.clone(), status, user, at);
@@ -180,11 +177,27 @@ pub fn insert_rows(conn: &mut AnyConnection, rows: &[IncidentRow]) -> QueryResul
     Ok(())
 }
 
+/// The row of incident `id` (404 when there is none).
 pub fn get(conn: &mut AnyConnection, id: &str) -> Result<IncidentRow, AppError> {
     Ok(incidents::table
         .find(id)
         .select(IncidentRow::as_select())
         .first(conn)?)
+}
+
+/// The row of incident `id` when `principal` may see its unit; outside their scope it
+/// does not exist (404, so existence does not leak). The one way a user's request
+/// loads an incident.
+pub fn get_in_scope(
+    conn: &mut AnyConnection,
+    principal: &crate::auth::Principal,
+    id: &str,
+) -> Result<IncidentRow, AppError> {
+    let row = get(conn, id)?;
+    match principal.sees_unit(&row.unit) {
+        true => Ok(row),
+        false => Err(AppError::NotFound),
+    }
 }
 
 pub fn history(conn: &mut AnyConnection, id: &str) -> Result<Vec<HistoryEntry>, AppError> {
@@ -287,10 +300,11 @@ pub fn save_change(
     user: &str,
     action: &str,
     changes: serde_json::Map<String, serde_json::Value>,
+    at: NaiveDateTime,
 ) -> Result<(), AppError> {
     let expected = row.version;
     row.version = expected + 1;
-    row.updated_at = now();
+    row.updated_at = at;
     update(conn, row, expected)?;
     add_history(
         conn,
@@ -304,7 +318,6 @@ pub fn save_change(
     Ok(())
 }
 
-/// The row as `principal` may see it, with its whole history.
 /// The latest registrations made by `user`, newest first.
 pub fn recent_by(
     conn: &mut AnyConnection,
@@ -326,10 +339,7 @@ pub fn read_visible(
     principal: &crate::auth::Principal,
     id: &str,
 ) -> Result<super::Incident, AppError> {
-    let row = get(conn, id)?;
-    if !principal.sees_unit(&row.unit) {
-        return Err(AppError::NotFound);
-    }
+    let row = get_in_scope(conn, principal, id)?;
     view(conn, row, principal)
 }
 

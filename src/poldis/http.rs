@@ -4,10 +4,11 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{produce, Report};
-use crate::auth::{Principal, Role};
-use crate::http::error::{AppError, Problem};
-use crate::http::AppState;
+use super::{check_year, produce, report_unit, Report};
+use crate::auth::Principal;
+use crate::error::AppError;
+use crate::http::error::Problem;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -39,7 +40,7 @@ pub async fn poldis(
     year: web::Path<i32>,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let year = checked_year(year.into_inner())?;
+    let year = check_year(year.into_inner())?;
     let unit = report_unit(&principal);
     let publication = query.publication;
     let catalog = state.catalog.clone();
@@ -65,26 +66,6 @@ pub async fn poldis(
     Ok(HttpResponse::Ok().json(report))
 }
 
-/// A reporting year the report can be produced for.
-pub fn checked_year(year: i32) -> Result<i32, AppError> {
-    match super::REPORT_YEARS.contains(&year) {
-        true => Ok(year),
-        false => Err(AppError::field(
-            "year",
-            "must be a year between 2000 and 2100",
-        )),
-    }
-}
-
-/// Whose incidents a user's report counts: analysts their own unit, national staff
-/// every unit.
-pub fn report_unit(principal: &Principal) -> Option<String> {
-    match principal.role {
-        Role::National => None,
-        _ => principal.scope.unit().map(str::to_owned),
-    }
-}
-
 /// Publish the report: it is stored unchanged (once per year, scope and mode), and
 /// producing it later lists what changed since.
 #[utoipa::path(
@@ -104,14 +85,15 @@ pub async fn publish(
     year: web::Path<i32>,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let year = checked_year(year.into_inner())?;
+    let year = check_year(year.into_inner())?;
     let (publication, catalog) = (query.publication, state.catalog.clone());
+    let now = state.clock.now();
     let report = state
         .db
         .run(move |db| {
             let report =
                 produce(db, &catalog, year, None, publication).map_err(AppError::Internal)?;
-            super::publish(&mut *db.conn()?, &report, &principal.user)?;
+            super::publish(&mut *db.conn()?, &report, &principal.user, now)?;
             Ok::<_, AppError>(report)
         })
         .await?;

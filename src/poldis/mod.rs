@@ -8,9 +8,11 @@ pub mod http;
 mod load;
 mod publish;
 mod report;
+mod scope;
 mod suppress;
 
 pub use html::{render as render_html, sections as html_sections, STYLE as HTML_STYLE};
 pub use publish::{publish, since_publication, ChangedCell, SincePublication};
 pub use report::{legend, produce, Cell, LegendEntry, Report, REPORT_YEARS, RULES_VERSION};
+pub use scope::{check_year, report_unit};
 pub use suppress::{exposed, protect, Links, Withheld};

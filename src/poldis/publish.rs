@@ -10,8 +10,7 @@ use utoipa::ToSchema;
 use super::Report;
 use crate::db::schema::published_reports;
 use crate::db::AnyConnection;
-use crate::http::error::AppError;
-use crate::incidents::draft::now;
+use crate::error::AppError;
 
 /// A cell whose count differs from the published report. In publication mode a cell
 /// withheld in either version is never listed, changed or not: its count, and even
@@ -45,8 +44,14 @@ fn scope(report: &Report) -> String {
     report.unit.clone().unwrap_or_else(|| "*".into())
 }
 
-/// Stores the report as published; a report is published once per year, scope and mode.
-pub fn publish(conn: &mut AnyConnection, report: &Report, user: &str) -> Result<(), AppError> {
+/// Stores the report as published by `user` `at` (UTC); a report is published once per
+/// year, scope and mode (409 the second time).
+pub fn publish(
+    conn: &mut AnyConnection,
+    report: &Report,
+    user: &str,
+    at: NaiveDateTime,
+) -> Result<(), AppError> {
     let content = serde_json::to_string(&Stored::from(report)).map_err(anyhow::Error::from)?;
     let inserted = diesel::insert_into(published_reports::table)
         .values((
@@ -54,7 +59,7 @@ pub fn publish(conn: &mut AnyConnection, report: &Report, user: &str) -> Result<
             published_reports::year.eq(report.year),
             published_reports::scope.eq(scope(report)),
             published_reports::publication.eq(i32::from(report.publication)),
-            published_reports::published_at.eq(now()),
+            published_reports::published_at.eq(at),
             published_reports::published_by.eq(user),
             published_reports::fingerprint.eq(&report.fingerprint),
             published_reports::content.eq(content),

@@ -2,17 +2,16 @@
 
 use actix_web::http::header;
 use actix_web::{get, put, web, HttpRequest, HttpResponse};
-use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::{
-    overview, update_prosecution, write_csv, write_xlsx, Overview, ProsecutionUpdate, XLSX,
+    overview, update_prosecution, OverviewRequest, write_csv, write_xlsx, Overview, ProsecutionUpdate, XLSX,
 };
 use crate::auth::Principal;
-use crate::dates;
-use crate::http::error::{AppError, FieldError, Problem};
-use crate::http::AppState;
+use crate::error::AppError;
+use crate::http::error::Problem;
+use crate::state::AppState;
 use crate::incidents::Incident;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -56,11 +55,11 @@ pub async fn read_overview(
     query: web::Query<OverviewQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let (unit, from, to) = overview_request(&state, &principal, q.unit, &q.from, &q.to)?;
-    let catalog = state.catalog.clone();
+    let request = OverviewRequest::parse(q.unit, &q.from, &q.to)?;
+    let (catalog, today) = (state.catalog.clone(), state.clock.today());
     let result = state
         .db
-        .run(move |db| Ok::<_, AppError>(overview(&mut *db.conn()?, &catalog, &unit, from, to)?))
+        .run(move |db| overview(&mut *db.conn()?, &catalog, &principal, request, today))
         .await?;
     let format = crate::http::preferred(&req, &[XLSX, "text/csv"]);
     if format == Some(XLSX) {
@@ -79,33 +78,6 @@ pub async fn read_overview(
         ));
     }
     Ok(HttpResponse::Ok().json(result))
-}
-
-/// The unit and period of an overview request, checked: the unit against the list and
-/// the user's scope, the dates as `YYYY-MM-DD` in order. (The web page asks the same.)
-pub fn overview_request(
-    state: &AppState,
-    principal: &Principal,
-    unit: Option<String>,
-    from: &str,
-    to: &str,
-) -> Result<(String, NaiveDate, NaiveDate), AppError> {
-    let unit = crate::http::unit_in_scope(state, principal, unit)?
-        .ok_or_else(|| AppError::field("unit", "is required for users with national scope"))?;
-    let mut errors = Vec::new();
-    let mut day = |field: &str, v: &str| {
-        dates::parse_date(v)
-            .map_err(|m| errors.push(FieldError::new(field, m)))
-            .ok()
-    };
-    let (from, to) = (day("from", from), day("to", to));
-    let (Some(from), Some(to)) = (from, to) else {
-        return Err(AppError::Validation(errors));
-    };
-    if to < from {
-        return Err(AppError::field("to", format!("{to} is before from {from}")));
-    }
-    Ok((unit, from, to))
 }
 
 /// Set an incident's prosecution status (and the date it went to the OM).
@@ -129,9 +101,10 @@ pub async fn put_prosecution(
     body: crate::http::body::JsonObject<ProsecutionUpdate>,
 ) -> Result<HttpResponse, AppError> {
     let (id, update, catalog) = (id.into_inner(), body.into_inner(), state.catalog.clone());
+    let now = state.clock.now();
     let view = state
         .db
-        .write_async(move |conn| update_prosecution(conn, &catalog, &principal, &id, &update))
+        .write_async(move |conn| update_prosecution(conn, &catalog, &principal, &id, &update, now))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", view.version)))

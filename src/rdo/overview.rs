@@ -2,15 +2,17 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::auth::Principal;
 use crate::codes::Catalog;
 use crate::dates;
 use crate::db::schema::incidents;
 use crate::db::AnyConnection;
+use crate::error::AppError;
 use crate::incidents::model_codes;
 
 /// Prosecution statuses unchanged for longer than this are counted as stale.
@@ -97,18 +99,63 @@ type Loaded = (
     Option<String>,
 );
 
+/// The unit and period (by reporting date, both days inclusive) an overview is asked
+/// for; no unit means the user's own.
+#[derive(Debug, Clone)]
+pub struct OverviewRequest {
+    pub unit: Option<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl OverviewRequest {
+    /// A request from text as typed: both dates `YYYY-MM-DD` (422 naming each that
+    /// is not one).
+    pub fn parse(unit: Option<String>, from: &str, to: &str) -> Result<Self, AppError> {
+        let mut errors = Vec::new();
+        let from = dates::parse_field("from", from, &mut errors);
+        let to = dates::parse_field("to", to, &mut errors);
+        match (from, to) {
+            (Some(from), Some(to)) => Ok(OverviewRequest { unit, from, to }),
+            _ => Err(AppError::Validation(errors)),
+        }
+    }
+}
+
+/// The RDO case overview for `principal`: the one way in for the API, the web page and
+/// the command line. The unit must be known (422) and within the principal's scope
+/// (403); users with national scope must name one (422); `to` may not be before `from`
+/// (422). `today` (Europe/Amsterdam) dates the stale prosecution statuses.
 pub fn overview(
+    conn: &mut AnyConnection,
+    catalog: &Catalog,
+    principal: &Principal,
+    request: OverviewRequest,
+    today: NaiveDate,
+) -> Result<Overview, AppError> {
+    let unit = principal
+        .unit_to_see(catalog, request.unit)?
+        .ok_or_else(|| AppError::field("unit", "is required for users with national scope"))?;
+    let (from, to) = (request.from, request.to);
+    if to < from {
+        return Err(AppError::field("to", format!("{to} is before from {from}")));
+    }
+    Ok(load(conn, catalog, &unit, from, to, today)?)
+}
+
+fn load(
     conn: &mut AnyConnection,
     catalog: &Catalog,
     unit: &str,
     from: NaiveDate,
     to: NaiveDate,
+    today: NaiveDate,
 ) -> QueryResult<Overview> {
     let start = dates::amsterdam_midnight(from);
     let end = dates::amsterdam_midnight(to.succ_opt().unwrap_or(to));
     let loaded: Vec<Loaded> = incidents::table
         .filter(incidents::unit.eq(unit))
-        .filter(incidents::status.eq("CONFIRMED"))
+        .filter(incidents::status.eq(crate::incidents::Status::Confirmed.as_str()))
         .filter(
             incidents::occurred_from
                 .ge(from)
@@ -136,7 +183,6 @@ pub fn overview(
             incidents::summary,
         ))
         .load(conn)?;
-    let today = dates::amsterdam_date(Utc::now());
     let labels = |list: &str, codes: &[String]| -> Vec<String> {
         codes
             .iter()

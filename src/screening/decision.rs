@@ -1,14 +1,13 @@
 //! Applying a screening decision or a reopening to an incident, with its history.
 
-use chrono::Utc;
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::auth::Principal;
 use crate::codes::Catalog;
 use crate::db::AnyConnection;
-use crate::http::error::{AppError, FieldError};
-use crate::incidents::draft::now;
+use crate::error::{AppError, FieldError};
 use crate::incidents::store;
 use crate::incidents::{Draft, Incident, IncidentFields, Status};
 
@@ -40,6 +39,40 @@ impl Decision {
     }
 }
 
+/// The outcomes of the `screening_outcome` list and what each does (domain.md,
+/// "Screening"); the codes themselves are in the reference fixtures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// BEVESTIGD: a discrimination incident; the classification must be complete.
+    Confirm,
+    /// AFGEWEZEN: not one; a rejection reason is required.
+    Reject,
+    /// NADERE_INFO: the registrar is asked for more; a note says what.
+    AskForInformation,
+}
+
+impl Outcome {
+    /// The outcome of a code of the `screening_outcome` list (already checked
+    /// against the list); `None` for a code dira does not know how to apply.
+    pub fn of_code(code: &str) -> Option<Outcome> {
+        match code {
+            "BEVESTIGD" => Some(Outcome::Confirm),
+            "AFGEWEZEN" => Some(Outcome::Reject),
+            "NADERE_INFO" => Some(Outcome::AskForInformation),
+            _ => None,
+        }
+    }
+
+    /// The status the incident gets.
+    pub fn status(self) -> Status {
+        match self {
+            Outcome::Confirm => Status::Confirmed,
+            Outcome::Reject => Status::Rejected,
+            Outcome::AskForInformation => Status::NeedsInfo,
+        }
+    }
+}
+
 /// Loads an incident the screener may decide on, at the expected version.
 fn load(
     conn: &mut AnyConnection,
@@ -47,10 +80,7 @@ fn load(
     id: &str,
     expected: &store::Precondition,
 ) -> Result<crate::incidents::IncidentRow, AppError> {
-    let row = store::get(conn, id)?;
-    if !principal.sees_unit(&row.unit) {
-        return Err(AppError::NotFound);
-    }
+    let row = store::get_in_scope(conn, principal, id)?;
     expected.check(row.version)?;
     Ok(row)
 }
@@ -63,6 +93,7 @@ pub fn decide(
     id: &str,
     expected: &store::Precondition,
     decision: &Decision,
+    now: NaiveDateTime,
 ) -> Result<Incident, AppError> {
     let mut row = load(conn, principal, id, expected)?;
     let status = row.status();
@@ -72,10 +103,11 @@ pub fn decide(
             Vec::new(),
         ));
     }
-    let today = crate::dates::amsterdam_date(Utc::now());
+    let today = crate::dates::amsterdam_date(now.and_utc());
     catalog
         .check("outcome", "screening_outcome", &decision.outcome, today)
         .map_err(|e| AppError::Validation(vec![e]))?;
+    let outcome = Outcome::of_code(&decision.outcome).unwrap_or(Outcome::AskForInformation);
     let before = Draft::from_row(&row);
     let mut after = before.clone();
     let mut errors = Vec::new();
@@ -89,8 +121,9 @@ pub fn decide(
                 .map_err(|m| errors.push(FieldError::new("note", m)))
                 .ok()
         });
-    let new_status = match decision.outcome.as_str() {
-        "BEVESTIGD" => {
+    let new_status = outcome.status();
+    match outcome {
+        Outcome::Confirm => {
             let fields = IncidentFields {
                 grounds: decision.grounds.clone().map(Some),
                 manifestations: decision.manifestations.clone().map(Some),
@@ -100,16 +133,15 @@ pub fn decide(
                 ..IncidentFields::default()
             };
             after.apply(fields, false, &mut errors);
-            after.validate(catalog, &mut errors);
+            after.validate(catalog, now, &mut errors);
             for field in after.missing() {
                 errors.push(FieldError::new(
                     field,
                     "is required to confirm the incident",
                 ));
             }
-            Status::Confirmed
         }
-        "AFGEWEZEN" => {
+        Outcome::Reject => {
             match decision.reason.as_deref() {
                 None | Some("") => errors.push(
                     FieldError::new("reason", "is required to reject an incident")
@@ -121,18 +153,16 @@ pub fn decide(
                     }
                 }
             }
-            Status::Rejected
         }
-        _ => {
+        Outcome::AskForInformation => {
             if note.is_none() && !errors.iter().any(|e| e.field == "note") {
                 errors.push(FieldError::new(
                     "note",
                     "is required: say what information is needed",
                 ));
             }
-            Status::NeedsInfo
         }
-    };
+    }
     if decision.corrects() && new_status != Status::Confirmed {
         errors.push(FieldError::new(
             "outcome",
@@ -143,7 +173,7 @@ pub fn decide(
         return Err(AppError::Validation(errors));
     }
     let mut changes = after.changes_since(Some(&before));
-    let at = now();
+    let at = now;
     let reason = (new_status == Status::Rejected)
         .then(|| decision.reason.clone())
         .flatten();
@@ -169,7 +199,7 @@ pub fn decide(
     row.status = new_status.as_str().to_owned();
     row.rejection_reason = reason;
     row.screened_at = screened_at;
-    save(conn, principal, row, "screened", changes)
+    save(conn, principal, row, "screened", changes, at)
 }
 
 /// Sends a CONFIRMED or REJECTED incident back to REGISTERED.
@@ -179,6 +209,7 @@ pub fn reopen(
     id: &str,
     expected: &store::Precondition,
     reason: &str,
+    now: NaiveDateTime,
 ) -> Result<Incident, AppError> {
     let mut row = load(conn, principal, id, expected)?;
     let status = row.status();
@@ -199,7 +230,7 @@ pub fn reopen(
     let mut changes = serde_json::Map::new();
     changes.insert(
         "status".into(),
-        serde_json::json!({"old": status.as_str(), "new": "REGISTERED"}),
+        serde_json::json!({"old": status.as_str(), "new": Status::Registered.as_str()}),
     );
     changes.insert(
         "reason".into(),
@@ -214,7 +245,7 @@ pub fn reopen(
     row.status = Status::Registered.as_str().to_owned();
     row.rejection_reason = None;
     row.screened_at = None;
-    save(conn, principal, row, "reopened", changes)
+    save(conn, principal, row, "reopened", changes, now)
 }
 
 fn save(
@@ -223,7 +254,8 @@ fn save(
     mut row: crate::incidents::IncidentRow,
     action: &str,
     changes: serde_json::Map<String, serde_json::Value>,
+    at: NaiveDateTime,
 ) -> Result<Incident, AppError> {
-    store::save_change(conn, &mut row, &principal.user, action, changes)?;
+    store::save_change(conn, &mut row, &principal.user, action, changes, at)?;
     store::view(conn, row, principal)
 }

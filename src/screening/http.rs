@@ -9,8 +9,9 @@ use super::decision::{decide, reopen, Decision};
 use super::queue::{queue, Queue, QueueFilter, CANDIDATE};
 use super::stats::{stats, Stats, StatsFilter};
 use crate::auth::Principal;
-use crate::http::error::{AppError, FieldError, Problem};
-use crate::http::AppState;
+use crate::error::{AppError, FieldError};
+use crate::http::error::Problem;
+use crate::state::AppState;
 use crate::incidents::{Incident, Status};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -42,7 +43,7 @@ pub async fn read_queue(
     query: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let unit = crate::http::unit_in_scope(&state, &principal, q.unit)?
+    let unit = principal.unit_to_see(&state.catalog, q.unit)?
         .ok_or_else(|| AppError::field("unit", "is required for users with national scope"))?;
     if let Some(s) = &q.status {
         if Status::parse(s).is_none() && s != CANDIDATE {
@@ -60,6 +61,7 @@ pub async fn read_queue(
         status: q.status,
         district: q.district,
         target_days: state.screening_target_days,
+        today: state.clock.today(),
     };
     let queue = state
         .db
@@ -98,11 +100,12 @@ pub async fn screen(
     id: web::Path<String>,
     body: crate::http::body::JsonObject<Decision>,
 ) -> Result<HttpResponse, AppError> {
-    let expected = crate::http::if_match(&req)?;
+    let expected = crate::http::preconditions::if_match(&req)?;
     let (id, decision, catalog) = (id.into_inner(), body.into_inner(), state.catalog.clone());
+    let now = state.clock.now();
     let view = state
         .db
-        .write_async(move |conn| decide(conn, &catalog, &principal, &id, &expected, &decision))
+        .write_async(move |conn| decide(conn, &catalog, &principal, &id, &expected, &decision, now))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", view.version)))
@@ -142,11 +145,12 @@ pub async fn reopen_incident(
     id: web::Path<String>,
     body: crate::http::body::JsonObject<Reopening>,
 ) -> Result<HttpResponse, AppError> {
-    let expected = crate::http::if_match(&req)?;
+    let expected = crate::http::preconditions::if_match(&req)?;
     let (id, reason) = (id.into_inner(), body.into_inner().reason);
+    let now = state.clock.now();
     let view = state
         .db
-        .write_async(move |conn| reopen(conn, &principal, &id, &expected, &reason))
+        .write_async(move |conn| reopen(conn, &principal, &id, &expected, &reason, now))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", view.version)))
@@ -183,9 +187,9 @@ pub async fn read_stats(
     query: web::Query<StatsQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let unit = crate::http::unit_in_scope(&state, &principal, q.unit)?;
+    let unit = principal.unit_to_see(&state.catalog, q.unit)?;
     let mut errors = Vec::new();
-    let (from, until) = crate::http::period(q.from.as_deref(), q.to.as_deref(), &mut errors);
+    let (from, until) = crate::dates::period(q.from.as_deref(), q.to.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
@@ -194,6 +198,7 @@ pub async fn read_stats(
         from,
         until,
         target_days: state.screening_target_days,
+        today: state.clock.today(),
     };
     let figures = state
         .db

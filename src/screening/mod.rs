@@ -10,7 +10,7 @@ pub mod http;
 mod queue;
 mod stats;
 
-pub use decision::{decide, reopen, Decision};
+pub use decision::{decide, reopen, Decision, Outcome};
 pub use queue::{queue, QueueFilter};
 pub use stats::{stats, StatsFilter};
 

@@ -1,7 +1,7 @@
 //! The screening queue of a unit: every undecided incident and every open candidate,
 //! oldest first, with its age and whether it is overdue.
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -9,11 +9,10 @@ use utoipa::ToSchema;
 use crate::dates;
 use crate::db::schema::{candidates, incidents};
 use crate::db::AnyConnection;
-use crate::incidents::model_codes;
+use crate::incidents::{model_codes, Status};
 
 /// The pseudo-status of candidates in the queue.
 pub const CANDIDATE: &str = "CANDIDATE";
-const UNDECIDED: [&str; 3] = ["INCOMPLETE", "REGISTERED", "NEEDS_INFO"];
 const MAX_ITEMS: i64 = 5000;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -52,11 +51,12 @@ pub struct QueueFilter {
     pub status: Option<String>,
     pub district: Option<String>,
     pub target_days: i64,
+    /// The date ages are counted to (today in Europe/Amsterdam).
+    pub today: NaiveDate,
 }
 
-/// Whole days from the registration date to today, both in Amsterdam.
-pub fn age_days(registered_at: NaiveDateTime) -> i64 {
-    let today = dates::amsterdam_date(Utc::now());
+/// Whole days from the registration date to `today`, both in Amsterdam.
+pub fn age_days(registered_at: NaiveDateTime, today: NaiveDate) -> i64 {
     (today - dates::amsterdam_date(registered_at.and_utc())).num_days()
 }
 
@@ -65,7 +65,7 @@ pub fn queue(conn: &mut AnyConnection, f: &QueueFilter) -> QueryResult<Queue> {
     if f.status.as_deref() != Some(CANDIDATE) {
         let statuses: Vec<&str> = match &f.status {
             Some(s) => vec![s.as_str()],
-            None => UNDECIDED.to_vec(),
+            None => Status::UNDECIDED.map(Status::as_str).to_vec(),
         };
         let mut q = incidents::table
             .filter(incidents::unit.eq(&f.unit))
@@ -97,7 +97,8 @@ pub fn queue(conn: &mut AnyConnection, f: &QueueFilter) -> QueryResult<Queue> {
             String,
         );
         for (id, number, source, at, status, district, summary, grounds) in q.load::<Row>(conn)? {
-            let age = age_days(at);
+            let age = age_days(at, f.today);
+            let undecided = Status::parse(&status).is_some_and(|s| !s.is_screened());
             items.push((
                 at,
                 QueueItem {
@@ -107,7 +108,7 @@ pub fn queue(conn: &mut AnyConnection, f: &QueueFilter) -> QueryResult<Queue> {
                     source_reference: source,
                     registered_at: dates::to_rfc3339(at),
                     age_days: age,
-                    overdue: UNDECIDED.contains(&status.as_str()) && age > f.target_days,
+                    overdue: undecided && age > f.target_days,
                     status,
                     district,
                     summary,
@@ -120,7 +121,7 @@ pub fn queue(conn: &mut AnyConnection, f: &QueueFilter) -> QueryResult<Queue> {
     if f.district.is_none() && f.status.as_deref().is_none_or(|s| s == CANDIDATE) {
         let open: Vec<(String, String, NaiveDateTime, String)> = candidates::table
             .filter(candidates::unit.eq(&f.unit))
-            .filter(candidates::status.eq("OPEN"))
+            .filter(candidates::status.eq(crate::candidates::CandidateState::Open.as_str()))
             .select((
                 candidates::id,
                 candidates::source_reference,
@@ -131,7 +132,7 @@ pub fn queue(conn: &mut AnyConnection, f: &QueueFilter) -> QueryResult<Queue> {
             .limit(MAX_ITEMS)
             .load(conn)?;
         for (id, source, at, matched) in open {
-            let age = age_days(at);
+            let age = age_days(at, f.today);
             items.push((
                 at,
                 QueueItem {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use super::queue::age_days;
 use crate::db::schema::incidents;
 use crate::db::AnyConnection;
+use crate::incidents::Status;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnitStats {
@@ -40,12 +41,14 @@ pub struct StatsFilter {
     /// Decisions before (UTC).
     pub until: Option<NaiveDateTime>,
     pub target_days: i64,
+    /// The date ages are counted to (today in Europe/Amsterdam).
+    pub today: NaiveDate,
 }
 
 pub fn stats(conn: &mut AnyConnection, f: &StatsFilter) -> QueryResult<Stats> {
     let mut q = incidents::table
         .filter(incidents::screened_at.is_not_null())
-        .filter(incidents::status.eq_any(["CONFIRMED", "REJECTED"]))
+        .filter(incidents::status.eq_any(Status::DECIDED.map(Status::as_str)))
         .select((
             incidents::unit,
             incidents::registered_at,
@@ -71,7 +74,7 @@ pub fn stats(conn: &mut AnyConnection, f: &StatsFilter) -> QueryResult<Stats> {
         }
     }
     let mut open = incidents::table
-        .filter(incidents::status.eq_any(["INCOMPLETE", "REGISTERED", "NEEDS_INFO"]))
+        .filter(incidents::status.eq_any(Status::UNDECIDED.map(Status::as_str)))
         .select((incidents::unit, incidents::registered_at))
         .into_boxed();
     if let Some(unit) = &f.unit {
@@ -80,7 +83,7 @@ pub fn stats(conn: &mut AnyConnection, f: &StatsFilter) -> QueryResult<Stats> {
     let mut overdue: BTreeMap<String, u64> = BTreeMap::new();
     for (unit, registered) in open.load::<(String, NaiveDateTime)>(conn)? {
         let entry = overdue.entry(unit).or_default();
-        if age_days(registered) > f.target_days {
+        if age_days(registered, f.today) > f.target_days {
             *entry += 1;
         }
     }

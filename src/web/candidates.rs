@@ -13,8 +13,8 @@ use super::registration::RegistrationForm;
 use super::{layout, session, PageError};
 use crate::auth::Principal;
 use crate::candidates::{dismiss_candidate, promote_candidate, read_candidate, Candidate};
-use crate::http::error::AppError;
-use crate::http::AppState;
+use crate::error::AppError;
+use crate::state::AppState;
 
 pub async fn page(
     state: web::Data<AppState>,
@@ -55,7 +55,7 @@ async fn show(
         h1 { "Kandidaat " (candidate.source_reference) }
         (shown.top)
         (candidate_markup(state, &candidate))
-        @if candidate.status == "OPEN" {
+        @if candidate.status == crate::candidates::CandidateState::Open.as_str() {
             (promote_form(state, req, &candidate, shown.posted))
             (dismiss_form(req, &candidate))
         }
@@ -95,7 +95,7 @@ fn promote_form(
     c: &Candidate,
     posted: &RegistrationForm,
 ) -> Markup {
-    let catalog = &state.catalog;
+    let catalog = &forms::Lists::of(state);
     html! {
         h2 { "Overnemen als discriminatie-incident" }
         p.hint { "Moment, eenheid, gemeente en relaas komen uit het algemene incident." }
@@ -139,9 +139,10 @@ pub async fn promote(
     session::check_csrf(&req, &posted.csrf)?;
     let fields = posted.fields()?;
     let (catalog, who, target) = (state.catalog.clone(), principal.clone(), id.clone());
+    let now = state.clock.now();
     let result = state
         .db
-        .write_async(move |conn| promote_candidate(conn, &catalog, &who, &target, &fields))
+        .write_async(move |conn| promote_candidate(conn, &catalog, &who, &target, &fields, now))
         .await
         .map(|incident| {
             crate::auth::guard::audit_created(&req, &incident.id, &id);
@@ -193,9 +194,10 @@ pub async fn dismiss(
     let posted = form.into_inner();
     session::check_csrf(&req, &posted.csrf)?;
     let (who, target, reason) = (principal.clone(), id.clone(), posted.reason);
+    let now = state.clock.now();
     let result = state
         .db
-        .write_async(move |conn| dismiss_candidate(conn, &who, &target, &reason))
+        .write_async(move |conn| dismiss_candidate(conn, &who, &target, &reason, now))
         .await
         .map(|()| "/screening?afgewezen=1".to_owned());
     let unchanged = RegistrationForm::default();

@@ -7,7 +7,7 @@ use maud::html;
 
 use super::layout;
 use crate::auth::Principal;
-use crate::http::error::AppError;
+use crate::error::AppError;
 
 /// An [`AppError`] on its way to the browser.
 #[derive(Debug)]

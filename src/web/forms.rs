@@ -1,11 +1,12 @@
 //! What the pages' forms share: Dutch names of fields, choices from the national code
 //! lists, and turning posted text into the API's request types.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use maud::{html, Markup};
 
 use crate::codes::Catalog;
-use crate::http::error::AppError;
+use crate::error::AppError;
+use crate::state::AppState;
 
 /// The Dutch name of a field, as the forms label it.
 pub fn field_label(field: &str) -> &str {
@@ -43,14 +44,35 @@ pub fn field_label(field: &str) -> &str {
     }
 }
 
-pub fn today() -> NaiveDate {
-    crate::dates::amsterdam_date(Utc::now())
+/// The code lists as a form offers them: the codes valid on a day (today in
+/// Europe/Amsterdam, by the server's clock). Reads as the [`Catalog`] otherwise.
+pub struct Lists<'c> {
+    catalog: &'c Catalog,
+    today: NaiveDate,
+}
+
+impl<'c> Lists<'c> {
+    /// The lists as of today by the server's clock.
+    pub fn of(state: &'c AppState) -> Lists<'c> {
+        Lists {
+            catalog: &state.catalog,
+            today: state.clock.today(),
+        }
+    }
+}
+
+impl std::ops::Deref for Lists<'_> {
+    type Target = Catalog;
+    fn deref(&self) -> &Catalog {
+        self.catalog
+    }
 }
 
 /// The codes of a list valid today, with their Dutch labels.
-pub fn choices<'c>(catalog: &'c Catalog, list: &str) -> Vec<(&'c str, &'c str)> {
-    let today = today();
-    catalog
+pub fn choices<'c>(lists: &Lists<'c>, list: &str) -> Vec<(&'c str, &'c str)> {
+    let today = lists.today;
+    lists
+        .catalog
         .list(list)
         .iter()
         .filter(|c| c.valid_on(today))
@@ -64,7 +86,7 @@ pub fn label<'a>(catalog: &'a Catalog, list: &str, code: &'a str) -> &'a str {
 }
 
 /// A labelled choice of one code (or none).
-pub fn select(catalog: &Catalog, list: &str, name: &str, chosen: Option<&str>) -> Markup {
+pub fn select(catalog: &Lists, list: &str, name: &str, chosen: Option<&str>) -> Markup {
     html! {
         label for=(name) { (field_label(name)) }
         select id=(name) name=(name) {
@@ -77,7 +99,7 @@ pub fn select(catalog: &Catalog, list: &str, name: &str, chosen: Option<&str>) -
 }
 
 /// A labelled group of checkboxes for a multi-valued field.
-pub fn checkboxes(catalog: &Catalog, list: &str, name: &str, chosen: &[String]) -> Markup {
+pub fn checkboxes(catalog: &Lists, list: &str, name: &str, chosen: &[String]) -> Markup {
     html! {
         fieldset {
             legend { (field_label(name)) }

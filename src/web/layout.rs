@@ -7,7 +7,7 @@ use maud::{html, Markup, DOCTYPE};
 
 use super::session;
 use crate::auth::{Principal, Role};
-use crate::http::error::FieldError;
+use crate::error::FieldError;
 
 const STYLESHEET: &str = include_str!("dira.css");
 

@@ -1,13 +1,15 @@
 //! The web interface: server-rendered pages in Dutch for desk officers, screeners,
 //! analysts and national staff. The pages call the same domain code as the API and
-//! pass the same guard ([`crate::auth::guard::web_guard`]): the same role policy
+//! pass the same guard ([`crate::auth::guard::pass`], through [`door::Pages`]): the same role policy
 //! ([`crate::auth::policy::WEB_RULES`]) and one audit entry per request. Templates are
 //! maud (checked at compile time); forms work without JavaScript and carry a CSRF
 //! token; the stylesheet is served by the binary.
 
 mod candidates;
+mod door;
 mod error;
 mod forms;
+mod incident;
 mod layout;
 mod poldis;
 mod rdo;
@@ -29,22 +31,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/inloggen", web::post().to(session::sign_in))
         .service(
             web::scope("")
-                .wrap(actix_web::middleware::from_fn(
-                    crate::auth::guard::web_guard,
-                ))
+                .wrap(actix_web::middleware::from_fn(door::guard))
                 .route("/", web::get().to(home))
                 .route("/uitloggen", web::post().to(session::sign_out))
                 .route("/registreren", web::get().to(registration::form))
                 .route("/registreren", web::post().to(registration::submit))
                 .route("/screening", web::get().to(screening::queue_page))
-                .route("/incidenten/{id}", web::get().to(screening::incident_page))
+                .route("/incidenten/{id}", web::get().to(incident::page))
                 .route(
                     "/incidenten/{id}/beoordeling",
-                    web::post().to(screening::decide),
+                    web::post().to(incident::decide),
                 )
                 .route(
                     "/incidenten/{id}/vervolging",
-                    web::post().to(screening::prosecution),
+                    web::post().to(incident::prosecution),
                 )
                 .route("/kandidaten/{id}", web::get().to(candidates::page))
                 .route(

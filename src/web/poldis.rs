@@ -6,11 +6,10 @@ use chrono::Datelike;
 use maud::{html, PreEscaped};
 use serde::Deserialize;
 
-use super::{forms, layout, PageError};
+use super::{layout, PageError};
 use crate::auth::Principal;
-use crate::http::error::AppError;
-use crate::http::AppState;
-use crate::poldis::http::{checked_year, report_unit};
+use crate::error::AppError;
+use crate::state::AppState;
 use crate::poldis::{html_sections, produce, render_html, Report};
 
 #[derive(Debug, Deserialize)]
@@ -22,8 +21,9 @@ pub struct Choice {
 }
 
 impl Choice {
-    fn year(&self) -> i32 {
-        self.year.unwrap_or_else(|| forms::today().year() - 1)
+    /// The year asked for; by default the last whole year before `today`.
+    fn year(&self, today: chrono::NaiveDate) -> i32 {
+        self.year.unwrap_or(today.year() - 1)
     }
 
     fn publication(&self) -> bool {
@@ -36,9 +36,9 @@ async fn report(
     principal: &Principal,
     choice: &Choice,
 ) -> Result<Report, AppError> {
-    let year = checked_year(choice.year())?;
+    let year = crate::poldis::check_year(choice.year(state.clock.today()))?;
     let (unit, publication, catalog) = (
-        report_unit(principal),
+        crate::poldis::report_unit(principal),
         choice.publication(),
         state.catalog.clone(),
     );
@@ -59,7 +59,7 @@ pub async fn page(
 ) -> Result<HttpResponse, PageError> {
     let choice = choice.into_inner();
     let report = report(&state, &principal, &choice).await?;
-    let this_year = forms::today().year();
+    let this_year = state.clock.today().year();
     let query = format!(
         "year={}{}",
         report.year,
@@ -141,7 +141,7 @@ pub async fn download(
         ),
         other => {
             return Err(
-                AppError::Validation(vec![crate::http::error::FieldError::new(
+                AppError::Validation(vec![crate::error::FieldError::new(
                     "format",
                     format!("{other:?} is not a format"),
                 )

@@ -9,10 +9,9 @@ use serde::Deserialize;
 use super::forms::{self, field_label};
 use super::{layout, PageError};
 use crate::auth::Principal;
-use crate::http::error::AppError;
-use crate::http::AppState;
-use crate::rdo::http::overview_request;
-use crate::rdo::{overview, write_csv, Overview};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::rdo::{overview, write_csv, Overview, OverviewRequest};
 
 #[derive(Debug, Deserialize)]
 pub struct Period {
@@ -33,11 +32,15 @@ async fn load(
         p.from.as_deref().unwrap_or(""),
         p.to.as_deref().unwrap_or(""),
     );
-    let (unit, from, to) = overview_request(state, principal, unit, from, to)?;
-    let catalog = state.catalog.clone();
+    let request = OverviewRequest::parse(unit, from, to)?;
+    let (catalog, principal, today) = (
+        state.catalog.clone(),
+        principal.clone(),
+        state.clock.today(),
+    );
     state
         .db
-        .run(move |db| Ok(overview(&mut *db.conn()?, &catalog, &unit, from, to)?))
+        .run(move |db| overview(&mut *db.conn()?, &catalog, &principal, request, today))
         .await
 }
 
@@ -52,7 +55,7 @@ pub async fn page(
     period: web::Query<Period>,
 ) -> Result<HttpResponse, PageError> {
     let p = period.into_inner();
-    let today = forms::today();
+    let today = state.clock.today();
     let from = p
         .from
         .clone()
@@ -73,7 +76,7 @@ pub async fn page(
                         label for="unit" { (field_label("unit")) }
                         select id="unit" name="unit" required {
                             option value="" { "— kies —" }
-                            @for (code, text) in forms::choices(&state.catalog, "unit") {
+                            @for (code, text) in forms::choices(&forms::Lists::of(&state), "unit") {
                                 option value=(code) selected[p.unit.as_deref() == Some(code)] { (text) }
                             }
                         }

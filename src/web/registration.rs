@@ -9,10 +9,9 @@ use serde::Deserialize;
 use super::forms::{self, checkboxes, field_label, select};
 use super::{layout, session, PageError};
 use crate::auth::Principal;
-use crate::http::error::{AppError, FieldError};
-use crate::http::AppState;
-use crate::incidents::http::{register_incident, Registered};
-use crate::incidents::{store, IncidentFields, IncidentRow};
+use crate::error::{AppError, FieldError};
+use crate::state::AppState;
+use crate::incidents::{register, store, IncidentFields, IncidentRow, Registered};
 
 /// The registration form as posted (every field text; boxes repeat their name).
 #[derive(Debug, Default, Deserialize)]
@@ -82,7 +81,7 @@ fn form_markup(
     req: &HttpRequest,
     f: &RegistrationForm,
 ) -> Markup {
-    let catalog = &state.catalog;
+    let catalog = &forms::Lists::of(state);
     let municipalities: Vec<_> = catalog
         .municipalities()
         .filter(|m| principal.sees_unit(&m.unit))
@@ -223,7 +222,10 @@ pub async fn submit(
     let posted: RegistrationForm = forms::posted(&body)?;
     session::check_csrf(&req, &posted.csrf)?;
     let outcome = match posted.fields() {
-        Ok(fields) => register_incident(&state, principal.clone(), fields, None).await,
+        Ok(fields) => {
+            let (db, catalog, clock) = (&state.db, &state.catalog, &state.clock);
+            register(db, catalog, clock, principal.clone(), fields, None).await
+        }
         Err(e) => Err(e),
     };
     match outcome {

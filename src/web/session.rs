@@ -13,8 +13,8 @@ use super::layout;
 use super::PageError;
 use crate::audit;
 use crate::auth::Principal;
-use crate::http::error::AppError;
-use crate::http::AppState;
+use crate::error::AppError;
+use crate::state::AppState;
 
 pub const COOKIE: &str = "dira_sessie";
 
@@ -85,6 +85,7 @@ pub async fn sign_in(
     let cross_site = crate::http::headers::is_cross_site_form_post(&req);
     let token = form.into_inner().token.trim().to_owned();
     let checked = token.clone();
+    let now = state.clock.now();
     let principal = match cross_site {
         true => Err(AppError::forbidden(
             "a form posted from another site is refused",
@@ -92,24 +93,17 @@ pub async fn sign_in(
         false => {
             state
                 .db
-                .run(move |db| Principal::from_token(&mut *db.conn()?, &checked))
+                .run(move |db| Principal::from_token(&mut *db.conn()?, &checked, now))
                 .await
         }
     };
-    let (user, role, outcome) = match &principal {
-        Ok(p) => (p.user.clone(), p.role.to_string(), "303"),
-        Err(_) if cross_site => ("-".to_owned(), "-".to_owned(), "403"),
-        Err(_) => ("-".to_owned(), "-".to_owned(), "401"),
+    let outcome = match &principal {
+        Ok(_) => "303",
+        Err(_) if cross_site => "403",
+        Err(_) => "401",
     };
-    let entry = audit::Entry {
-        at: crate::incidents::draft::now(),
-        user_name: user,
-        role,
-        action: "session.start".into(),
-        object: String::new(),
-        outcome: outcome.into(),
-        detail: "web".into(),
-    };
+    let entry = audit::Entry::new(now, principal.as_ref().ok(), "session.start", "", outcome)
+        .with_detail("web");
     state
         .db
         .write_async(move |conn| audit::record(conn, &entry).map_err(AppError::from))

@@ -55,7 +55,8 @@ fn world(app: &TestApp) -> World {
         G3,2026-11-01T12:00:00+01:00,RTM,,X1,uitgemaakt voor homo\n";
     let mut conn = app.db.conn().expect("conn");
     let catalog = dira::codes::Catalog::load(&mut conn).expect("catalog");
-    dira::candidates::scan(&mut conn, &catalog, csv.as_bytes(), "homo", "").expect("scan");
+    let now = dira::clock::Clock::system().now();
+    dira::candidates::scan(&mut conn, &catalog, csv.as_bytes(), "homo", "", now).expect("scan");
     let mut id_of = |reference: &str| -> String {
         dira::db::schema::candidates::table
             .filter(dira::db::schema::candidates::source_reference.eq(reference))
@@ -271,7 +272,7 @@ const MATRIX: &[(&str, Target, [u16; 5])] = &[
 
 #[test]
 fn the_matrix_covers_every_endpoint() {
-    let api = serde_json::to_value(dira::http::openapi()).expect("openapi");
+    let api = serde_json::to_value(dira::server::openapi()).expect("openapi");
     let mut documented = BTreeSet::new();
     for (path, item) in api["paths"].as_object().cloned().unwrap_or_default() {
         if !path.starts_with("/api/v1") {

@@ -10,7 +10,7 @@ use diesel::Connection;
 use dira::auth::Role;
 use dira::codes::Catalog;
 use dira::db::Db;
-use dira::http::Application;
+use dira::server::Application;
 use serde_json::Value;
 
 pub const PG_ENV: &str = "DIRA_TEST_POSTGRES_URL";
@@ -95,7 +95,7 @@ impl TestApp {
         let test_db = TestDb::new(backend)?;
         let db = Db::open(&test_db.url).expect("open test database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let app = Application::build(db.clone(), listener, Some(1)).expect("build app");
+        let app = Application::build(db.clone(), listener, Some(1), dira::clock::Clock::system()).expect("build app");
         let base = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
         let thread = std::thread::spawn(move || {
@@ -132,6 +132,7 @@ impl TestApp {
             csv.as_bytes(),
             dira::candidates::DEFAULT_TERMS,
             "",
+            dira::clock::Clock::system().now(),
         )
         .expect("scan");
     }

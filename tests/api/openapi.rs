@@ -6,7 +6,7 @@ use crate::helpers::{send, Backend, TestApp};
 const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json");
 
 fn generated() -> String {
-    dira::http::openapi()
+    dira::server::openapi()
         .to_pretty_json()
         .expect("OpenAPI as JSON")
         + "\n"

@@ -1,0 +1,18 @@
+//! What every request handler and web page can reach: the database, the code lists,
+//! the clock and the settings the server runs with.
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::codes::Catalog;
+use crate::db::Db;
+
+/// The server's shared state (one per process, shared by every worker).
+pub struct AppState {
+    pub db: Db,
+    pub catalog: Arc<Catalog>,
+    /// Days within which an incident should be screened (`DIRA_SCREENING_TARGET_DAYS`).
+    pub screening_target_days: i64,
+    /// The time every operation uses.
+    pub clock: Clock,
+}

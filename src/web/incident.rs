@@ -1,0 +1,355 @@
+//! An incident's page: the incident with its history, and for the discrimination
+//! contact the screening decision (with reclassification) and the prosecution status.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::forms::{self, checkboxes, field_label, select};
+use super::{layout, session, PageError};
+use crate::auth::{Principal, Role};
+use crate::error::{AppError, FieldError};
+use crate::state::AppState;
+use crate::incidents::{store, Incident, Status};
+use crate::rdo::{update_prosecution, ProsecutionUpdate};
+use crate::screening::{decide as apply_decision, Decision, Outcome};
+
+fn codes_text(state: &AppState, list: &str, codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|c| forms::label(&state.catalog, list, c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn incident_markup(state: &AppState, i: &Incident) -> Markup {
+    let one = |list: &str, v: &Option<String>| {
+        v.as_deref().map_or("–".to_owned(), |c| {
+            forms::label(&state.catalog, list, c).to_owned()
+        })
+    };
+    html! {
+        dl.fields {
+            dt { "Status" } dd #status { (i.status) }
+            @if !i.missing.is_empty() {
+                dt { "Ontbreekt" } dd { (i.missing.iter().map(|f| field_label(f)).collect::<Vec<_>>().join(", ")) }
+            }
+            dt { "Eenheid" } dd { (i.unit) }
+            dt { "Geregistreerd" } dd { (i.registered_at) }
+            dt { (field_label("registration_type")) } dd { (forms::label(&state.catalog, "registration_type", &i.registration_type)) }
+            dt { (field_label("channel")) } dd { (forms::label(&state.catalog, "channel", &i.channel)) }
+            dt { (field_label("grounds")) } dd #gronden { (codes_text(state, "ground", &i.grounds)) }
+            dt { (field_label("manifestations")) } dd { (codes_text(state, "manifestation", &i.manifestations)) }
+            dt { (field_label("articles")) } dd { (codes_text(state, "article", &i.articles)) }
+            dt { (field_label("domain")) } dd { (one("domain", &i.domain)) }
+            dt { (field_label("victim_kind")) } dd { (one("victim_kind", &i.victim_kind)) }
+            dt { (field_label("municipality")) } dd { (i.municipality.as_deref().and_then(|m| state.catalog.municipality(m)).map_or("–", |m| m.name.as_str())) }
+            dt { (field_label("summary")) } dd { (i.summary.as_deref().unwrap_or("–")) }
+            @if let Some(n) = &i.narrative { dt { (field_label("narrative")) } dd { (n) } }
+            @if let Some(r) = &i.rejection_reason { dt { (field_label("rejection_reason")) } dd { (forms::label(&state.catalog, "rejection_reason", r)) } }
+            dt { (field_label("prosecution_status")) } dd #vervolging { (one("prosecution_status", &i.prosecution_status)) }
+            @if let Some(d) = i.forwarded_on { dt { (field_label("forwarded_on")) } dd { (d) } }
+        }
+        h2 { "Geschiedenis" }
+        table {
+            thead { tr { th.n { "Versie" } th { "Moment" } th { "Door" } th { "Actie" } th { "Wijzigingen" } } }
+            tbody {
+                @for h in i.history.as_deref().unwrap_or(&[]) {
+                    tr {
+                        td.n { (h.version) } td { (h.at) } td { (h.user) } td { (h.action) }
+                        td { (changes_text(&h.changes)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `{field: {old, new}}` as "Veld: oud → nieuw".
+fn changes_text(changes: &serde_json::Value) -> String {
+    let Some(map) = changes.as_object() else {
+        return String::new();
+    };
+    let show = |v: Option<&serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => "–".to_owned(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(other) => other.to_string(),
+    };
+    map.iter()
+        .map(|(field, change)| match change.get("hidden") {
+            Some(_) => format!("{}: (niet zichtbaar buiten de eenheid)", field_label(field)),
+            None => format!(
+                "{}: {} → {}",
+                field_label(field),
+                show(change.get("old")),
+                show(change.get("new"))
+            ),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn decision_form(state: &AppState, req: &HttpRequest, i: &Incident) -> Markup {
+    let catalog = &forms::Lists::of(state);
+    html! {
+        h2 { "Beoordelen" }
+        form method="post" action=(format!("/incidenten/{}/beoordeling", i.id)) {
+            input type="hidden" name="csrf" value=(session::csrf_token(req));
+            input type="hidden" name="version" value=(i.version);
+            fieldset {
+                legend { (field_label("outcome")) }
+                @for (code, text) in forms::choices(catalog, "screening_outcome") {
+                    label.choice { input type="radio" name="outcome" value=(code) required; (text) }
+                }
+            }
+            details {
+                summary { "Classificatie aanpassen (alleen bij bevestigen)" }
+                (checkboxes(catalog, "ground", "grounds", &i.grounds))
+                (checkboxes(catalog, "manifestation", "manifestations", &i.manifestations))
+                (checkboxes(catalog, "article", "articles", &i.articles))
+                (select(catalog, "domain", "domain", i.domain.as_deref()))
+                (select(catalog, "victim_kind", "victim_kind", i.victim_kind.as_deref()))
+            }
+            (select(catalog, "rejection_reason", "reason", None))
+            label for="note" { (field_label("note")) }
+            textarea id="note" name="note" {}
+            p { button type="submit" { "Beoordeling opslaan" } }
+        }
+    }
+}
+
+fn prosecution_form(state: &AppState, req: &HttpRequest, i: &Incident) -> Markup {
+    html! {
+        h2 { "Stand bij het OM" }
+        form method="post" action=(format!("/incidenten/{}/vervolging", i.id)) {
+            input type="hidden" name="csrf" value=(session::csrf_token(req));
+            (select(&forms::Lists::of(state), "prosecution_status", "prosecution_status", i.prosecution_status.as_deref()))
+            label for="forwarded_on" { (field_label("forwarded_on")) }
+            input type="date" id="forwarded_on" name="forwarded_on" value=(i.forwarded_on.map(|d| d.to_string()).unwrap_or_default());
+            p { button type="submit" { "Stand opslaan" } }
+        }
+    }
+}
+
+async fn show(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    req: &HttpRequest,
+    id: String,
+    top: Markup,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let who = principal.clone();
+    let incident = state
+        .db
+        .run(move |db| store::read_visible(&mut *db.conn()?, &who, &id))
+        .await?;
+    let undecided = !incident.status.is_screened();
+    let body = html! {
+        h1 { "Registratie " (incident.registration_number) }
+        (top)
+        (incident_markup(state, &incident))
+        @if principal.role == Role::Screener && undecided { (decision_form(state, req, &incident)) }
+        @if matches!(principal.role, Role::Screener | Role::Analyst) && incident.status == Status::Confirmed {
+            (prosecution_form(state, req, &incident))
+        }
+    };
+    Ok(layout::with_status(
+        status,
+        layout::page("Registratie", Some(&principal), req, body),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct Shown {
+    opgeslagen: Option<String>,
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    id: web::Path<String>,
+    shown: web::Query<Shown>,
+) -> Result<HttpResponse, PageError> {
+    let top = match shown.opgeslagen.as_deref() {
+        Some("beoordeling") => layout::notice("De beoordeling is opgeslagen."),
+        Some("vervolging") => layout::notice("De stand bij het OM is opgeslagen."),
+        Some("overgenomen") => {
+            layout::notice("De kandidaat is overgenomen als discriminatie-incident.")
+        }
+        _ => html! {},
+    };
+    show(
+        &state,
+        principal,
+        &req,
+        id.into_inner(),
+        top,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The decision form as posted.
+#[derive(Debug, Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    csrf: String,
+    version: i32,
+    outcome: Option<String>,
+    reason: Option<String>,
+    note: Option<String>,
+    #[serde(default)]
+    grounds: Vec<String>,
+    #[serde(default)]
+    manifestations: Vec<String>,
+    #[serde(default)]
+    articles: Vec<String>,
+    domain: Option<String>,
+    victim_kind: Option<String>,
+}
+
+/// Only what the screener changed counts as a reclassification.
+fn changed<T: PartialEq>(new: T, old: T) -> Option<T> {
+    (new != old).then_some(new)
+}
+
+pub async fn decide(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let posted: DecisionForm = forms::posted(&body)?;
+    session::check_csrf(&req, &posted.csrf)?;
+    let who = principal.clone();
+    let current = {
+        let id = id.clone();
+        state
+            .db
+            .run(move |db| store::read_visible(&mut *db.conn()?, &who, &id))
+            .await?
+    };
+    let outcome = posted.outcome.clone().unwrap_or_default();
+    let confirming = Outcome::of_code(&outcome) == Some(Outcome::Confirm);
+    let text = |v: &Option<String>| forms::text(v).flatten();
+    let decision = Decision {
+        outcome,
+        reason: text(&posted.reason),
+        note: text(&posted.note),
+        grounds: confirming
+            .then(|| changed(posted.grounds.clone(), current.grounds.clone()))
+            .flatten(),
+        manifestations: confirming
+            .then(|| {
+                changed(
+                    posted.manifestations.clone(),
+                    current.manifestations.clone(),
+                )
+            })
+            .flatten(),
+        articles: confirming
+            .then(|| changed(posted.articles.clone(), current.articles.clone()))
+            .flatten(),
+        domain: confirming
+            .then(|| changed(text(&posted.domain), current.domain.clone()))
+            .flatten()
+            .flatten(),
+        victim_kind: confirming
+            .then(|| changed(text(&posted.victim_kind), current.victim_kind.clone()))
+            .flatten()
+            .flatten(),
+    };
+    let (catalog, who, target, expected) = (
+        state.catalog.clone(),
+        principal.clone(),
+        id.clone(),
+        crate::incidents::store::Precondition::version(posted.version),
+    );
+    let now = state.clock.now();
+    let result = state
+        .db
+        .write_async(move |conn| {
+            apply_decision(conn, &catalog, &who, &target, &expected, &decision, now)
+        })
+        .await;
+    after_form(&state, principal, &req, id, result, "beoordeling").await
+}
+
+/// After a form on the incident page: saved, back to the page with a notice (a
+/// reload does not post again); invalid, the page again with the problems on top.
+async fn after_form(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    req: &HttpRequest,
+    id: String,
+    result: Result<Incident, AppError>,
+    saved: &str,
+) -> Result<HttpResponse, PageError> {
+    match result {
+        Ok(_) => Ok(layout::see_other(&format!(
+            "/incidenten/{id}?opgeslagen={saved}"
+        ))),
+        Err(AppError::Validation(errors)) => {
+            let problems = layout::field_errors(&errors);
+            show(
+                state,
+                principal,
+                req,
+                id,
+                problems,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ProsecutionForm {
+    #[serde(default)]
+    csrf: String,
+    prosecution_status: Option<String>,
+    forwarded_on: Option<String>,
+}
+
+pub async fn prosecution(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<ProsecutionForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let posted = form.into_inner();
+    session::check_csrf(&req, &posted.csrf)?;
+    let Some(status) = forms::text(&posted.prosecution_status).flatten() else {
+        let allowed = state
+            .catalog
+            .valid_codes("prosecution_status", state.clock.today());
+        let missing = FieldError::new("prosecution_status", "kies een stand").allowed(allowed);
+        let result = Err(AppError::Validation(vec![missing]));
+        return after_form(&state, principal, &req, id, result, "vervolging").await;
+    };
+    let update = ProsecutionUpdate {
+        prosecution_status: status,
+        forwarded_on: forms::text(&posted.forwarded_on).flatten(),
+    };
+    let (catalog, who, target) = (state.catalog.clone(), principal.clone(), id.clone());
+    let now = state.clock.now();
+    let result = state
+        .db
+        .write_async(move |conn| update_prosecution(conn, &catalog, &who, &target, &update, now))
+        .await;
+    after_form(&state, principal, &req, id, result, "vervolging").await
+}
