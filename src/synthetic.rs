@@ -211,12 +211,7 @@ impl<'a> Generator<'a> {
         let (prosecution_status, forwarded_on) =
             if status == Status::Confirmed && self.rng.gen_bool(0.6) {
                 let p = self.one("prosecution_status", on);
-                let forwarded = self
-                    .catalog
-                    .list("prosecution_status")
-                    .first()
-                    .map(|c| c.code.clone())
-                    != Some(p.clone());
+                let forwarded = p != crate::rdo::NOT_FORWARDED;
                 let date = (on + Duration::days(self.rng.gen_range(3..60))).min(today);
                 (Some(p), forwarded.then_some(date))
             } else {

@@ -151,9 +151,36 @@ fn load(
     to: NaiveDate,
     today: NaiveDate,
 ) -> QueryResult<Overview> {
+    let loaded = confirmed(conn, unit, from, to)?;
+    let mut stale = 0;
+    let mut rows: Vec<OverviewRow> = loaded
+        .into_iter()
+        .map(|l| {
+            let (row, unchanged) = overview_row(catalog, l, today);
+            stale += u64::from(unchanged);
+            row
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        a.reporting_date
+            .cmp(&b.reporting_date)
+            .then_with(|| a.registration_number.cmp(&b.registration_number))
+    });
+    let mut overview = summarise(catalog, unit, from, to, rows);
+    overview.prosecution_unchanged_over_90_days = stale;
+    Ok(overview)
+}
+
+/// The CONFIRMED registrations of `unit` whose reporting date lies in [from, to].
+fn confirmed(
+    conn: &mut AnyConnection,
+    unit: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<Loaded>> {
     let start = dates::amsterdam_midnight(from);
     let end = dates::amsterdam_midnight(to.succ_opt().unwrap_or(to));
-    let loaded: Vec<Loaded> = incidents::table
+    incidents::table
         .filter(incidents::unit.eq(unit))
         .filter(incidents::status.eq(crate::incidents::Status::Confirmed.as_str()))
         .filter(
@@ -182,7 +209,29 @@ fn load(
             incidents::prosecution_updated_on,
             incidents::summary,
         ))
-        .load(conn)?;
+        .load(conn)
+}
+
+/// One registration as the overview shows it, and whether its prosecution status has
+/// been unchanged for more than [`STALE_DAYS`] on `today`.
+fn overview_row(catalog: &Catalog, loaded: Loaded, today: NaiveDate) -> (OverviewRow, bool) {
+    let (
+        number,
+        event,
+        registered,
+        occurred,
+        municipality,
+        grounds,
+        manifestations,
+        domain,
+        kind,
+        articles,
+        suspect,
+        prosecution,
+        forwarded,
+        updated,
+        summary,
+    ) = loaded;
     let labels = |list: &str, codes: &[String]| -> Vec<String> {
         codes
             .iter()
@@ -193,70 +242,50 @@ fn load(
         code.as_ref()
             .map(|c| catalog.label_nl(list, c).unwrap_or(c).to_owned())
     };
-    let mut stale = 0;
-    let mut rows: Vec<OverviewRow> = loaded
-        .into_iter()
-        .map(
-            |(
-                number,
-                event,
-                registered,
-                occurred,
-                municipality,
-                grounds,
-                manifestations,
-                domain,
-                kind,
-                articles,
-                suspect,
-                prosecution,
-                forwarded,
-                updated,
-                summary,
-            )| {
-                let registered_on = dates::amsterdam_date(registered.and_utc());
-                if (today - updated.unwrap_or(registered_on)).num_days() > STALE_DAYS {
-                    stale += 1;
-                }
-                let (grounds, manifestations, articles) = (
-                    model_codes(&grounds),
-                    model_codes(&manifestations),
-                    model_codes(&articles),
-                );
-                OverviewRow {
-                    registration_number: number,
-                    event_id: event,
-                    reporting_date: occurred.unwrap_or(registered_on),
-                    municipality_name: municipality
-                        .as_ref()
-                        .and_then(|m| catalog.municipality(m))
-                        .map(|m| m.name.clone()),
-                    municipality,
-                    grounds_nl: labels("ground", &grounds),
-                    grounds,
-                    manifestations_nl: labels("manifestation", &manifestations),
-                    manifestations,
-                    domain_nl: label("domain", &domain),
-                    domain,
-                    registration_type_nl: label("registration_type", &Some(kind.clone())),
-                    registration_type: kind,
-                    articles_nl: labels("article", &articles),
-                    articles,
-                    suspect_known: suspect.map(|v| v != 0),
-                    prosecution_status_nl: label("prosecution_status", &prosecution),
-                    prosecution_status: prosecution,
-                    forwarded_on: forwarded,
-                    summary,
-                }
-            },
-        )
-        .collect();
-    rows.sort_by(|a, b| {
-        a.reporting_date
-            .cmp(&b.reporting_date)
-            .then_with(|| a.registration_number.cmp(&b.registration_number))
-    });
+    let registered_on = dates::amsterdam_date(registered.and_utc());
+    let stale = (today - updated.unwrap_or(registered_on)).num_days() > STALE_DAYS;
+    let (grounds, manifestations, articles) = (
+        model_codes(&grounds),
+        model_codes(&manifestations),
+        model_codes(&articles),
+    );
+    let row = OverviewRow {
+        registration_number: number,
+        event_id: event,
+        reporting_date: occurred.unwrap_or(registered_on),
+        municipality_name: municipality
+            .as_ref()
+            .and_then(|m| catalog.municipality(m))
+            .map(|m| m.name.clone()),
+        municipality,
+        grounds_nl: labels("ground", &grounds),
+        grounds,
+        manifestations_nl: labels("manifestation", &manifestations),
+        manifestations,
+        domain_nl: label("domain", &domain),
+        domain,
+        registration_type_nl: label("registration_type", &Some(kind.clone())),
+        registration_type: kind,
+        articles_nl: labels("article", &articles),
+        articles,
+        suspect_known: suspect.map(|v| v != 0),
+        prosecution_status_nl: label("prosecution_status", &prosecution),
+        prosecution_status: prosecution,
+        forwarded_on: forwarded,
+        summary,
+    };
+    (row, stale)
+}
 
+/// The counts by ground and prosecution status and the share of each ground forwarded
+/// to the OM, over `rows`.
+fn summarise(
+    catalog: &Catalog,
+    unit: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    rows: Vec<OverviewRow>,
+) -> Overview {
     let mut by_ground: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
     for row in &rows {
@@ -294,7 +323,7 @@ fn load(
             .total_cmp(&b.share_forwarded)
             .then_with(|| a.ground.cmp(&b.ground))
     });
-    Ok(Overview {
+    Overview {
         unit: unit.to_owned(),
         from,
         to,
@@ -315,7 +344,7 @@ fn load(
             })
             .collect(),
         forwarding_by_ground: forwarding,
-        prosecution_unchanged_over_90_days: stale,
+        prosecution_unchanged_over_90_days: 0,
         rows,
-    })
+    }
 }
