@@ -245,12 +245,9 @@ pub fn period(
         }
     }
     let start = first.map(amsterdam_midnight);
-    let end = last
-        .and_then(|d| d.succ_opt())
-        .map(amsterdam_midnight);
+    let end = last.and_then(|d| d.succ_opt()).map(amsterdam_midnight);
     (start, end)
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -125,4 +125,3 @@ impl crate::db::RetryableError for AppError {
         matches!(self, AppError::Duplicate(_))
     }
 }
-

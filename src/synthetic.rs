@@ -141,6 +141,59 @@ impl<'a> Generator<'a> {
         options[self.rng.gen_range(0..options.len())].to_owned()
     }
 
+    /// The event of the next registration: a wave of registrations about one event
+    /// ("aangiftegolf") starts now and then and takes about half of the next ones.
+    fn next_event(&mut self, year: i32, on: NaiveDate) -> Option<(String, NaiveDate)> {
+        if self.event.is_none() && self.rng.gen_bool(0.004) {
+            self.events += 1;
+            let size = self.rng.gen_range(5..60);
+            self.event = Some((format!("EVT-{year}-{:04}", self.events), on, size));
+        }
+        match &mut self.event {
+            Some((id, date, left)) if *left > 0 && self.rng.gen_bool(0.5) => {
+                *left -= 1;
+                Some((id.clone(), *date))
+            }
+            Some((_, _, 0)) => {
+                self.event = None;
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// Screened (after three weeks, mostly), incomplete (now and then), and the status.
+    fn next_status(&mut self, age_days: i64) -> (bool, bool, Status) {
+        let screened = age_days > 21 && self.rng.gen_bool(0.85);
+        let incomplete = !screened && self.rng.gen_bool(0.1);
+        let status = match (screened, incomplete) {
+            (true, _) if self.rng.gen_bool(0.88) => Status::Confirmed,
+            (true, _) => Status::Rejected,
+            (false, true) => Status::Incomplete,
+            (false, false) if self.rng.gen_bool(0.06) => Status::NeedsInfo,
+            _ => Status::Registered,
+        };
+        (screened, incomplete, status)
+    }
+
+    /// The prosecution status of most confirmed incidents, with the date they went to
+    /// the OM when they did ([`crate::rdo::NOT_FORWARDED`] did not).
+    fn next_prosecution(
+        &mut self,
+        status: Status,
+        on: NaiveDate,
+        today: NaiveDate,
+    ) -> (Option<String>, Option<NaiveDate>) {
+        if status == Status::Confirmed && self.rng.gen_bool(0.6) {
+            let p = self.one("prosecution_status", on);
+            let forwarded = p != crate::rdo::NOT_FORWARDED;
+            let date = (on + Duration::days(self.rng.gen_range(3..60))).min(today);
+            (Some(p), forwarded.then_some(date))
+        } else {
+            (None, None)
+        }
+    }
+
     fn next_row(&mut self) -> IncidentRow {
         let offset = (self.index as f64 + self.rng.gen::<f64>()) * self.step_secs;
         let registered_at =
@@ -154,23 +207,7 @@ impl<'a> Generator<'a> {
         *counter += 1;
         let registration_number = format!("{unit}-{year}-{:06}", *counter);
 
-        // A wave of registrations about one event ("aangiftegolf") now and then.
-        if self.event.is_none() && self.rng.gen_bool(0.004) {
-            self.events += 1;
-            let size = self.rng.gen_range(5..60);
-            self.event = Some((format!("EVT-{year}-{:04}", self.events), on, size));
-        }
-        let event = match &mut self.event {
-            Some((id, date, left)) if *left > 0 && self.rng.gen_bool(0.5) => {
-                *left -= 1;
-                Some((id.clone(), *date))
-            }
-            Some((_, _, 0)) => {
-                self.event = None;
-                None
-            }
-            _ => None,
-        };
+        let event = self.next_event(year, on);
 
         let occurred_from = match &event {
             Some((_, date)) => Some(*date),
@@ -185,15 +222,7 @@ impl<'a> Generator<'a> {
             .map(|ms| ms[self.rng.gen_range(0..ms.len())].clone());
 
         let age_days = (today - on).num_days();
-        let screened = age_days > 21 && self.rng.gen_bool(0.85);
-        let incomplete = !screened && self.rng.gen_bool(0.1);
-        let status = match (screened, incomplete) {
-            (true, _) if self.rng.gen_bool(0.88) => Status::Confirmed,
-            (true, _) => Status::Rejected,
-            (false, true) => Status::Incomplete,
-            (false, false) if self.rng.gen_bool(0.06) => Status::NeedsInfo,
-            _ => Status::Registered,
-        };
+        let (screened, incomplete, status) = self.next_status(age_days);
         let grounds = self.some("ground", on, 0.15);
         let manifestations = self.some("manifestation", on, 0.1);
         let articles = if self.rng.gen_bool(0.8) {
@@ -208,15 +237,7 @@ impl<'a> Generator<'a> {
         let screened_at = screened.then(|| {
             (registered_at + Duration::hours(self.rng.gen_range(2..24 * 40))).min(self.until)
         });
-        let (prosecution_status, forwarded_on) =
-            if status == Status::Confirmed && self.rng.gen_bool(0.6) {
-                let p = self.one("prosecution_status", on);
-                let forwarded = p != crate::rdo::NOT_FORWARDED;
-                let date = (on + Duration::days(self.rng.gen_range(3..60))).min(today);
-                (Some(p), forwarded.then_some(date))
-            } else {
-                (None, None)
-            };
+        let (prosecution_status, forwarded_on) = self.next_prosecution(status, on, today);
         let summary = self.text(SUMMARIES);
         let narrative = self.text(NARRATIVES);
         IncidentRow {

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    create_token, Principal, list_tokens, revoke_token, Role, TokenInfo, TokenRefusal, DEFAULT_TOKEN_DAYS,
+    create_token, list_tokens, revoke_token, Principal, Role, TokenInfo, TokenRefusal,
+    DEFAULT_TOKEN_DAYS,
 };
 use crate::error::{AppError, FieldError};
 use crate::http::error::Problem;
@@ -144,8 +145,13 @@ impl actix_web::FromRequest for Principal {
     type Future = std::future::Ready<Result<Principal, AppError>>;
 
     fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        std::future::ready(actix_web::HttpMessage::extensions(req).get::<Principal>().cloned().ok_or_else(|| {
-            AppError::Unauthorized("an Authorization: Bearer token is required".into())
-        }))
+        std::future::ready(
+            actix_web::HttpMessage::extensions(req)
+                .get::<Principal>()
+                .cloned()
+                .ok_or_else(|| {
+                    AppError::Unauthorized("an Authorization: Bearer token is required".into())
+                }),
+        )
     }
 }

@@ -7,8 +7,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::tokens::hash_token;
-use crate::db::schema::{tokens, users};
 use crate::codes::Catalog;
+use crate::db::schema::{tokens, users};
 use crate::error::{AppError, FieldError};
 
 /// What a user does in the system (see domain.md, "The people and what they do").

@@ -4,11 +4,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::state::CandidateState;
 use crate::auth::Principal;
 use crate::codes::Catalog;
 use crate::db::schema::candidates;
 use crate::db::AnyConnection;
-use super::state::CandidateState;
 use crate::error::{AppError, FieldError};
 use crate::incidents::{store, Draft, Incident, IncidentFields};
 

@@ -8,8 +8,8 @@ use super::decide::{dismiss_candidate, promote_candidate};
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::http::error::Problem;
-use crate::state::AppState;
 use crate::incidents::{Incident, IncidentFields};
+use crate::state::AppState;
 
 /// Promote a candidate to an incident of its unit, linked by `source_reference`.
 ///

@@ -10,5 +10,5 @@ mod state;
 
 pub use decide::{dismiss_candidate, promote_candidate, read_candidate, Candidate};
 pub use matcher::{normalise, Matcher};
-pub use state::CandidateState;
 pub use scan::{scan, Match, ScanReport, DEFAULT_CODES, DEFAULT_TERMS};
+pub use state::CandidateState;

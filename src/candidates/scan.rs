@@ -71,20 +71,7 @@ pub fn scan(
     let (codes, code_problems) = code_list(codes);
     let (tracked, lines) = crate::csv_lines::Tracked::new(input);
     let mut reader = csv::Reader::from_reader(tracked);
-    let header: Vec<String> = reader
-        .headers()?
-        .iter()
-        .map(|h| h.trim().to_owned())
-        .collect();
-    let position = |name: &str| header.iter().position(|h| h == name);
-    let index: Vec<usize> = COLUMNS
-        .iter()
-        .map(|c| {
-            position(c).ok_or_else(|| {
-                anyhow::anyhow!("column {c:?} missing; the header is {}", COLUMNS.join(","))
-            })
-        })
-        .collect::<anyhow::Result<_>>()?;
+    let index = column_index(&mut reader)?;
     let mut report = ScanReport::default();
     report.problems.extend(matcher.problems.iter().cloned());
     report.problems.extend(code_problems);
@@ -92,47 +79,13 @@ pub fn scan(
     // One thread parses the CSV while this one matches: the two halves of the work
     // take about as long, and the machine has two cores. Batches of records go back
     // and forth so their buffers are reused.
-    type Batch = (Vec<csv::StringRecord>, usize);
     let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<csv::Result<Batch>>(4);
     let (empty_tx, empty_rx) = std::sync::mpsc::sync_channel::<Vec<csv::StringRecord>>(8);
     for _ in 0..6 {
         let _ = empty_tx.send(vec![csv::StringRecord::new(); BATCH]);
     }
     std::thread::scope(|threads| {
-        threads.spawn(move || {
-            while let Ok(mut batch) = empty_rx.recv() {
-                let mut filled = 0;
-                let mut failure = None;
-                while filled < BATCH {
-                    match reader.read_record(&mut batch[filled]) {
-                        Ok(true) => {
-                            // The physical line, for the problems reported by line.
-                            let record = &mut batch[filled];
-                            let start = record.position().map(|p| {
-                                let mut p = p.clone();
-                                p.set_line(lines.start(&p));
-                                p
-                            });
-                            record.set_position(start);
-                            filled += 1;
-                        }
-                        Ok(false) => break,
-                        Err(e) => {
-                            failure = Some(e);
-                            break;
-                        }
-                    }
-                }
-                let last = filled < BATCH || failure.is_some();
-                let message = match failure {
-                    Some(e) => Err(e),
-                    None => Ok((batch, filled)),
-                };
-                if full_tx.send(message).is_err() || last {
-                    break;
-                }
-            }
-        });
+        threads.spawn(move || read_batches(&mut reader, &lines, &empty_rx, &full_tx));
         // Owned here so that both channels close when matching stops, early or not,
         // and the parsing thread ends instead of waiting.
         let (full_rx, empty_tx) = (full_rx, empty_tx);
@@ -163,6 +116,70 @@ pub fn scan(
         outcome
     })?;
     Ok(report)
+}
+
+/// A batch of records and how many of them are filled.
+type Batch = (Vec<csv::StringRecord>, usize);
+
+/// The parsing half of the scan: fills the empty batches it is given with records
+/// (each positioned at its physical line) and passes them on, until the input ends,
+/// fails, or the matching half stops.
+fn read_batches<R: Read>(
+    reader: &mut csv::Reader<R>,
+    lines: &crate::csv_lines::Lines,
+    empty_rx: &std::sync::mpsc::Receiver<Vec<csv::StringRecord>>,
+    full_tx: &std::sync::mpsc::SyncSender<csv::Result<Batch>>,
+) {
+    while let Ok(mut batch) = empty_rx.recv() {
+        let mut filled = 0;
+        let mut failure = None;
+        while filled < BATCH {
+            match reader.read_record(&mut batch[filled]) {
+                Ok(true) => {
+                    // The physical line, for the problems reported by line.
+                    let record = &mut batch[filled];
+                    let start = record.position().map(|p| {
+                        let mut p = p.clone();
+                        p.set_line(lines.start(&p));
+                        p
+                    });
+                    record.set_position(start);
+                    filled += 1;
+                }
+                Ok(false) => break,
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        let last = filled < BATCH || failure.is_some();
+        let message = match failure {
+            Some(e) => Err(e),
+            None => Ok((batch, filled)),
+        };
+        if full_tx.send(message).is_err() || last {
+            break;
+        }
+    }
+}
+
+/// The position of each of [`COLUMNS`] in the header; an error naming a missing one.
+fn column_index<R: Read>(reader: &mut csv::Reader<R>) -> anyhow::Result<Vec<usize>> {
+    let header: Vec<String> = reader
+        .headers()?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    let position = |name: &str| header.iter().position(|h| h == name);
+    COLUMNS
+        .iter()
+        .map(|c| {
+            position(c).ok_or_else(|| {
+                anyhow::anyhow!("column {c:?} missing; the header is {}", COLUMNS.join(","))
+            })
+        })
+        .collect()
 }
 
 /// The codes of a codes file: one per line (a byte order mark at the start skipped),

@@ -481,7 +481,12 @@ fn usage_error(e: crate::error::AppError) -> anyhow::Error {
                 .iter()
                 .map(|e| match &e.allowed {
                     Some(allowed) => {
-                        format!("--{}: {}; allowed: {}", e.field, e.message, allowed.join(", "))
+                        format!(
+                            "--{}: {}; allowed: {}",
+                            e.field,
+                            e.message,
+                            allowed.join(", ")
+                        )
                     }
                     None => format!("--{}: {}", e.field, e.message),
                 })

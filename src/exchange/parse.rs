@@ -67,46 +67,9 @@ pub fn parse_row(
     draft.validate(catalog, now, &mut errors);
     let on = draft.registration_date();
 
-    let missing = draft.missing();
-    let status = match get(Col::Status) {
-        None => Status::on_registration(missing.is_empty()),
-        Some(s) => Status::parse(s).unwrap_or_else(|| {
-            errors.push(
-                FieldError::new("status", format!("unknown status {s:?}")).allowed(Status::names()),
-            );
-            Status::Incomplete
-        }),
-    };
-    if status == Status::Confirmed {
-        for field in &missing {
-            errors.push(FieldError::new(*field, "is required in a CONFIRMED row"));
-        }
-    }
-    if status == Status::Registered && get(Col::Status).is_some() && !missing.is_empty() {
-        for field in &missing {
-            errors.push(FieldError::new(
-                *field,
-                "is required in a REGISTERED row (or leave status empty)",
-            ));
-        }
-    }
-    let rejection_reason = get(Col::RejectionReason).map(str::to_owned);
-    match (&rejection_reason, status) {
-        (None, Status::Rejected) => errors.push(
-            FieldError::new("rejection_reason", "is required in a REJECTED row")
-                .allowed(catalog.valid_codes("rejection_reason", on)),
-        ),
-        (Some(r), Status::Rejected) => {
-            if let Err(e) = catalog.check("rejection_reason", "rejection_reason", r, on) {
-                errors.push(e);
-            }
-        }
-        (Some(_), _) => errors.push(FieldError::new(
-            "rejection_reason",
-            "is only for a REJECTED row",
-        )),
-        (None, _) => {}
-    }
+    let status = status_of(get(Col::Status), &draft.missing(), &mut errors);
+    let rejection_reason =
+        rejection_of(catalog, get(Col::RejectionReason), status, on, &mut errors);
     let screened_at = get(Col::ScreenedAt).and_then(|v| match dates::parse_timestamp(v) {
         Ok(t) if t.naive_utc() < draft.registered_at => {
             errors.push(FieldError::new("screened_at", "is before registered_at"));
@@ -141,4 +104,64 @@ pub fn parse_row(
     row.prosecution_status = prosecution_status;
     row.forwarded_on = forwarded_on;
     Ok(row)
+}
+
+/// The row's status: as given (checked against the life cycle and the fields it
+/// needs), else REGISTERED when complete and INCOMPLETE when not.
+fn status_of(
+    given: Option<&str>,
+    missing: &[&'static str],
+    errors: &mut Vec<FieldError>,
+) -> Status {
+    let status = match given {
+        None => Status::on_registration(missing.is_empty()),
+        Some(s) => Status::parse(s).unwrap_or_else(|| {
+            errors.push(
+                FieldError::new("status", format!("unknown status {s:?}")).allowed(Status::names()),
+            );
+            Status::Incomplete
+        }),
+    };
+    if status == Status::Confirmed {
+        for field in missing {
+            errors.push(FieldError::new(*field, "is required in a CONFIRMED row"));
+        }
+    }
+    if status == Status::Registered && given.is_some() && !missing.is_empty() {
+        for field in missing {
+            errors.push(FieldError::new(
+                *field,
+                "is required in a REGISTERED row (or leave status empty)",
+            ));
+        }
+    }
+    status
+}
+
+/// The rejection reason: required in a REJECTED row, on its list, and only there.
+fn rejection_of(
+    catalog: &Catalog,
+    given: Option<&str>,
+    status: Status,
+    on: chrono::NaiveDate,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    let rejection_reason = given.map(str::to_owned);
+    match (&rejection_reason, status) {
+        (None, Status::Rejected) => errors.push(
+            FieldError::new("rejection_reason", "is required in a REJECTED row")
+                .allowed(catalog.valid_codes("rejection_reason", on)),
+        ),
+        (Some(r), Status::Rejected) => {
+            if let Err(e) = catalog.check("rejection_reason", "rejection_reason", r, on) {
+                errors.push(e);
+            }
+        }
+        (Some(_), _) => errors.push(FieldError::new(
+            "rejection_reason",
+            "is only for a REJECTED row",
+        )),
+        (None, _) => {}
+    }
+    rejection_reason
 }

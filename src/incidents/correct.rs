@@ -65,7 +65,11 @@ pub fn correct(
 }
 
 /// Registrars correct their own registrations only, and only until they are screened.
-fn check_registrar(principal: &Principal, created_by: &str, status: Status) -> Result<(), AppError> {
+fn check_registrar(
+    principal: &Principal,
+    created_by: &str,
+    status: Status,
+) -> Result<(), AppError> {
     if created_by != principal.user {
         return Err(AppError::forbidden(
             "registrars correct their own registrations only",

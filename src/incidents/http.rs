@@ -271,7 +271,15 @@ pub async fn correct(
     let view = state
         .db
         .write_async(move |conn| {
-            super::correct(conn, &catalog, &principal, &id, fields.clone(), &expected, now)
+            super::correct(
+                conn,
+                &catalog,
+                &principal,
+                &id,
+                fields.clone(),
+                &expected,
+                now,
+            )
         })
         .await?;
     Ok(HttpResponse::Ok()

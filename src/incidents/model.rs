@@ -346,7 +346,10 @@ mod tests {
             assert_eq!(undecided.after_correction(true), Status::Registered);
         }
         assert_eq!(Status::NeedsInfo.after_correction(false), Status::NeedsInfo);
-        assert_eq!(Status::Registered.after_correction(false), Status::Incomplete);
+        assert_eq!(
+            Status::Registered.after_correction(false),
+            Status::Incomplete
+        );
         assert_eq!(Status::on_registration(false), Status::Incomplete);
         assert_eq!(Status::on_registration(true), Status::Registered);
     }

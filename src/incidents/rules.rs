@@ -12,6 +12,14 @@ impl Draft {
     /// Every rule of uniform registration, checked `now` (UTC); all violations, not
     /// just the first.
     pub fn validate(&self, catalog: &Catalog, now: NaiveDateTime, errors: &mut Vec<FieldError>) {
+        self.check_codes(catalog, errors);
+        self.check_dates(now, errors);
+        self.check_texts(errors);
+    }
+
+    /// Every code on its list and valid on the registration date; the registration
+    /// type and channel present; no code twice.
+    fn check_codes(&self, catalog: &Catalog, errors: &mut Vec<FieldError>) {
         let on = self.registration_date();
         let code = |errors: &mut Vec<FieldError>, field: &str, list: &str, value: &str| {
             if let Err(e) = catalog.check(field, list, value, on) {
@@ -63,6 +71,12 @@ impl Draft {
                 errors.push(e);
             }
         }
+    }
+
+    /// The period of the incident in order, not after the registration date, and the
+    /// registration not in the future (five minutes of clock skew allowed).
+    fn check_dates(&self, now: NaiveDateTime, errors: &mut Vec<FieldError>) {
+        let on = self.registration_date();
         if let (Some(from), Some(to)) = (self.occurred_from, self.occurred_to) {
             if to < from {
                 errors.push(FieldError::new(
@@ -82,6 +96,11 @@ impl Draft {
         if self.registered_at > now + chrono::Duration::minutes(5) {
             errors.push(FieldError::new("registered_at", "lies in the future"));
         }
+    }
+
+    /// Texts within their lengths and free of control characters; the registration
+    /// number after its pattern.
+    fn check_texts(&self, errors: &mut Vec<FieldError>) {
         for (field, value, max) in [
             ("registration_number", &self.registration_number, 64),
             ("source_reference", &self.source_reference, MAX_TEXT),

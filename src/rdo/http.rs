@@ -6,13 +6,14 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::{
-    overview, update_prosecution, OverviewRequest, write_csv, write_xlsx, Overview, ProsecutionUpdate, XLSX,
+    overview, update_prosecution, write_csv, write_xlsx, Overview, OverviewRequest,
+    ProsecutionUpdate, XLSX,
 };
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::http::error::Problem;
-use crate::state::AppState;
 use crate::incidents::Incident;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

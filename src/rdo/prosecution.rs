@@ -139,19 +139,34 @@ mod tests {
     #[test]
     fn a_forwarding_date_lies_between_registration_and_today() {
         let on = |s: &str| Some(s.parse::<NaiveDate>().unwrap());
-        assert_eq!(check(Some("INGEZONDEN"), Some("2024-03-01")), (on("2024-03-01"), vec![]));
-        assert_eq!(check(None, Some(" 2024-06-30 ")), (on("2024-06-30"), vec![]));
+        assert_eq!(
+            check(Some("INGEZONDEN"), Some("2024-03-01")),
+            (on("2024-03-01"), vec![])
+        );
+        assert_eq!(
+            check(None, Some(" 2024-06-30 ")),
+            (on("2024-06-30"), vec![])
+        );
         let (date, errors) = check(Some("INGEZONDEN"), Some("2024-02-29"));
         assert_eq!(date, None);
-        assert_eq!(errors, ["2024-02-29 is before the registration date 2024-03-01"]);
+        assert_eq!(
+            errors,
+            ["2024-02-29 is before the registration date 2024-03-01"]
+        );
         let (date, errors) = check(None, Some("2024-07-01"));
-        assert_eq!((date, errors), (None, vec!["2024-07-01 lies in the future".into()]));
+        assert_eq!(
+            (date, errors),
+            (None, vec!["2024-07-01 lies in the future".into()])
+        );
     }
 
     #[test]
     fn only_a_forwarded_status_has_a_date_and_it_needs_one() {
         let (_, errors) = check(Some("INGEZONDEN"), None);
-        assert_eq!(errors, ["is required: INGEZONDEN means the case went to the OM"]);
+        assert_eq!(
+            errors,
+            ["is required: INGEZONDEN means the case went to the OM"]
+        );
         let (_, errors) = check(Some(NOT_FORWARDED), Some("2024-04-01"));
         assert_eq!(errors, [format!("does not go with {NOT_FORWARDED}")]);
         assert_eq!(check(Some(NOT_FORWARDED), None), (None, vec![]));

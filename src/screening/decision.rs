@@ -122,47 +122,12 @@ pub fn decide(
                 .ok()
         });
     let new_status = outcome.status();
-    match outcome {
-        Outcome::Confirm => {
-            let fields = IncidentFields {
-                grounds: decision.grounds.clone().map(Some),
-                manifestations: decision.manifestations.clone().map(Some),
-                domain: decision.domain.clone().map(Some),
-                articles: decision.articles.clone().map(Some),
-                victim_kind: decision.victim_kind.clone().map(Some),
-                ..IncidentFields::default()
-            };
-            after.apply(fields, false, &mut errors);
-            after.validate(catalog, now, &mut errors);
-            for field in after.missing() {
-                errors.push(FieldError::new(
-                    field,
-                    "is required to confirm the incident",
-                ));
-            }
-        }
-        Outcome::Reject => {
-            match decision.reason.as_deref() {
-                None | Some("") => errors.push(
-                    FieldError::new("reason", "is required to reject an incident")
-                        .allowed(catalog.valid_codes("rejection_reason", today)),
-                ),
-                Some(reason) => {
-                    if let Err(e) = catalog.check("reason", "rejection_reason", reason, today) {
-                        errors.push(e);
-                    }
-                }
-            }
-        }
-        Outcome::AskForInformation => {
-            if note.is_none() && !errors.iter().any(|e| e.field == "note") {
-                errors.push(FieldError::new(
-                    "note",
-                    "is required: say what information is needed",
-                ));
-            }
-        }
-    }
+    let checks = Checks {
+        catalog,
+        now,
+        today,
+    };
+    checks.outcome(outcome, decision, &mut after, note.is_none(), &mut errors);
     if decision.corrects() && new_status != Status::Confirmed {
         errors.push(FieldError::new(
             "outcome",
@@ -200,6 +165,70 @@ pub fn decide(
     row.rejection_reason = reason;
     row.screened_at = screened_at;
     save(conn, principal, row, "screened", changes, at)
+}
+
+/// What a decision is checked against: the code lists, at `now` (UTC) and `today`
+/// (Europe/Amsterdam).
+struct Checks<'c> {
+    catalog: &'c Catalog,
+    now: NaiveDateTime,
+    today: chrono::NaiveDate,
+}
+
+impl Checks<'_> {
+    /// What each outcome requires: a complete (corrected) classification to confirm,
+    /// a reason on the list to reject, a note to ask for more information.
+    fn outcome(
+        &self,
+        outcome: Outcome,
+        decision: &Decision,
+        after: &mut Draft,
+        no_note: bool,
+        errors: &mut Vec<FieldError>,
+    ) {
+        match outcome {
+            Outcome::Confirm => {
+                let fields = IncidentFields {
+                    grounds: decision.grounds.clone().map(Some),
+                    manifestations: decision.manifestations.clone().map(Some),
+                    domain: decision.domain.clone().map(Some),
+                    articles: decision.articles.clone().map(Some),
+                    victim_kind: decision.victim_kind.clone().map(Some),
+                    ..IncidentFields::default()
+                };
+                after.apply(fields, false, errors);
+                after.validate(self.catalog, self.now, errors);
+                for field in after.missing() {
+                    errors.push(FieldError::new(
+                        field,
+                        "is required to confirm the incident",
+                    ));
+                }
+            }
+            Outcome::Reject => match decision.reason.as_deref() {
+                None | Some("") => errors.push(
+                    FieldError::new("reason", "is required to reject an incident")
+                        .allowed(self.catalog.valid_codes("rejection_reason", self.today)),
+                ),
+                Some(reason) => {
+                    if let Err(e) =
+                        self.catalog
+                            .check("reason", "rejection_reason", reason, self.today)
+                    {
+                        errors.push(e);
+                    }
+                }
+            },
+            Outcome::AskForInformation => {
+                if no_note && !errors.iter().any(|e| e.field == "note") {
+                    errors.push(FieldError::new(
+                        "note",
+                        "is required: say what information is needed",
+                    ));
+                }
+            }
+        }
+    }
 }
 
 /// Sends a CONFIRMED or REJECTED incident back to REGISTERED.

@@ -11,8 +11,8 @@ use super::stats::{stats, Stats, StatsFilter};
 use crate::auth::Principal;
 use crate::error::{AppError, FieldError};
 use crate::http::error::Problem;
-use crate::state::AppState;
 use crate::incidents::{Incident, Status};
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -43,7 +43,8 @@ pub async fn read_queue(
     query: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let unit = principal.unit_to_see(&state.catalog, q.unit)?
+    let unit = principal
+        .unit_to_see(&state.catalog, q.unit)?
         .ok_or_else(|| AppError::field("unit", "is required for users with national scope"))?;
     if let Some(s) = &q.status {
         if Status::parse(s).is_none() && s != CANDIDATE {

@@ -130,4 +130,3 @@ impl Application {
         self.server.await
     }
 }
-

@@ -121,4 +121,3 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     GuardResponses.modify(&mut api);
     api
 }
-

@@ -10,10 +10,10 @@ use super::forms::{self, checkboxes, field_label, select};
 use super::{layout, session, PageError};
 use crate::auth::{Principal, Role};
 use crate::error::{AppError, FieldError};
-use crate::state::AppState;
 use crate::incidents::{store, Incident, Status};
 use crate::rdo::{update_prosecution, ProsecutionUpdate};
 use crate::screening::{decide as apply_decision, Decision, Outcome};
+use crate::state::AppState;
 
 fn codes_text(state: &AppState, list: &str, codes: &[String]) -> String {
     codes

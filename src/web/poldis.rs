@@ -9,8 +9,8 @@ use serde::Deserialize;
 use super::{layout, PageError};
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::state::AppState;
 use crate::poldis::{html_sections, produce, render_html, Report};
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
 pub struct Choice {
@@ -140,14 +140,12 @@ pub async fn download(
             render_html(&report).into_bytes(),
         ),
         other => {
-            return Err(
-                AppError::Validation(vec![crate::error::FieldError::new(
-                    "format",
-                    format!("{other:?} is not a format"),
-                )
-                .allowed(vec!["csv".into(), "json".into(), "html".into()])])
-                .into(),
+            return Err(AppError::Validation(vec![crate::error::FieldError::new(
+                "format",
+                format!("{other:?} is not a format"),
             )
+            .allowed(vec!["csv".into(), "json".into(), "html".into()])])
+            .into())
         }
     };
     Ok(crate::http::attachment(

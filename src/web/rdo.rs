@@ -10,8 +10,8 @@ use super::forms::{self, field_label};
 use super::{layout, PageError};
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::state::AppState;
 use crate::rdo::{overview, write_csv, Overview, OverviewRequest};
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
 pub struct Period {
@@ -97,47 +97,7 @@ pub async fn page(
             None => {}
             Some(Err(AppError::Validation(errors))) => { (layout::field_errors(errors)) }
             Some(Err(e)) => { p.errors role="alert" { (e.to_string()) } }
-            Some(Ok(o)) => {
-                h2 { "Eenheid " (o.unit) ", " (o.from) " t/m " (o.to) }
-                p.downloads {
-                    a.button href=(format!("/rdo/overzicht.xlsx?{}", query(o))) download { "Download werkmap (Excel)" }
-                    a.button href=(format!("/rdo/overzicht.csv?{}", query(o))) download { "Download CSV" }
-                    a.button href=(format!("/rdo/overzicht.csv?{}&excel=true", query(o))) download { "Download CSV voor Excel" }
-                }
-                p { (o.rows.len()) " bevestigde registraties; stand bij het OM langer dan 90 dagen ongewijzigd: " (o.prosecution_unchanged_over_90_days) "." }
-                div.grid {
-                    table {
-                        caption { "Per discriminatiegrond" }
-                        thead { tr { th { "Grond" } th.n { "Registraties" } } }
-                        tbody { @for c in &o.by_ground { tr { td { (c.label_nl) } td.n { (c.registrations) } } } }
-                    }
-                    table {
-                        caption { "Per stand bij het OM" }
-                        thead { tr { th { "Stand" } th.n { "Registraties" } } }
-                        tbody { @for c in &o.by_prosecution_status { tr { td { (c.label_nl) } td.n { (c.registrations) } } } }
-                    }
-                }
-                table #zaken {
-                    caption { "Zaken" }
-                    thead { tr {
-                        th { "Registratie" } th { "Meldingsdatum" } th { "Gemeente" } th { "Gronden" }
-                        th { "Verschijningsvormen" } th { "Stand OM" } th { "Samenvatting" }
-                    } }
-                    tbody {
-                        @for r in &o.rows {
-                            tr {
-                                td { (r.registration_number) }
-                                td { (r.reporting_date) }
-                                td { (r.municipality_name.as_deref().unwrap_or("–")) }
-                                td { (r.grounds_nl.join(", ")) }
-                                td { (r.manifestations_nl.join(", ")) }
-                                td { (r.prosecution_status_nl.as_deref().unwrap_or("–")) }
-                                td { (r.summary.as_deref().unwrap_or("")) }
-                            }
-                        }
-                    }
-                }
-            }
+            Some(Ok(o)) => { (overview_markup(o)) }
         }
     };
     let status = match &result {
@@ -148,6 +108,51 @@ pub async fn page(
         status,
         layout::page("RDO-overzicht", Some(&principal), &req, body),
     ))
+}
+
+/// The overview of a unit and period: counts, the cases, and the downloads.
+fn overview_markup(o: &Overview) -> maud::Markup {
+    html! {
+        h2 { "Eenheid " (o.unit) ", " (o.from) " t/m " (o.to) }
+        p.downloads {
+            a.button href=(format!("/rdo/overzicht.xlsx?{}", query(o))) download { "Download werkmap (Excel)" }
+            a.button href=(format!("/rdo/overzicht.csv?{}", query(o))) download { "Download CSV" }
+            a.button href=(format!("/rdo/overzicht.csv?{}&excel=true", query(o))) download { "Download CSV voor Excel" }
+        }
+        p { (o.rows.len()) " bevestigde registraties; stand bij het OM langer dan 90 dagen ongewijzigd: " (o.prosecution_unchanged_over_90_days) "." }
+        div.grid {
+            table {
+                caption { "Per discriminatiegrond" }
+                thead { tr { th { "Grond" } th.n { "Registraties" } } }
+                tbody { @for c in &o.by_ground { tr { td { (c.label_nl) } td.n { (c.registrations) } } } }
+            }
+            table {
+                caption { "Per stand bij het OM" }
+                thead { tr { th { "Stand" } th.n { "Registraties" } } }
+                tbody { @for c in &o.by_prosecution_status { tr { td { (c.label_nl) } td.n { (c.registrations) } } } }
+            }
+        }
+        table #zaken {
+            caption { "Zaken" }
+            thead { tr {
+                th { "Registratie" } th { "Meldingsdatum" } th { "Gemeente" } th { "Gronden" }
+                th { "Verschijningsvormen" } th { "Stand OM" } th { "Samenvatting" }
+            } }
+            tbody {
+                @for r in &o.rows {
+                    tr {
+                        td { (r.registration_number) }
+                        td { (r.reporting_date) }
+                        td { (r.municipality_name.as_deref().unwrap_or("–")) }
+                        td { (r.grounds_nl.join(", ")) }
+                        td { (r.manifestations_nl.join(", ")) }
+                        td { (r.prosecution_status_nl.as_deref().unwrap_or("–")) }
+                        td { (r.summary.as_deref().unwrap_or("")) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The overview as an Excel workbook: cases, counts and forwarding shares.

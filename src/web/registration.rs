@@ -10,8 +10,8 @@ use super::forms::{self, checkboxes, field_label, select};
 use super::{layout, session, PageError};
 use crate::auth::Principal;
 use crate::error::{AppError, FieldError};
-use crate::state::AppState;
 use crate::incidents::{register, store, IncidentFields, IncidentRow, Registered};
+use crate::state::AppState;
 
 /// The registration form as posted (every field text; boxes repeat their name).
 #[derive(Debug, Default, Deserialize)]

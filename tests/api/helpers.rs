@@ -95,7 +95,8 @@ impl TestApp {
         let test_db = TestDb::new(backend)?;
         let db = Db::open(&test_db.url).expect("open test database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let app = Application::build(db.clone(), listener, Some(1), dira::clock::Clock::system()).expect("build app");
+        let app = Application::build(db.clone(), listener, Some(1), dira::clock::Clock::system())
+            .expect("build app");
         let base = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
         let thread = std::thread::spawn(move || {
