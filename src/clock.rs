@@ -60,19 +60,19 @@ mod tests {
 
     #[test]
     fn a_fixed_clock_gives_its_instant_and_the_date_in_amsterdam() {
-        let clock = Clock::fixed("2026-03-28T23:30:00.123456789Z".parse().unwrap());
+        let clock = Clock::fixed("2026-03-28T23:30:00.123456789Z".parse().expect("instant"));
         assert_eq!(clock.now().to_string(), "2026-03-28 23:30:00.123456");
         // 23:30 UTC is 00:30 the next day in Amsterdam (CET, UTC+1).
         assert_eq!(clock.today().to_string(), "2026-03-29");
         let shared = clock.clone();
-        clock.set("2026-07-01T10:00:00Z".parse().unwrap());
+        clock.set("2026-07-01T10:00:00Z".parse().expect("instant"));
         assert_eq!(shared.today().to_string(), "2026-07-01");
     }
 
     #[test]
     fn the_system_clock_moves() {
         let clock = Clock::system();
-        clock.set("2000-01-01T00:00:00Z".parse().unwrap());
+        clock.set("2000-01-01T00:00:00Z".parse().expect("instant"));
         assert!(clock.today().to_string().as_str() > "2026");
     }
 }

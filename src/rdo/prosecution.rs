@@ -124,7 +124,7 @@ mod tests {
     use super::*;
 
     fn check(status: Option<&str>, text: Option<&str>) -> (Option<NaiveDate>, Vec<String>) {
-        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let day = |s: &str| s.parse::<NaiveDate>().expect("date");
         let mut errors = Vec::new();
         let date = check_forwarded_on(
             status,
@@ -138,7 +138,7 @@ mod tests {
 
     #[test]
     fn a_forwarding_date_lies_between_registration_and_today() {
-        let on = |s: &str| Some(s.parse::<NaiveDate>().unwrap());
+        let on = |s: &str| Some(s.parse::<NaiveDate>().expect("date"));
         assert_eq!(
             check(Some("INGEZONDEN"), Some("2024-03-01")),
             (on("2024-03-01"), vec![])
