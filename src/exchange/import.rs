@@ -2,10 +2,10 @@
 //! the valid ones, in one transaction, with one history entry per incident. The
 //! caller audits the import with [`audit_summary`].
 //!
-//! [`read`] parses and validates the file on a thread of its own; [`store`] hands
-//! what it validated to a [`store::Store`]: diesel's on either backend ([`diesel_store`],
-//! the HTTP import and `dira import` on PostgreSQL) or rusqlite's bulk path on
-//! SQLite ([`sqlite`], `dira import`).
+//! `read` parses and validates the file on a thread of its own; `store` hands what
+//! it validated to a `Store`: diesel's on either backend (`diesel_store`: the HTTP
+//! import, and `dira import` on PostgreSQL) or rusqlite's bulk path on SQLite
+//! (`sqlite`: `dira import`).
 
 mod diesel_store;
 mod read;

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::codes::Catalog;
 use crate::db::Db;
 
-/// The columns of `incidents` the report reads, in the order of [`Fields`]: the
+/// The columns of `incidents` the report reads, in the order of [`columns::Fields`]: the
 /// selection of the diesel path, and (by their names) of the SQLite path's SQL.
 macro_rules! selection {
     () => {{

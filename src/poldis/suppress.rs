@@ -12,7 +12,7 @@
 //! The rule and the cases it covers: `docs/suppression.md`.
 //!
 //! The parts: [`sheet`] numbers the cells, [`hypercube`] protects the cross tables,
-//! [`relations`] lists the other relations, [`secondary`] chooses the next cell to
+//! [`mod@relations`] lists the other relations, [`secondary`] chooses the next cell to
 //! withhold, and [`bounds`] is the check.
 
 mod bounds;
