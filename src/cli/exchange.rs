@@ -72,6 +72,7 @@ pub fn import(
         skip_invalid,
         user: operator(),
         role: "admin".into(),
+        at: crate::clock::Clock::system().now(),
         // The command prints every error, one line each (contract.md).
         max_errors: usize::MAX,
     };

@@ -4,6 +4,7 @@
 //! The backend follows the URL scheme: `sqlite://PATH` (the embedded default) or
 //! `postgres://…`.
 
+pub mod columns;
 pub mod direct;
 pub mod schema;
 mod writer;

@@ -27,42 +27,81 @@ pub fn write_header<W: Write>(out: &mut csv::Writer<W>) -> csv::Result<()> {
     out.write_record(COLUMNS)
 }
 
-fn text(t: &Option<String>) -> &str {
-    t.as_deref().unwrap_or_default()
+/// One field of an exchange record, as the incident holds it: from an
+/// [`IncidentRow`] ([`fields`]) or from the stored text (the SQLite path).
+enum Field<'a> {
+    /// Absent: an empty field.
+    Empty,
+    /// Written as it is: text, or a date as stored (`YYYY-MM-DD`).
+    Text(&'a [u8]),
+    /// A date: `YYYY-MM-DD`.
+    Date(NaiveDate),
+    /// A UTC timestamp: RFC 3339 with the Amsterdam offset.
+    At(NaiveDateTime),
+    /// `suspect_known`, stored as 0/1: `false` for 0, else `true`.
+    Flag(i64),
+}
+
+/// Writes one field in the exchange CSV's format (contract.md): the one place the
+/// formats of a record's fields are decided, for both export paths.
+fn write_field<W: Write>(
+    out: &mut csv::Writer<W>,
+    offsets: &mut dates::AmsterdamOffsets,
+    field: Field<'_>,
+) -> csv::Result<()> {
+    match field {
+        Field::Empty => out.write_field(""),
+        Field::Text(t) => out.write_field(t),
+        Field::Date(d) => out.write_field(d.to_string()),
+        Field::At(at) => out.write_field(offsets.rfc3339(at)),
+        Field::Flag(0) => out.write_field("false"),
+        Field::Flag(_) => out.write_field("true"),
+    }
+}
+
+/// The fields of `r` in [`COLUMNS`] order.
+fn fields(r: &IncidentRow) -> [Field<'_>; COLUMNS.len()] {
+    fn text(t: &Option<String>) -> Field<'_> {
+        t.as_deref()
+            .map_or(Field::Empty, |t| Field::Text(t.as_bytes()))
+    }
+    let date = |d: Option<NaiveDate>| d.map_or(Field::Empty, Field::Date);
+    [
+        Field::Text(r.registration_number.as_bytes()),
+        text(&r.source_reference),
+        Field::At(r.registered_at),
+        date(r.occurred_from),
+        date(r.occurred_to),
+        Field::Text(r.unit.as_bytes()),
+        text(&r.district),
+        text(&r.basic_team),
+        text(&r.municipality),
+        Field::Text(r.registration_type.as_bytes()),
+        Field::Text(r.channel.as_bytes()),
+        Field::Text(r.grounds.as_bytes()),
+        Field::Text(r.manifestations.as_bytes()),
+        text(&r.domain),
+        Field::Text(r.articles.as_bytes()),
+        text(&r.victim_kind),
+        r.suspect_known
+            .map_or(Field::Empty, |k| Field::Flag(k.into())),
+        text(&r.summary),
+        text(&r.narrative),
+        Field::Text(r.status.as_bytes()),
+        text(&r.rejection_reason),
+        r.screened_at.map_or(Field::Empty, Field::At),
+        text(&r.prosecution_status),
+        date(r.forwarded_on),
+        text(&r.event_id),
+    ]
 }
 
 /// One incident as an exchange CSV record, columns in [`COLUMNS`] order.
 pub fn write_row<W: Write>(out: &mut csv::Writer<W>, r: &IncidentRow) -> csv::Result<()> {
-    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    out.write_field(&r.registration_number)?;
-    out.write_field(text(&r.source_reference))?;
-    out.write_field(dates::to_rfc3339(r.registered_at))?;
-    out.write_field(date(r.occurred_from))?;
-    out.write_field(date(r.occurred_to))?;
-    out.write_field(&r.unit)?;
-    out.write_field(text(&r.district))?;
-    out.write_field(text(&r.basic_team))?;
-    out.write_field(text(&r.municipality))?;
-    out.write_field(&r.registration_type)?;
-    out.write_field(&r.channel)?;
-    out.write_field(&r.grounds)?;
-    out.write_field(&r.manifestations)?;
-    out.write_field(text(&r.domain))?;
-    out.write_field(&r.articles)?;
-    out.write_field(text(&r.victim_kind))?;
-    out.write_field(match r.suspect_known {
-        Some(0) => "false",
-        Some(_) => "true",
-        None => "",
-    })?;
-    out.write_field(text(&r.summary))?;
-    out.write_field(text(&r.narrative))?;
-    out.write_field(&r.status)?;
-    out.write_field(text(&r.rejection_reason))?;
-    out.write_field(r.screened_at.map(dates::to_rfc3339).unwrap_or_default())?;
-    out.write_field(text(&r.prosecution_status))?;
-    out.write_field(date(r.forwarded_on))?;
-    out.write_field(text(&r.event_id))?;
+    let mut offsets = dates::AmsterdamOffsets::default();
+    for field in fields(r) {
+        write_field(out, &mut offsets, field)?;
+    }
     out.write_record(None::<&[u8]>)
 }
 
@@ -273,6 +312,23 @@ mod sqlite {
         (parts.join(" AND "), params)
     }
 
+    /// The field of column `name` from its stored value: timestamps as diesel stores
+    /// them (see [`direct::stored_timestamp`]), dates and text as they are.
+    fn stored<'a>(name: &str, value: ValueRef<'a>) -> anyhow::Result<Field<'a>> {
+        Ok(match (name, value) {
+            (_, ValueRef::Null) => Field::Empty,
+            ("registered_at" | "screened_at", v) => {
+                let text = v.as_str()?;
+                Field::At(
+                    direct::stored_timestamp(text)
+                        .ok_or_else(|| anyhow::anyhow!("{text:?} is not a stored timestamp"))?,
+                )
+            }
+            ("suspect_known", v) => Field::Flag(v.as_i64()?),
+            (_, v) => Field::Text(v.as_bytes()?),
+        })
+    }
+
     /// One range of rows as CSV records, and how many.
     fn format_part(
         conn: &rusqlite::Connection,
@@ -297,20 +353,7 @@ mod sqlite {
         let mut count = 0u64;
         while let Some(r) = rows.next()? {
             for (i, name) in COLUMNS.iter().enumerate() {
-                let value = r.get_ref(i)?;
-                match (*name, value) {
-                    (_, ValueRef::Null) => out.write_field("")?,
-                    ("registered_at" | "screened_at", v) => {
-                        let text = v.as_str()?;
-                        let at = direct::stored_timestamp(text)
-                            .ok_or_else(|| anyhow::anyhow!("{text:?} is not a stored timestamp"))?;
-                        out.write_field(offsets.rfc3339(at))?
-                    }
-                    ("suspect_known", v) => {
-                        out.write_field(if v.as_i64()? == 0 { "false" } else { "true" })?
-                    }
-                    (_, v) => out.write_field(v.as_bytes()?)?,
-                }
+                write_field(&mut out, &mut offsets, stored(name, r.get_ref(i)?)?)?;
             }
             out.write_record(None::<&[u8]>)?;
             count += 1;

@@ -54,6 +54,7 @@ pub async fn import_csv(
         skip_invalid: query.skip_invalid,
         user: principal.user.clone(),
         role: principal.role.to_string(),
+        at: state.clock.now(),
         max_errors: MAX_LISTED_ERRORS,
     };
     let catalog = state.catalog.clone();

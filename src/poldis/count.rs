@@ -1,4 +1,7 @@
-//! The counting rules, in polars. Every function returns `(key, subkey, count)` cells.
+//! The counting rules, in polars. Every function returns `(key, subkey, count)` cells;
+//! [`tables`] counts every table of the report.
+
+use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
@@ -217,4 +220,87 @@ pub fn values_by_values(left: &DataFrame, right: &DataFrame, dict: &Dict) -> Pol
         JoinArgs::new(JoinType::Inner),
     );
     group(joined, "code", Some("other"), dict)
+}
+
+/// The tables counted by one-dimensional grouping of the year's incidents, with the
+/// column they group by.
+const BY_COLUMN: [(&str, &str); 7] = [
+    ("by_domain", "domain"),
+    ("by_registration_type", "registration_type"),
+    ("by_channel", "channel"),
+    ("by_victim_kind", "victim_kind"),
+    ("by_unit", "unit"),
+    ("by_municipality", "municipality"),
+    ("by_month", "month"),
+];
+
+/// Every table of the report for `year`, by name: the counted cells only (no zero
+/// keys, no labels).
+pub fn tables(frames: &Frames, year: i32) -> anyhow::Result<BTreeMap<&'static str, Cells>> {
+    let p = populations(frames)?;
+    let d = &frames.dict;
+    let mut raw: BTreeMap<&str, Cells> = BTreeMap::new();
+    raw.insert(
+        "summary",
+        summary(frames, &p, year).map_err(named("summary"))?,
+    );
+    // Lazy: each table reads only its columns. (Materialising the year's incidents
+    // once copies every column and was slower.)
+    let incidents = self::year(p.incidents.clone(), year);
+    for (name, column) in BY_COLUMN {
+        let cells = group(incidents.clone(), column, None, d).map_err(named(name))?;
+        raw.insert(name, cells);
+    }
+    // The multi-valued fields of the year's incidents, with the incident's unit and
+    // police flag alongside (for the cross tables).
+    let in_year = marks(frames, &p, year..=year)?;
+    let grounds = values_of(
+        &frames.grounds,
+        &in_year,
+        &frames.incidents,
+        &["unit", "police"],
+    )?;
+    let manifestations = values_of(&frames.manifestations, &in_year, &frames.incidents, &[])?;
+    let articles = values_of(&frames.articles, &in_year, &frames.incidents, &[])?;
+    let by_code = |values: &DataFrame, subkey| group(values.clone().lazy(), "code", subkey, d);
+    raw.insert("by_ground", by_code(&grounds, None)?);
+    raw.insert("by_manifestation", by_code(&manifestations, None)?);
+    raw.insert("by_article", by_code(&articles, None)?);
+    raw.insert("ground_by_unit", by_code(&grounds, Some("unit"))?);
+    raw.insert(
+        "ground_by_police_victim",
+        by_code(&grounds, Some("police"))?,
+    );
+    raw.insert(
+        "ground_by_manifestation",
+        values_by_values(&grounds, &manifestations, d)?,
+    );
+    raw.insert(
+        "ground_by_article",
+        values_by_values(&grounds, &articles, d)?,
+    );
+    let (trend, trend_by_ground) = trend(frames, &p, year)?;
+    raw.insert("trend", trend);
+    raw.insert("trend_by_ground", trend_by_ground);
+    Ok(raw)
+}
+
+/// A polars error of table `name`, named.
+fn named(name: &str) -> impl Fn(PolarsError) -> anyhow::Error + '_ {
+    move |e| anyhow::anyhow!("{name}: {e}")
+}
+
+/// `trend` and `trend_by_ground`: the counted incidents of `year` and the four years
+/// before, per year, and per year and ground (retired grounds under their successor).
+fn trend(frames: &Frames, p: &Populations, year: i32) -> anyhow::Result<(Cells, Cells)> {
+    let trend_years = p.incidents.clone().filter(
+        col("year")
+            .gt_eq(lit(year - 4))
+            .and(col("year").lt_eq(lit(year))),
+    );
+    let trend = group(trend_years, "year", None, &frames.dict).map_err(named("trend"))?;
+    let in_trend = marks(frames, p, year - 4..=year)?;
+    let grounds = values_of(&frames.grounds, &in_trend, &frames.incidents, &["year"])?;
+    let by_ground = group(grounds.lazy(), "year", Some("trend_code"), &frames.dict)?;
+    Ok((trend, by_ground))
 }

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use polars::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -148,12 +147,12 @@ fn codes_of_year(catalog: &Catalog, list: &str, year: i32) -> Vec<String> {
         .collect()
 }
 
-/// Counts every table for `year` (all units, or one) with polars. Blocking: call it
-/// off the async executor.
 /// The years a report can be produced and published for: the registrations dira
 /// holds start in this century; a year outside is a mistake, never a report.
 pub const REPORT_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
+/// Counts every table for `year` (all units, or one) with polars. Blocking: call it
+/// off the async executor.
 pub fn produce(
     db: &Db,
     catalog: &Catalog,
@@ -174,152 +173,14 @@ pub fn produce(
         ms = started.elapsed().as_millis() as u64,
         "poldis: rows loaded"
     );
-    let p = count::populations(&frames)?;
-    // Lazy: each table reads only its columns. (Materialising the year's incidents
-    // once copies every column and was slower.)
-    let incidents = count::year(p.incidents.clone(), year);
-    let d = &frames.dict;
-    // The multi-valued fields of the year's incidents, with the incident's unit and
-    // police flag alongside (for the cross tables).
-    let in_year = count::marks(&frames, &p, year..=year)?;
-    let grounds = count::values_of(
-        &frames.grounds,
-        &in_year,
-        &frames.incidents,
-        &["unit", "police"],
-    )?;
-    let manifestations =
-        count::values_of(&frames.manifestations, &in_year, &frames.incidents, &[])?;
-    let articles = count::values_of(&frames.articles, &in_year, &frames.incidents, &[])?;
-    let one = |column: &str| count::group(incidents.clone(), column, None, d);
-    let trend_years = p.incidents.clone().filter(
-        col("year")
-            .gt_eq(lit(year - 4))
-            .and(col("year").lt_eq(lit(year))),
-    );
-    let mut raw: BTreeMap<&str, Cells> = BTreeMap::new();
-    raw.insert(
-        "summary",
-        (count::summary(&frames, &p, year)).map_err(|e| anyhow::anyhow!("summary: {e}"))?,
-    );
-    raw.insert(
-        "by_ground",
-        count::group(grounds.clone().lazy(), "code", None, d)?,
-    );
-    raw.insert(
-        "by_manifestation",
-        count::group(manifestations.clone().lazy(), "code", None, d)?,
-    );
-    raw.insert(
-        "by_domain",
-        (one("domain")).map_err(|e| anyhow::anyhow!("by_domain: {e}"))?,
-    );
-    raw.insert(
-        "by_article",
-        count::group(articles.clone().lazy(), "code", None, d)?,
-    );
-    raw.insert(
-        "by_registration_type",
-        (one("registration_type")).map_err(|e| anyhow::anyhow!("by_registration_type: {e}"))?,
-    );
-    raw.insert(
-        "by_channel",
-        (one("channel")).map_err(|e| anyhow::anyhow!("by_channel: {e}"))?,
-    );
-    raw.insert(
-        "by_victim_kind",
-        (one("victim_kind")).map_err(|e| anyhow::anyhow!("by_victim_kind: {e}"))?,
-    );
-    raw.insert(
-        "by_unit",
-        (one("unit")).map_err(|e| anyhow::anyhow!("by_unit: {e}"))?,
-    );
-    raw.insert(
-        "by_municipality",
-        (one("municipality")).map_err(|e| anyhow::anyhow!("by_municipality: {e}"))?,
-    );
-    raw.insert(
-        "by_month",
-        (one("month")).map_err(|e| anyhow::anyhow!("by_month: {e}"))?,
-    );
-    raw.insert(
-        "ground_by_unit",
-        count::group(grounds.clone().lazy(), "code", Some("unit"), d)?,
-    );
-    raw.insert(
-        "ground_by_manifestation",
-        count::values_by_values(&grounds, &manifestations, d)?,
-    );
-    raw.insert(
-        "ground_by_article",
-        count::values_by_values(&grounds, &articles, d)?,
-    );
-    raw.insert(
-        "ground_by_police_victim",
-        count::group(grounds.clone().lazy(), "code", Some("police"), d)?,
-    );
-    raw.insert(
-        "trend",
-        (count::group(trend_years.clone(), "year", None, d))
-            .map_err(|e| anyhow::anyhow!("trend: {e}"))?,
-    );
-    let in_trend = count::marks(&frames, &p, year - 4..=year)?;
-    let trend_grounds = count::values_of(&frames.grounds, &in_trend, &frames.incidents, &["year"])?;
-    raw.insert(
-        "trend_by_ground",
-        count::group(trend_grounds.lazy(), "year", Some("trend_code"), d)?,
-    );
-
-    let mut tables = Vec::new();
-    for (name, key_list, sub_list) in TABLES {
-        let mut counts: BTreeMap<(String, String), u64> = raw
-            .remove(name)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(k, s, n)| ((k, s), n))
-            .collect();
-        // The year's codes are keys even when nothing was counted under them.
-        let zero_keys: Vec<String> = match (name, key_list) {
-            ("by_month", _) => (1..=12).map(|m| format!("{m:02}")).collect(),
-            ("trend", _) => (year - 4..=year).map(|y| y.to_string()).collect(),
-            (_, Some(list)) if sub_list.is_none() && name.starts_with("by_") => {
-                codes_of_year(catalog, list, year)
-            }
-            _ => Vec::new(),
-        };
-        for k in zero_keys {
-            counts.entry((k, String::new())).or_insert(0);
-        }
-        let label = |list: Option<&str>, code: &str| -> (Option<String>, Option<String>) {
-            let found = list.and_then(|l| catalog.list(l).iter().find(|c| c.code == code));
-            match (found, code) {
-                (Some(c), _) => (Some(c.label_nl.clone()), Some(c.label_en.clone())),
-                (None, UNKNOWN) => (Some("Onbekend".into()), Some("Unknown".into())),
-                (None, m) if name == "by_municipality" => {
-                    (catalog.municipality(m).map(|m| m.name.clone()), None)
-                }
-                _ => (None, None),
-            }
-        };
-        let cells: Vec<Cell> = counts
-            .into_iter()
-            .map(|((key, subkey), n)| {
-                let (label_nl, label_en) = label(key_list, &key);
-                let sublabel_nl = sub_list.and_then(|l| label(Some(l), &subkey).0);
-                Cell {
-                    incidents: n.into(),
-                    key,
-                    subkey,
-                    label_nl,
-                    label_en,
-                    sublabel_nl,
-                    count: n,
-                    withheld: None,
-                }
-            })
-            .collect();
-        tables.push((name.to_owned(), cells));
-    }
+    let mut raw = count::tables(&frames, year)?;
+    let mut tables: Vec<(String, Vec<Cell>)> = TABLES
+        .iter()
+        .map(|&table| {
+            let counted = raw.remove(table.0).unwrap_or_default();
+            (table.0.to_owned(), cells(catalog, year, table, counted))
+        })
+        .collect();
     if publication {
         suppress::protect(&mut tables, &links(catalog, year));
     }
@@ -340,6 +201,59 @@ pub fn produce(
         "poldis: report produced"
     );
     Ok(report)
+}
+
+/// The cells of one table of [`TABLES`]: the `counted` ones, and a zero for each of
+/// the year's codes (months, trend years) that nothing was counted under; labelled
+/// from the code lists.
+fn cells(
+    catalog: &Catalog,
+    year: i32,
+    (name, key_list, sub_list): (&str, Option<&str>, Option<&str>),
+    counted: Cells,
+) -> Vec<Cell> {
+    let mut counts: BTreeMap<(String, String), u64> =
+        counted.into_iter().map(|(k, s, n)| ((k, s), n)).collect();
+    // The year's codes are keys even when nothing was counted under them.
+    let zero_keys: Vec<String> = match (name, key_list) {
+        ("by_month", _) => (1..=12).map(|m| format!("{m:02}")).collect(),
+        ("trend", _) => (year - 4..=year).map(|y| y.to_string()).collect(),
+        (_, Some(list)) if sub_list.is_none() && name.starts_with("by_") => {
+            codes_of_year(catalog, list, year)
+        }
+        _ => Vec::new(),
+    };
+    for k in zero_keys {
+        counts.entry((k, String::new())).or_insert(0);
+    }
+    let label = |list: Option<&str>, code: &str| -> (Option<String>, Option<String>) {
+        let found = list.and_then(|l| catalog.list(l).iter().find(|c| c.code == code));
+        match (found, code) {
+            (Some(c), _) => (Some(c.label_nl.clone()), Some(c.label_en.clone())),
+            (None, UNKNOWN) => (Some("Onbekend".into()), Some("Unknown".into())),
+            (None, m) if name == "by_municipality" => {
+                (catalog.municipality(m).map(|m| m.name.clone()), None)
+            }
+            _ => (None, None),
+        }
+    };
+    counts
+        .into_iter()
+        .map(|((key, subkey), n)| {
+            let (label_nl, label_en) = label(key_list, &key);
+            let sublabel_nl = sub_list.and_then(|l| label(Some(l), &subkey).0);
+            Cell {
+                incidents: n.into(),
+                key,
+                subkey,
+                label_nl,
+                label_en,
+                sublabel_nl,
+                count: n,
+                withheld: None,
+            }
+        })
+        .collect()
 }
 
 /// What the suppression must know beyond the tables (see [`suppress::Links`]).
