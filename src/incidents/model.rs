@@ -38,7 +38,7 @@ impl Status {
     pub const UNDECIDED: [Status; 3] = [Status::Incomplete, Status::Registered, Status::NeedsInfo];
 
     /// The stored and shown name (`NEEDS_INFO`, …): the one mapping of statuses to text.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Status::Incomplete => "INCOMPLETE",
             Status::Registered => "REGISTERED",

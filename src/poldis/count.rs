@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use super::load::{Dict, Frames};
+use crate::incidents::Status;
 
 pub type Cells = Vec<(String, String, u64)>;
 
-const CONFIRMED: &str = "CONFIRMED";
-const REJECTED: &str = "REJECTED";
+const CONFIRMED: &str = Status::Confirmed.as_str();
+const REJECTED: &str = Status::Rejected.as_str();
 
 /// The report's populations.
 pub struct Populations {
