@@ -13,6 +13,7 @@ mod exchange;
 mod files;
 mod hardening;
 mod incidents_list;
+mod migrations;
 mod openapi;
 mod poldis;
 mod rdo;
