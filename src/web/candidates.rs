@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::forms::{self, checkboxes, field_label, select};
 use super::registration::RegistrationForm;
-use super::{layout, session, PageError};
+use super::{cookie, layout, PageError};
 use crate::auth::Principal;
 use crate::candidates::{dismiss_candidate, promote_candidate, read_candidate, Candidate};
 use crate::error::AppError;
@@ -100,7 +100,7 @@ fn promote_form(
         h2 { "Overnemen als discriminatie-incident" }
         p.hint { "Moment, eenheid, gemeente en relaas komen uit het algemene incident." }
         form method="post" action=(format!("/kandidaten/{}/overnemen", c.id)) {
-            input type="hidden" name="csrf" value=(session::csrf_token(req));
+            input type="hidden" name="csrf" value=(cookie::csrf_token(req));
             (select(catalog, "registration_type", "registration_type", posted.registration_type.as_deref()))
             (select(catalog, "channel", "channel", posted.channel.as_deref()))
             (checkboxes(catalog, "ground", "grounds", &posted.grounds))
@@ -119,7 +119,7 @@ fn dismiss_form(req: &HttpRequest, c: &Candidate) -> Markup {
     html! {
         h2 { "Afwijzen" }
         form method="post" action=(format!("/kandidaten/{}/afwijzen", c.id)) {
-            input type="hidden" name="csrf" value=(session::csrf_token(req));
+            input type="hidden" name="csrf" value=(cookie::csrf_token(req));
             label for="reason" { "Waarom is dit geen discriminatie-incident?" }
             textarea id="reason" name="reason" required {}
             p { button type="submit" { "Afwijzen" } }
@@ -136,7 +136,7 @@ pub async fn promote(
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let posted: RegistrationForm = forms::posted(&body)?;
-    session::check_csrf(&req, &posted.csrf)?;
+    cookie::check_csrf(&req, &posted.csrf)?;
     let fields = posted.fields()?;
     let (catalog, who, target) = (state.catalog.clone(), principal.clone(), id.clone());
     let now = state.clock.now();
@@ -192,7 +192,7 @@ pub async fn dismiss(
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let posted = form.into_inner();
-    session::check_csrf(&req, &posted.csrf)?;
+    cookie::check_csrf(&req, &posted.csrf)?;
     let (who, target, reason) = (principal.clone(), id.clone(), posted.reason);
     let now = state.clock.now();
     let result = state

@@ -17,7 +17,7 @@ pub struct Pages;
 
 impl Door for Pages {
     fn credential(&self, req: &HttpRequest) -> Option<String> {
-        super::session::token(req)
+        super::cookie::token(req)
     }
 
     fn without_credential(&self) -> &'static str {

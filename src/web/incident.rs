@@ -7,7 +7,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::forms::{self, checkboxes, field_label, select};
-use super::{layout, session, PageError};
+use super::{cookie, layout, PageError};
 use crate::auth::{Principal, Role};
 use crate::error::{AppError, FieldError};
 use crate::incidents::{store, Incident, Status};
@@ -100,7 +100,7 @@ fn decision_form(state: &AppState, req: &HttpRequest, i: &Incident) -> Markup {
     html! {
         h2 { "Beoordelen" }
         form method="post" action=(format!("/incidenten/{}/beoordeling", i.id)) {
-            input type="hidden" name="csrf" value=(session::csrf_token(req));
+            input type="hidden" name="csrf" value=(cookie::csrf_token(req));
             input type="hidden" name="version" value=(i.version);
             fieldset {
                 legend { (field_label("outcome")) }
@@ -128,7 +128,7 @@ fn prosecution_form(state: &AppState, req: &HttpRequest, i: &Incident) -> Markup
     html! {
         h2 { "Stand bij het OM" }
         form method="post" action=(format!("/incidenten/{}/vervolging", i.id)) {
-            input type="hidden" name="csrf" value=(session::csrf_token(req));
+            input type="hidden" name="csrf" value=(cookie::csrf_token(req));
             (select(&forms::Lists::of(state), "prosecution_status", "prosecution_status", i.prosecution_status.as_deref()))
             label for="forwarded_on" { (field_label("forwarded_on")) }
             input type="date" id="forwarded_on" name="forwarded_on" value=(i.forwarded_on.map(|d| d.to_string()).unwrap_or_default());
@@ -230,7 +230,7 @@ pub async fn decide(
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let posted: DecisionForm = forms::posted(&body)?;
-    session::check_csrf(&req, &posted.csrf)?;
+    cookie::check_csrf(&req, &posted.csrf)?;
     let who = principal.clone();
     let current = {
         let id = id.clone();
@@ -332,7 +332,7 @@ pub async fn prosecution(
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let posted = form.into_inner();
-    session::check_csrf(&req, &posted.csrf)?;
+    cookie::check_csrf(&req, &posted.csrf)?;
     let Some(status) = forms::text(&posted.prosecution_status).flatten() else {
         let allowed = state
             .catalog

@@ -5,7 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use maud::{html, Markup, DOCTYPE};
 
-use super::session;
+use super::cookie;
 use crate::auth::{Principal, Role};
 use crate::error::FieldError;
 
@@ -68,7 +68,7 @@ fn navigation(role: Role) -> &'static [(&'static str, &'static str)] {
 /// A page for a signed-in user, with the sign-out form (which needs the session's
 /// CSRF token, hence the request).
 pub fn page(title: &str, principal: Option<&Principal>, req: &HttpRequest, body: Markup) -> Markup {
-    shell(title, principal, Some(&session::csrf_token(req)), body)
+    shell(title, principal, Some(&cookie::csrf_token(req)), body)
 }
 
 /// A page without the sign-out form (errors, the sign-in page).

@@ -6,6 +6,7 @@
 //! token; the stylesheet is served by the binary.
 
 mod candidates;
+mod cookie;
 mod door;
 mod error;
 mod forms;

@@ -7,7 +7,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::forms::{self, checkboxes, field_label, select};
-use super::{layout, session, PageError};
+use super::{cookie, layout, PageError};
 use crate::auth::Principal;
 use crate::error::{AppError, FieldError};
 use crate::incidents::{register, store, IncidentFields, IncidentRow, Registered};
@@ -89,7 +89,7 @@ fn form_markup(
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     html! {
         form method="post" action="/registreren" novalidate {
-            input type="hidden" name="csrf" value=(session::csrf_token(req));
+            input type="hidden" name="csrf" value=(cookie::csrf_token(req));
             p.hint { "Alleen soort registratie en kanaal zijn verplicht. Een melding zonder classificatie wordt opgeslagen als onvolledig. Geen namen of adressen in de vaste velden." }
             fieldset {
                 legend { "Melding" }
@@ -220,7 +220,7 @@ pub async fn submit(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let posted: RegistrationForm = forms::posted(&body)?;
-    session::check_csrf(&req, &posted.csrf)?;
+    cookie::check_csrf(&req, &posted.csrf)?;
     let outcome = match posted.fields() {
         Ok(fields) => {
             let (db, catalog, clock) = (&state.db, &state.catalog, &state.clock);

@@ -7,48 +7,14 @@ use actix_web::cookie::{time::Duration, Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
+use super::cookie::{check_csrf, COOKIE};
 use super::layout;
 use super::PageError;
 use crate::audit;
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::state::AppState;
-
-pub const COOKIE: &str = "dira_sessie";
-
-/// The session's token, if the request carries one.
-pub fn token(req: &HttpRequest) -> Option<String> {
-    req.cookie(COOKIE)
-        .map(|c| c.value().trim().to_owned())
-        .filter(|v| !v.is_empty())
-}
-
-/// The CSRF token forms of this session carry.
-pub fn csrf_token(req: &HttpRequest) -> String {
-    let token = token(req).unwrap_or_default();
-    hex::encode(Sha256::digest(format!("dira-csrf\0{token}")))
-}
-
-/// Refuses a form whose CSRF token is not this session's.
-pub fn check_csrf(req: &HttpRequest, given: &str) -> Result<(), PageError> {
-    let expected = csrf_token(req);
-    // Compared in full whatever the first difference: no timing hint.
-    let same = expected.len() == given.len()
-        && expected
-            .bytes()
-            .zip(given.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    match same && token(req).is_some() {
-        true => Ok(()),
-        false => Err(AppError::forbidden(
-            "het formulier is verlopen of komt niet van deze site; laad de pagina opnieuw",
-        )
-        .into()),
-    }
-}
 
 fn sign_in_page(message: Option<&str>) -> maud::Markup {
     let body = html! {
