@@ -9,6 +9,7 @@ pub mod candidates;
 pub mod cli;
 pub mod clock;
 pub mod codes;
+pub mod config;
 pub mod csv_lines;
 pub mod dates;
 pub mod db;

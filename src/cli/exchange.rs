@@ -3,38 +3,91 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::operator::{audit, operator};
+use super::Database;
 use crate::codes::Catalog;
 use crate::db::Db;
 use crate::exchange::{self, ExportFilter, ImportFailure, ImportOptions};
 use crate::synthetic::Generator;
 
-/// Who runs a command on the server itself, for the history and the audit log.
-pub fn operator() -> String {
-    format!(
-        "cli:{}",
-        std::env::var("USER").unwrap_or_else(|_| "operator".into())
-    )
+/// The arguments of `dira import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    file: PathBuf,
+    /// Store the valid rows and report the invalid ones.
+    #[arg(long)]
+    skip_invalid: bool,
 }
 
-/// The audit entry of a command run by the operator (who has the admin role there).
-pub fn audit(
-    conn: &mut crate::db::AnyConnection,
-    action: &str,
-    object: String,
-    outcome: &str,
-    detail: String,
-) -> anyhow::Result<()> {
-    let operator = crate::auth::Principal::operator(operator());
-    let now = crate::clock::Clock::system().now();
-    let entry = crate::audit::Entry::new(now, Some(&operator), action, object, outcome);
-    crate::audit::record(conn, &entry.with_detail(detail))?;
-    Ok(())
+impl ImportArgs {
+    /// Imports the file: exit 1 when rows were invalid, 2 when it cannot be read.
+    pub fn run(self, database: &Database) -> anyhow::Result<ExitCode> {
+        import(|| database.open(), &self.file, self.skip_invalid)
+    }
+}
+
+/// The arguments of `dira export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Registration year (Europe/Amsterdam).
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=9999))]
+    year: Option<i32>,
+    /// Unit code.
+    #[arg(long)]
+    unit: Option<String>,
+    /// Output file (default: stdout).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+impl ExportArgs {
+    /// Exports the incidents of the year and unit asked, all when not asked.
+    pub fn run(self, database: &Database) -> anyhow::Result<ExitCode> {
+        let filter = ExportFilter {
+            year: self.year,
+            unit: self.unit,
+        };
+        export(&database.open()?, filter, self.out.as_deref())?;
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// The arguments of `dira synthetic`.
+#[derive(Debug, clap::Args)]
+pub struct SyntheticArgs {
+    #[arg(long, default_value_t = 1000)]
+    count: usize,
+    /// First year of the registrations; they run until now.
+    #[arg(long, default_value_t = 2020, value_parser = clap::value_parser!(i32).range(2000..=2100))]
+    first_year: i32,
+    #[arg(long, default_value_t = 2024)]
+    seed: u64,
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write general police incidents (the candidate scan's input) instead.
+    #[arg(long)]
+    general: bool,
+}
+
+impl SyntheticArgs {
+    /// Writes the synthetic incidents to `--out`, else stdout.
+    pub fn run(self, database: &Database) -> anyhow::Result<ExitCode> {
+        synthetic(
+            &database.open()?,
+            self.count,
+            self.first_year,
+            self.seed,
+            self.out.as_deref(),
+            self.general,
+        )?;
+        Ok(ExitCode::SUCCESS)
+    }
 }
 
 fn bar(len: Option<u64>, what: &str) -> ProgressBar {
@@ -53,7 +106,7 @@ fn bar(len: Option<u64>, what: &str) -> ProgressBar {
 
 /// `open` connects to the database; on SQLite it is called again after the load,
 /// which runs with this process's connections closed (see [`exchange::import_sqlite`]).
-pub fn import(
+fn import(
     open: impl Fn() -> anyhow::Result<Db>,
     file: &Path,
     skip_invalid: bool,
@@ -145,7 +198,7 @@ pub fn import(
     }
 }
 
-pub fn export(db: &Db, filter: ExportFilter, out: Option<&Path>) -> anyhow::Result<()> {
+fn export(db: &Db, filter: ExportFilter, out: Option<&Path>) -> anyhow::Result<()> {
     let mut conn = db.conn()?;
     let progress = bar(None, "exporting");
     let count = match out {
@@ -177,7 +230,7 @@ pub fn export(db: &Db, filter: ExportFilter, out: Option<&Path>) -> anyhow::Resu
 }
 
 /// Writes `count` synthetic incidents as an exchange CSV (for benchmarks and tests).
-pub fn synthetic(
+fn synthetic(
     db: &Db,
     count: usize,
     first_year: i32,
@@ -219,84 +272,4 @@ pub fn synthetic(
     }
     writer.flush()?;
     Ok(())
-}
-
-/// `dira candidates scan`: exit 2 when a file cannot be read.
-pub fn scan(
-    db: &Db,
-    file: &Path,
-    terms: Option<&Path>,
-    codes: Option<&Path>,
-) -> anyhow::Result<ExitCode> {
-    let read = |path: Option<&Path>, default: &str| -> Result<String, String> {
-        match path {
-            Some(p) => {
-                std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
-            }
-            None => Ok(default.to_owned()),
-        }
-    };
-    let lists = read(terms, crate::candidates::DEFAULT_TERMS)
-        .and_then(|t| Ok((t, read(codes, crate::candidates::DEFAULT_CODES)?)));
-    let input = File::open(file).map_err(|e| format!("cannot read {}: {e}", file.display()));
-    let ((terms, codes), input) = match (lists, input) {
-        (Ok(lists), Ok(input)) => (lists, input),
-        (Err(m), _) | (_, Err(m)) => {
-            eprintln!("error: {m}");
-            return Ok(ExitCode::from(2));
-        }
-    };
-    let mut conn = db.conn()?;
-    let catalog = Catalog::load(&mut conn)?;
-    let started = std::time::Instant::now();
-    let report = match crate::candidates::scan(
-        &mut conn,
-        &catalog,
-        std::io::BufReader::with_capacity(1 << 20, input),
-        &terms,
-        &codes,
-        crate::clock::Clock::system().now(),
-    ) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {}: {e:#}", file.display());
-            return Ok(ExitCode::from(2));
-        }
-    };
-    let seconds = started.elapsed().as_secs_f64();
-    let mut out = csv::Writer::from_writer(std::io::stdout().lock());
-    out.write_record(["source_reference", "unit", "matched"])?;
-    for m in &report.matches {
-        out.write_record([
-            m.source_reference.as_str(),
-            m.unit.as_str(),
-            m.matched.join("|").as_str(),
-        ])?;
-    }
-    out.flush()?;
-    for p in &report.problems {
-        eprintln!("{p}");
-    }
-    audit(
-        &mut conn,
-        "candidates.scan",
-        file.display().to_string(),
-        "ok",
-        format!(
-            "rows={} matches={} stored={}",
-            report.rows,
-            report.matches.len(),
-            report.stored
-        ),
-    )?;
-    eprintln!(
-        "{} general incidents scanned ({:.1} MB of narrative in {:.2} s, {:.0} MB/s), {} matched, {} new candidates",
-        report.rows,
-        report.narrative_bytes as f64 / 1e6,
-        seconds,
-        report.narrative_bytes as f64 / 1e6 / seconds.max(1e-9),
-        report.matches.len(),
-        report.stored
-    );
-    Ok(ExitCode::SUCCESS)
 }

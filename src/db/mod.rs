@@ -270,12 +270,10 @@ fn migrate(conn: &mut AnyConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// SQLite's `synchronous` setting: NORMAL unless DIRA_SQLITE_SYNCHRONOUS=FULL.
+/// SQLite's `synchronous` setting: NORMAL unless DIRA_SQLITE_SYNCHRONOUS=FULL
+/// ([`crate::config::sqlite_synchronous`]).
 pub fn synchronous() -> &'static str {
-    std::env::var("DIRA_SQLITE_SYNCHRONOUS")
-        .ok()
-        .filter(|v| v.eq_ignore_ascii_case("FULL"))
-        .map_or("NORMAL", |_| "FULL")
+    crate::config::sqlite_synchronous()
 }
 
 /// The URL without a password, for messages.

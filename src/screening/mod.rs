@@ -14,11 +14,8 @@ pub use decision::{decide, reopen, Decision, Outcome};
 pub use queue::{queue, QueueFilter};
 pub use stats::{stats, StatsFilter};
 
-/// The lead-time target in days, from `DIRA_SCREENING_TARGET_DAYS`.
+/// The lead-time target in days, from `DIRA_SCREENING_TARGET_DAYS`
+/// ([`crate::config::screening_target_days`]).
 pub fn target_days() -> i64 {
-    std::env::var("DIRA_SCREENING_TARGET_DAYS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|d: &i64| *d > 0)
-        .unwrap_or(14)
+    crate::config::screening_target_days()
 }

@@ -1,0 +1,63 @@
+//! `dira serve` and `dira demo`: the HTTP service in the foreground until SIGTERM or
+//! SIGINT.
+
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use super::Database;
+use crate::db::Db;
+use crate::server::Application;
+
+/// The arguments of `dira serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    workers: Option<usize>,
+}
+
+impl ServeArgs {
+    /// Serves the database until stopped.
+    pub fn run(self, database: &Database) -> anyhow::Result<ExitCode> {
+        serve(&database.open()?, &self.bind, self.workers)?;
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// The arguments of `dira demo`.
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Number of synthetic incidents when the database is empty.
+    #[arg(long, default_value_t = 6000)]
+    incidents: usize,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 2024)]
+    seed: u64,
+}
+
+impl DemoArgs {
+    /// Fills the demo database (default [`crate::demo::DEFAULT_URL`]) and serves it.
+    pub fn run(self, database: &Database) -> anyhow::Result<ExitCode> {
+        let db = database.open_or(crate::demo::DEFAULT_URL)?;
+        crate::demo::prepare(&db, self.incidents, self.seed)?;
+        serve(&db, &self.bind, None)?;
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+fn serve(db: &Db, bind: &str, workers: Option<usize>) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
+    // The bound address, not the asked one: with port 0 the system picks a free port.
+    let address = listener.local_addr()?;
+    let app = Application::build(db.clone(), listener, workers, crate::clock::Clock::system())?;
+    tracing::info!(%address, "dira serves; API documentation at /docs");
+    actix_web::rt::System::new().block_on(app.run_until_stopped())?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}

@@ -1,0 +1,196 @@
+//! Every environment variable dira reads, in one place: its name as a constant, its
+//! meaning, unit, default and allowed values in [`VARIABLES`], and the function that
+//! reads it. Nothing else in `src/` reads the environment.
+//!
+//! The README's "Configuration" section lists the same variables (a test below keeps
+//! the two together), beside the ones only the tests and scripts read
+//! (`DIRA_TEST_POSTGRES_URL`, `UPDATE_OPENAPI`, `DIRA_BIN`, …), which are not here.
+//!
+//! A value that is not valid UTF-8 counts as unset everywhere.
+
+/// `DIRA_DATABASE_URL`: the database when `--database` is not given:
+/// `sqlite://PATH` (embedded) or `postgres://…` / `postgresql://…`; default
+/// [`crate::db::DEFAULT_URL`] (`dira demo`: [`crate::demo::DEFAULT_URL`]). Read by
+/// clap (`cli`), so that `--help` shows it.
+pub const DATABASE_URL: &str = "DIRA_DATABASE_URL";
+
+/// `DIRA_LOG`: which log lines go to stderr, as `tracing` filter directives
+/// (`warn`, `debug`, `dira=debug,actix_web=warn`); unset or not parseable: `info`.
+pub const LOG: &str = "DIRA_LOG";
+
+/// `DIRA_SQLITE_SYNCHRONOUS`: SQLite's `synchronous` pragma. `FULL` (in any case)
+/// fsyncs every commit, so that it survives a power loss and not just a crash of the
+/// process; anything else or unset: `NORMAL`. Ignored on PostgreSQL.
+pub const SQLITE_SYNCHRONOUS: &str = "DIRA_SQLITE_SYNCHRONOUS";
+
+/// `DIRA_SCREENING_TARGET_DAYS`: the screening lead-time target in whole days, a
+/// positive integer: an incident older than this and not yet decided is overdue.
+/// Default 14 (also for a value that is not a positive integer). Read when the
+/// server starts.
+pub const SCREENING_TARGET_DAYS: &str = "DIRA_SCREENING_TARGET_DAYS";
+
+/// `USER`: the login name of whoever runs a command on the server, recorded as
+/// `cli:NAME` in the audit log and the history; unset: `operator`.
+pub const USER: &str = "USER";
+
+/// One environment variable as the README lists it.
+#[derive(Debug, Clone, Copy)]
+pub struct Variable {
+    /// The variable's name, e.g. `DIRA_LOG`.
+    pub name: &'static str,
+    /// What it sets, with its unit.
+    pub meaning: &'static str,
+    /// The value when it is unset (or invalid).
+    pub default: &'static str,
+    /// The values it takes.
+    pub allowed: &'static str,
+}
+
+/// Every variable dira reads, in the order of the README's table.
+pub const VARIABLES: &[Variable] = &[
+    Variable {
+        name: DATABASE_URL,
+        meaning: "the database, when `--database` is not given",
+        default: "`sqlite://dira.db` (`dira demo`: `sqlite://dira-demo.db`)",
+        allowed: "`sqlite://PATH`, `postgres://…`, `postgresql://…`",
+    },
+    Variable {
+        name: LOG,
+        meaning: "which log lines go to stderr",
+        default: "`info` (also when not parseable)",
+        allowed: "`tracing` filter directives: `warn`, `debug`, `dira=debug,actix_web=warn`",
+    },
+    Variable {
+        name: SQLITE_SYNCHRONOUS,
+        meaning: "SQLite's `synchronous` pragma: `FULL` fsyncs every commit (survives power loss, not just a crash of the process; `docs/performance.md`); ignored on PostgreSQL",
+        default: "`NORMAL`",
+        allowed: "`FULL` (any case); anything else means `NORMAL`",
+    },
+    Variable {
+        name: SCREENING_TARGET_DAYS,
+        meaning: "screening lead-time target in days: an incident older than this and not yet decided is overdue; read when the server starts",
+        default: "`14` (also when not a positive integer)",
+        allowed: "a positive whole number of days",
+    },
+    Variable {
+        name: USER,
+        meaning: "who runs a command on the server, recorded as `cli:NAME` in the audit log and the history",
+        default: "`operator`",
+        allowed: "any",
+    },
+];
+
+/// The default of [`SCREENING_TARGET_DAYS`].
+const DEFAULT_SCREENING_TARGET_DAYS: i64 = 14;
+
+fn read(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// The log filter from [`LOG`]; `info` when unset or not parseable.
+pub fn log_filter() -> tracing_subscriber::EnvFilter {
+    tracing_subscriber::EnvFilter::try_from_env(LOG)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+}
+
+/// SQLite's `synchronous` setting from [`SQLITE_SYNCHRONOUS`]: `"FULL"` or `"NORMAL"`.
+pub fn sqlite_synchronous() -> &'static str {
+    synchronous_from(read(SQLITE_SYNCHRONOUS).as_deref())
+}
+
+fn synchronous_from(value: Option<&str>) -> &'static str {
+    value
+        .filter(|v| v.eq_ignore_ascii_case("FULL"))
+        .map_or("NORMAL", |_| "FULL")
+}
+
+/// The screening lead-time target in days from [`SCREENING_TARGET_DAYS`], ≥ 1.
+pub fn screening_target_days() -> i64 {
+    target_days_from(read(SCREENING_TARGET_DAYS).as_deref())
+}
+
+fn target_days_from(value: Option<&str>) -> i64 {
+    value
+        .and_then(|v| v.parse().ok())
+        .filter(|d: &i64| *d > 0)
+        .unwrap_or(DEFAULT_SCREENING_TARGET_DAYS)
+}
+
+/// The operator's login name from [`USER`]; `operator` when unset.
+pub fn operator_name() -> String {
+    read(USER).unwrap_or_else(|| "operator".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const README: &str = include_str!("../README.md");
+
+    /// The README's "Configuration" section, up to the next section of its level.
+    fn configuration_section() -> &'static str {
+        let start = README
+            .find("\n## Configuration\n")
+            .expect("README.md has a \"## Configuration\" section");
+        let rest = &README[start + 1..];
+        let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+        &rest[..end]
+    }
+
+    #[test]
+    fn every_variable_is_listed_in_the_readme() {
+        let section = configuration_section();
+        for v in VARIABLES {
+            assert!(
+                section.contains(&format!("`{}`", v.name)),
+                "{} is missing from README.md, section Configuration",
+                v.name
+            );
+        }
+    }
+
+    /// The README's table row of a variable, as [`VARIABLES`] has it.
+    fn row(v: &Variable) -> String {
+        format!(
+            "| `{}` | {} | {} | {} |",
+            v.name, v.meaning, v.default, v.allowed
+        )
+    }
+
+    #[test]
+    fn the_readme_table_says_what_this_module_says() {
+        let section = configuration_section();
+        for v in VARIABLES {
+            let row = row(v);
+            assert!(
+                section.lines().any(|line| line == row),
+                "README.md, section Configuration, should have the row\n{row}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_database_defaults_are_the_ones_listed() {
+        let database = VARIABLES.iter().find(|v| v.name == DATABASE_URL);
+        let default = database.map(|v| v.default).unwrap_or_default();
+        assert!(default.contains(&format!("`{}`", crate::db::DEFAULT_URL)));
+        assert!(default.contains(&format!("`{}`", crate::demo::DEFAULT_URL)));
+    }
+
+    #[test]
+    fn synchronous_is_full_only_when_asked() {
+        assert_eq!(synchronous_from(None), "NORMAL");
+        assert_eq!(synchronous_from(Some("full")), "FULL");
+        assert_eq!(synchronous_from(Some("FULL")), "FULL");
+        assert_eq!(synchronous_from(Some("OFF")), "NORMAL");
+    }
+
+    #[test]
+    fn the_target_is_a_positive_number_of_days_else_14() {
+        assert_eq!(target_days_from(None), 14);
+        assert_eq!(target_days_from(Some("30")), 30);
+        assert_eq!(target_days_from(Some("0")), 14);
+        assert_eq!(target_days_from(Some("-3")), 14);
+        assert_eq!(target_days_from(Some("two weeks")), 14);
+    }
+}
