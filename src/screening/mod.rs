@@ -2,8 +2,8 @@
 //! reclassification, reject with a reason, ask for more information), reopening,
 //! the unit's queue and lead-time statistics.
 //!
-//! Reads `DIRA_SCREENING_TARGET_DAYS` (default 14): incidents older than this and not
-//! yet decided are overdue.
+//! Incidents older than the target (`DIRA_SCREENING_TARGET_DAYS`, default 14, read in
+//! `crate::config`) and not yet decided are overdue.
 
 mod decision;
 pub mod http;
