@@ -24,8 +24,8 @@ pub fn prepare(db: &Db, count: usize, seed: u64) -> anyhow::Result<()> {
     let mut conn = db.conn()?;
     let catalog = Catalog::load(&mut conn)?;
     let existing: i64 = incidents::table.count().get_result(&mut conn)?;
+    let now = crate::clock::Clock::system().now();
     if existing == 0 {
-        let now = crate::clock::Clock::system().now();
         let mut generator = Generator::new(&catalog, count, now.year() - 4, now, seed);
         let rows: Vec<_> = generator.by_ref().collect();
         conn.transaction(|conn| {
@@ -86,6 +86,7 @@ pub fn prepare(db: &Db, count: usize, seed: u64) -> anyhow::Result<()> {
             role,
             scope,
             30,
+            now,
         )?;
         println!("  {:<10} {}", role.as_str(), token.token);
     }

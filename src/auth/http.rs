@@ -74,7 +74,7 @@ pub async fn create(
         AppError::Validation(vec![FieldError::new("role", m)
             .allowed(Role::ALL.iter().map(|r| r.as_str().to_owned()).collect())])
     })?;
-    let catalog = state.catalog.clone();
+    let (catalog, now) = (state.catalog.clone(), state.clock.now());
     let created = state
         .db
         .write_async(move |conn| {
@@ -88,6 +88,7 @@ pub async fn create(
                     role,
                     &body.scope,
                     body.days.unwrap_or(DEFAULT_TOKEN_DAYS),
+                    now,
                 )
                 .map_err(refusal),
             )
@@ -126,10 +127,10 @@ pub async fn revoke(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
+    let (id, now) = (id.into_inner(), state.clock.now());
     let found = state
         .db
-        .write_async(move |conn| Ok::<_, AppError>(revoke_token(conn, &id)?))
+        .write_async(move |conn| Ok::<_, AppError>(revoke_token(conn, &id, now)?))
         .await?;
     if found {
         Ok(HttpResponse::NoContent().finish())

@@ -1,6 +1,6 @@
 //! Bearer tokens: random, shown once, stored only as a SHA-256 hash.
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -89,7 +89,8 @@ pub fn check_role_scope(catalog: &Catalog, role: Role, scope: &Scope) -> Result<
 }
 
 /// Creates the user if new (or checks that an existing one has this role and scope)
-/// and a new token for them, valid `validity_days` (1 to [`MAX_VALIDITY_DAYS`]).
+/// and a new token for them, made `now` (UTC) and valid `validity_days` (1 to
+/// [`MAX_VALIDITY_DAYS`]).
 /// Refuses a bad user name ([`check_user_name`]), a role/scope combination the domain
 /// does not define ([`check_role_scope`]) and a lifetime out of range.
 pub fn create_token(
@@ -99,6 +100,7 @@ pub fn create_token(
     role: Role,
     scope: &str,
     validity_days: i64,
+    now: NaiveDateTime,
 ) -> Result<NewToken, TokenRefusal> {
     let user = user.trim();
     check_user_name(user).map_err(|m| refuse("user", m))?;
@@ -111,7 +113,6 @@ pub fn create_token(
         ));
     }
     let validity = Duration::days(validity_days);
-    let now = Utc::now().naive_utc();
     conn.transaction(|conn| {
         let existing: Option<(String, String)> = users::table
             .find(user)
@@ -193,13 +194,13 @@ pub fn list_tokens(conn: &mut AnyConnection) -> QueryResult<Vec<TokenInfo>> {
 }
 
 /// Revokes a token; it is refused from the next request on. `false` when there is no
-/// such token. Revoking twice keeps the first revocation time.
-pub fn revoke_token(conn: &mut AnyConnection, id: &str) -> QueryResult<bool> {
+/// such token. Revoked `now` (UTC); revoking twice keeps the first revocation time.
+pub fn revoke_token(conn: &mut AnyConnection, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
     let exists: bool =
         diesel::select(diesel::dsl::exists(tokens::table.find(id))).get_result(conn)?;
     if exists {
         diesel::update(tokens::table.find(id).filter(tokens::revoked_at.is_null()))
-            .set(tokens::revoked_at.eq(Some(Utc::now().naive_utc())))
+            .set(tokens::revoked_at.eq(Some(now)))
             .execute(conn)?;
     }
     Ok(exists)

@@ -54,7 +54,8 @@ fn create(
     let db = database.open()?;
     let mut conn = db.conn()?;
     let catalog = Catalog::load(&mut conn)?;
-    let token = create_token(&mut conn, &catalog, user, role, scope, days)
+    let now = crate::clock::Clock::system().now();
+    let token = create_token(&mut conn, &catalog, user, role, scope, days, now)
         .map_err(|e| anyhow::Error::new(UsageError(e.to_string())))?;
     println!("{}", token.token);
     Ok(ExitCode::SUCCESS)
@@ -81,7 +82,8 @@ fn list(database: &Database) -> anyhow::Result<ExitCode> {
 
 fn revoke(database: &Database, id: &str) -> anyhow::Result<ExitCode> {
     let db = database.open()?;
-    if crate::auth::revoke_token(&mut *db.conn()?, id)? {
+    let now = crate::clock::Clock::system().now();
+    if crate::auth::revoke_token(&mut *db.conn()?, id, now)? {
         eprintln!("token {id} revoked");
         Ok(ExitCode::SUCCESS)
     } else {

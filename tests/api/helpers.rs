@@ -118,7 +118,8 @@ impl TestApp {
     pub fn token(&self, user: &str, role: Role, scope: &str) -> String {
         let mut conn = self.db.conn().expect("connection");
         let catalog = Catalog::load(&mut conn).expect("catalog");
-        dira::auth::create_token(&mut conn, &catalog, user, role, scope, 1)
+        let now = dira::clock::Clock::system().now();
+        dira::auth::create_token(&mut conn, &catalog, user, role, scope, 1, now)
             .expect("token")
             .token
     }
