@@ -6,9 +6,9 @@ use diesel::prelude::*;
 
 use crate::auth::{create_token, Role};
 use crate::codes::Catalog;
-use crate::db::schema::{incident_history, incidents};
+use crate::db::schema::incidents;
 use crate::db::Db;
-use crate::incidents::{insert_rows, set_counter};
+use crate::incidents::{add_first_entries, insert_rows, set_counter};
 use crate::synthetic::Generator;
 
 pub const DEFAULT_URL: &str = "sqlite://dira-demo.db";
@@ -30,27 +30,15 @@ pub fn prepare(db: &Db, count: usize, seed: u64) -> anyhow::Result<()> {
         let rows: Vec<_> = generator.by_ref().collect();
         conn.transaction(|conn| {
             insert_rows(conn, &rows)?;
-            for chunk in rows.chunks(1000) {
-                let history: Vec<_> = chunk
-                    .iter()
-                    .map(|r| {
-                        (
-                            incident_history::incident_id.eq(&r.id),
-                            incident_history::version.eq(1),
-                            incident_history::at.eq(r.registered_at),
-                            incident_history::user_name.eq("synthetic"),
-                            incident_history::action.eq("registered"),
-                            incident_history::changes
-                                .eq(r#"{"source":{"old":null,"new":"synthetic demo data"}}"#),
-                        )
-                    })
-                    .collect();
-                crate::per_backend!(&mut **conn, |c| diesel::insert_into(
-                    incident_history::table
-                )
-                .values(&history)
-                .execute(c))?;
-            }
+            let changes = r#"{"source":{"old":null,"new":"synthetic demo data"}}"#;
+            add_first_entries(
+                conn,
+                &rows,
+                |r| r.registered_at,
+                "synthetic",
+                "registered",
+                changes,
+            )?;
             for ((unit, year), last) in generator.counters() {
                 set_counter(conn, unit, *year, *last)?;
             }

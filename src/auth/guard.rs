@@ -159,8 +159,10 @@ pub async fn pass(
         .map(|n| n.0.clone())
         .unwrap_or_default();
     let outcome = response.status().as_u16().to_string();
+    // Dated when the answer is ready, as the outcome it records.
+    let at = state.clock.now();
     let entry =
-        audit::Entry::new(now, principal.as_ref(), action, object, outcome).with_detail(note);
+        audit::Entry::new(at, principal.as_ref(), action, object, outcome).with_detail(note);
     // The answer leaves only once its audit entry is committed.
     state
         .db

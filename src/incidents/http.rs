@@ -183,7 +183,16 @@ fn list_filter(
     q: ListQuery,
 ) -> Result<ListFilter, AppError> {
     let mut errors = Vec::new();
-    let unit = principal.unit_to_see(&state.catalog, q.unit)?;
+    // A unit outside the scope is refused (403) at once; an unknown one is reported
+    // with every other problem of the query.
+    let unit = match principal.unit_to_see(&state.catalog, q.unit) {
+        Ok(unit) => unit,
+        Err(AppError::Validation(unknown)) => {
+            errors.extend(unknown);
+            None
+        }
+        Err(refused) => return Err(refused),
+    };
     let status = q.status.and_then(|s| {
         Status::parse(&s).or_else(|| {
             errors.push(

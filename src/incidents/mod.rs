@@ -2,6 +2,7 @@
 //! and the history of every change.
 
 mod correct;
+mod counter;
 pub mod draft;
 mod fields;
 pub mod http;
@@ -11,8 +12,9 @@ mod rules;
 pub mod store;
 
 pub use correct::correct;
+pub use counter::{next_registration_number, set_counter};
 pub use draft::Draft;
 pub use fields::IncidentFields;
 pub use model::{split_codes as model_codes, HistoryEntry, Incident, IncidentRow, Status};
 pub use register::{idempotency_key, register, Registered};
-pub use store::{get_in_scope, insert_rows, next_registration_number, set_counter};
+pub use store::{add_first_entries, get_in_scope, insert_rows};

@@ -2,13 +2,14 @@
 //! a transaction the caller opened (`Db::write`), so a change and its history entry
 //! are stored together or not at all.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
+use super::counter::{next_registration_number, number_taken};
 use super::draft::Draft;
 use super::model::{HistoryEntry, HistoryRow, IncidentRow, Status};
-use crate::db::schema::{idempotency_keys, incident_history, incidents, registration_counters};
+use crate::db::schema::{idempotency_keys, incident_history, incidents};
 use crate::db::AnyConnection;
 use crate::error::{AppError, FieldError};
 
@@ -98,6 +99,38 @@ pub fn register(
     Ok((row, entry))
 }
 
+/// Records the first history entry (version 1) of each of `rows` in bulk, by `user`,
+/// `at` the time it gives for a row, with the same `action` and `changes` (JSON
+/// text) for all: rows that come in together (an import, the demo data).
+pub fn add_first_entries(
+    conn: &mut AnyConnection,
+    rows: &[IncidentRow],
+    at: impl Fn(&IncidentRow) -> NaiveDateTime,
+    user: &str,
+    action: &str,
+    changes: &str,
+) -> QueryResult<()> {
+    for chunk in rows.chunks(1000) {
+        let entries: Vec<_> = chunk
+            .iter()
+            .map(|r| {
+                (
+                    incident_history::incident_id.eq(&r.id),
+                    incident_history::version.eq(1),
+                    incident_history::at.eq(at(r)),
+                    incident_history::user_name.eq(user),
+                    incident_history::action.eq(action),
+                    incident_history::changes.eq(changes),
+                )
+            })
+            .collect();
+        crate::per_backend!(&mut *conn, |c| diesel::insert_into(incident_history::table)
+            .values(&entries)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
 /// Records one change of an incident.
 pub fn add_history(
     conn: &mut AnyConnection,
@@ -129,44 +162,9 @@ pub fn add_history(
     })
 }
 
-fn number_taken(conn: &mut AnyConnection, number: &str) -> QueryResult<bool> {
-    let query = diesel::select(diesel::dsl::exists(
-        incidents::table.filter(incidents::registration_number.eq(number)),
-    ));
-    crate::per_backend!(conn, |c| query.get_result(c))
-}
-
-/// The next free `{UNIT}-{YYYY}-{NNNNNN}` for the unit and the year of `date`,
-/// skipping numbers already taken (e.g. by an import).
-pub fn next_registration_number(
-    conn: &mut AnyConnection,
-    unit: &str,
-    date: NaiveDate,
-) -> QueryResult<String> {
-    let year = date.year();
-    let key = registration_counters::table.find((unit, year));
-    loop {
-        let bump = diesel::update(key)
-            .set(registration_counters::last.eq(registration_counters::last + 1));
-        if crate::per_backend!(&mut *conn, |c| bump.execute(c))? == 0 {
-            let first = diesel::insert_into(registration_counters::table).values((
-                registration_counters::unit.eq(unit),
-                registration_counters::year.eq(year),
-                registration_counters::last.eq(1),
-            ));
-            crate::per_backend!(&mut *conn, |c| first.execute(c))?;
-        }
-        let read = key.select(registration_counters::last);
-        let last: i32 = crate::per_backend!(&mut *conn, |c| read.first(c))?;
-        let number = format!("{unit}-{year}-{last:06}");
-        if !number_taken(conn, &number)? {
-            return Ok(number);
-        }
-    }
-}
-
 /// Inserts complete rows in bulk (synthetic data, imports); the caller moves the
-/// registration counters past the numbers used ([`set_counter`]).
+/// registration counters past the numbers used ([`super::set_counter`]) and writes
+/// their first history entries ([`add_first_entries`]).
 pub fn insert_rows(conn: &mut AnyConnection, rows: &[IncidentRow]) -> QueryResult<()> {
     // 30 columns a row: 500 rows stay under every backend's bind-parameter limit.
     for chunk in rows.chunks(500) {
@@ -367,33 +365,6 @@ fn update(conn: &mut AnyConnection, row: &IncidentRow, expected: i32) -> Result<
             .select(incidents::version)
             .first(conn)?;
         return Err(AppError::PreconditionFailed { current });
-    }
-    Ok(())
-}
-
-/// Moves a unit's counter for a year to at least `last`.
-pub fn set_counter(conn: &mut AnyConnection, unit: &str, year: i32, last: i32) -> QueryResult<()> {
-    let key = registration_counters::table.find((unit, year));
-    let current: Option<i32> = key
-        .select(registration_counters::last)
-        .first(conn)
-        .optional()?;
-    match current {
-        Some(c) if c >= last => {}
-        Some(_) => {
-            diesel::update(key)
-                .set(registration_counters::last.eq(last))
-                .execute(conn)?;
-        }
-        None => {
-            diesel::insert_into(registration_counters::table)
-                .values((
-                    registration_counters::unit.eq(unit),
-                    registration_counters::year.eq(year),
-                    registration_counters::last.eq(last),
-                ))
-                .execute(conn)?;
-        }
     }
     Ok(())
 }

@@ -7,9 +7,9 @@ use diesel::prelude::*;
 
 use super::store::Store;
 use super::{ImportFailure, IMPORTED};
-use crate::db::schema::{incident_history, incidents};
+use crate::db::schema::incidents;
 use crate::db::AnyConnection;
-use crate::incidents::{insert_rows, set_counter, IncidentRow};
+use crate::incidents::{add_first_entries, insert_rows, set_counter, IncidentRow};
 
 /// The caller's diesel connection.
 pub(super) struct DieselStore<'c>(pub &'c mut AnyConnection);
@@ -37,26 +37,7 @@ impl Store for DieselStore<'_> {
             .partition(|(_, (_, r))| taken.contains(&r.registration_number));
         let free: Vec<IncidentRow> = free.into_iter().map(|(_, (_, r))| r.clone()).collect();
         insert_rows(self.0, &free)?;
-        let history: Vec<_> = free
-            .iter()
-            .map(|r| {
-                (
-                    incident_history::incident_id.eq(&r.id),
-                    incident_history::version.eq(1),
-                    incident_history::at.eq(r.updated_at),
-                    incident_history::user_name.eq(user),
-                    incident_history::action.eq(IMPORTED),
-                    incident_history::changes.eq("{}"),
-                )
-            })
-            .collect();
-        for chunk in history.chunks(1000) {
-            crate::per_backend!(&mut *self.0, |c| diesel::insert_into(
-                incident_history::table
-            )
-            .values(chunk)
-            .execute(c))?;
-        }
+        add_first_entries(self.0, &free, |r| r.updated_at, user, IMPORTED, "{}")?;
         Ok(refused.into_iter().map(|(i, _)| i).collect())
     }
 
