@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use super::{operator, usage_error, Database};
 use crate::codes::Catalog;
+use crate::rdo::{Day, OverviewRequest};
 
 /// The subcommands of `dira rdo`.
 #[derive(Debug, clap::Subcommand)]
@@ -67,10 +68,10 @@ fn overview(
     let mut conn = db.conn()?;
     let catalog = Catalog::load(&mut conn)?;
     let operator = crate::auth::Principal::operator(operator::operator());
-    let request = crate::rdo::OverviewRequest {
+    let request = OverviewRequest {
         unit: Some(unit.to_owned()),
-        from,
-        to,
+        from: Day::Date(from),
+        to: Day::Date(to),
     };
     let today = crate::clock::Clock::system().today();
     let overview = crate::rdo::overview(&mut conn, &catalog, &operator, request, today)

@@ -88,7 +88,7 @@ pub fn parse_row(
         }
     }
     let forwarded_on = crate::rdo::check_forwarded_on(
-        prosecution_status.as_deref(),
+        None,
         get(Col::ForwardedOn),
         on,
         dates::amsterdam_date(now.and_utc()),

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::{
-    overview, update_prosecution, write_csv, write_xlsx, Overview, OverviewRequest,
+    overview, update_prosecution, write_csv, write_xlsx, Day, Overview, OverviewRequest,
     ProsecutionUpdate, XLSX,
 };
 use crate::auth::Principal;
@@ -56,7 +56,11 @@ pub async fn read_overview(
     query: web::Query<OverviewQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let request = OverviewRequest::parse(q.unit, &q.from, &q.to)?;
+    let request = OverviewRequest {
+        unit: q.unit,
+        from: Day::Text(q.from),
+        to: Day::Text(q.to),
+    };
     let (catalog, today) = (state.catalog.clone(), state.clock.today());
     let result = state
         .db

@@ -10,7 +10,9 @@ mod prosecution;
 mod write;
 mod xlsx;
 
-pub use overview::{overview, Count, GroundForwarding, Overview, OverviewRequest, OverviewRow};
+pub use overview::{
+    overview, Count, Day, GroundForwarding, Overview, OverviewRequest, OverviewRow,
+};
 pub use prosecution::{check_forwarded_on, update_prosecution, ProsecutionUpdate, NOT_FORWARDED};
 pub use write::write_csv;
 pub use xlsx::{write_xlsx, SHEETS as XLSX_SHEETS, XLSX};

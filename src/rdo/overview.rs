@@ -12,7 +12,7 @@ use crate::codes::Catalog;
 use crate::dates;
 use crate::db::schema::incidents;
 use crate::db::AnyConnection;
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::incidents::model_codes;
 
 /// Prosecution statuses unchanged for longer than this are counted as stale.
@@ -104,28 +104,32 @@ type Loaded = (
 #[derive(Debug, Clone)]
 pub struct OverviewRequest {
     pub unit: Option<String>,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
+    pub from: Day,
+    pub to: Day,
 }
 
-impl OverviewRequest {
-    /// A request from text as typed: both dates `YYYY-MM-DD` (422 naming each that
-    /// is not one).
-    pub fn parse(unit: Option<String>, from: &str, to: &str) -> Result<Self, AppError> {
-        let mut errors = Vec::new();
-        let from = dates::parse_field("from", from, &mut errors);
-        let to = dates::parse_field("to", to, &mut errors);
-        match (from, to) {
-            (Some(from), Some(to)) => Ok(OverviewRequest { unit, from, to }),
-            _ => Err(AppError::Validation(errors)),
+/// A day of the period: a date, or text as typed, still to be read as `YYYY-MM-DD`.
+#[derive(Debug, Clone)]
+pub enum Day {
+    Date(NaiveDate),
+    Text(String),
+}
+
+impl Day {
+    /// The date; text that is not a date is added to `errors` under `field`.
+    fn read(&self, field: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+        match self {
+            Day::Date(date) => Some(*date),
+            Day::Text(text) => dates::parse_field(field, text, errors),
         }
     }
 }
 
 /// The RDO case overview for `principal`: the one way in for the API, the web page and
-/// the command line. The unit must be known (422) and within the principal's scope
-/// (403); users with national scope must name one (422); `to` may not be before `from`
-/// (422). `today` (Europe/Amsterdam) dates the stale prosecution statuses.
+/// the command line. Checked in this order: the unit must be known (422) and within
+/// the principal's scope (403), and users with national scope must name one (422);
+/// both days must be dates (422 naming each that is not); `to` may not be before
+/// `from` (422). `today` (Europe/Amsterdam) dates the stale prosecution statuses.
 pub fn overview(
     conn: &mut AnyConnection,
     catalog: &Catalog,
@@ -136,7 +140,12 @@ pub fn overview(
     let unit = principal
         .unit_to_see(catalog, request.unit)?
         .ok_or_else(|| AppError::field("unit", "is required for users with national scope"))?;
-    let (from, to) = (request.from, request.to);
+    let mut errors = Vec::new();
+    let from = request.from.read("from", &mut errors);
+    let to = request.to.read("to", &mut errors);
+    let (Some(from), Some(to)) = (from, to) else {
+        return Err(AppError::Validation(errors));
+    };
     if to < from {
         return Err(AppError::field("to", format!("{to} is before from {from}")));
     }

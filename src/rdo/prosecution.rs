@@ -25,12 +25,13 @@ pub struct ProsecutionUpdate {
     pub forwarded_on: Option<String>,
 }
 
-/// The date a case went to the OM, from `text` as given (`YYYY-MM-DD`, blank is
-/// none), checked by the rules of domain.md "RDO": not before the registration date,
-/// not after `today` (Europe/Amsterdam); with a `status` of the `prosecution_status`
-/// list, required for every status but [`NOT_FORWARDED`] and refused with that one.
-/// Problems are added to `errors` under `forwarded_on`. The one place these rules
-/// live, for updates and imported rows alike.
+/// The date a case went to the OM, from `text` as given (`YYYY-MM-DD`; blank is none),
+/// checked by the rules of domain.md "RDO": not before the registration date, not
+/// after `today` (Europe/Amsterdam). With the `status` a user sets now (a prosecution
+/// update), also required for every status but [`NOT_FORWARDED`] and refused with
+/// that one. An imported row passes no status: it records what another system holds,
+/// where the date may be unknown (contract.md: `forwarded_on` is optional). Problems
+/// are added to `errors` under `forwarded_on`. The one place these rules live.
 pub fn check_forwarded_on(
     status: Option<&str>,
     text: Option<&str>,
@@ -56,7 +57,8 @@ pub fn check_forwarded_on(
         Some(NOT_FORWARDED) if date.is_some() => {
             refuse(errors, format!("does not go with {NOT_FORWARDED}"))
         }
-        Some(status) if status != NOT_FORWARDED && text.is_none() => refuse(
+        // A date given but unreadable is reported once, not also as missing.
+        Some(status) if status != NOT_FORWARDED && given.is_none() => refuse(
             errors,
             format!("is required: {status} means the case went to the OM"),
         ),
@@ -173,5 +175,13 @@ mod tests {
         // A date given but unreadable is reported once, not also as missing.
         let (_, errors) = check(Some("INGEZONDEN"), Some("1-4-2024"));
         assert_eq!(errors.len(), 1, "{errors:?}");
+        // Blank is no date.
+        let (_, errors) = check(Some("INGEZONDEN"), Some("  "));
+        assert_eq!(
+            errors,
+            ["is required: INGEZONDEN means the case went to the OM"]
+        );
+        // Without a status (an imported row) the date may be missing or set.
+        assert_eq!(check(None, None), (None, vec![]));
     }
 }

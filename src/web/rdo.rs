@@ -10,7 +10,7 @@ use super::forms::{self, field_label};
 use super::{layout, PageError};
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::rdo::{overview, write_csv, Overview, OverviewRequest};
+use crate::rdo::{overview, write_csv, Day, Overview, OverviewRequest};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -27,12 +27,12 @@ async fn load(
     principal: &Principal,
     p: &Period,
 ) -> Result<Overview, AppError> {
-    let unit = forms::text(&p.unit).flatten();
-    let (from, to) = (
-        p.from.as_deref().unwrap_or(""),
-        p.to.as_deref().unwrap_or(""),
-    );
-    let request = OverviewRequest::parse(unit, from, to)?;
+    let day = |v: &Option<String>| Day::Text(v.clone().unwrap_or_default());
+    let request = OverviewRequest {
+        unit: forms::text(&p.unit).flatten(),
+        from: day(&p.from),
+        to: day(&p.to),
+    };
     let (catalog, principal, today) = (
         state.catalog.clone(),
         principal.clone(),
