@@ -33,6 +33,52 @@ pub const SCREENING_TARGET_DAYS: &str = "DIRA_SCREENING_TARGET_DAYS";
 /// `cli:NAME` in the audit log and the history; unset: `operator`.
 pub const USER: &str = "USER";
 
+/// `DIRA_SESSION_IDLE_MINUTES`: a web session ends after this many minutes without a
+/// request; a positive whole number, default 30 (OWASP Session Management Cheat Sheet:
+/// 15 to 30 minutes for a high-value application).
+pub const SESSION_IDLE_MINUTES: &str = "DIRA_SESSION_IDLE_MINUTES";
+
+/// `DIRA_SESSION_LIFETIME_HOURS`: a web session ends this many hours after sign-in,
+/// whatever its use; a positive whole number, default 10 (one shift).
+pub const SESSION_LIFETIME_HOURS: &str = "DIRA_SESSION_LIFETIME_HOURS";
+
+/// `DIRA_LOCAL_ACCOUNTS`: `off` switches sign-in with a local account (user name and
+/// password) off, leaving the identity provider; anything else or unset: on.
+pub const LOCAL_ACCOUNTS: &str = "DIRA_LOCAL_ACCOUNTS";
+
+/// `DIRA_TRUSTED_PROXY`: the IP address of the one reverse proxy or load balancer whose
+/// `X-Forwarded-For` names the client (its last entry), for throttling sign-ins per
+/// address; unset: the peer address of the connection.
+pub const TRUSTED_PROXY: &str = "DIRA_TRUSTED_PROXY";
+
+/// `DIRA_OIDC_ISSUER`: the identity provider's issuer URL, exactly as its discovery
+/// document states it; set, it switches sign-in through the provider on (and then
+/// `DIRA_OIDC_CLIENT_ID`, `DIRA_OIDC_CLIENT_SECRET` and `DIRA_OIDC_REDIRECT_URL` are
+/// required).
+pub const OIDC_ISSUER: &str = "DIRA_OIDC_ISSUER";
+/// `DIRA_OIDC_CLIENT_ID`: dira's client id at the provider.
+pub const OIDC_CLIENT_ID: &str = "DIRA_OIDC_CLIENT_ID";
+/// `DIRA_OIDC_CLIENT_SECRET`: dira's client secret at the provider.
+pub const OIDC_CLIENT_SECRET: &str = "DIRA_OIDC_CLIENT_SECRET";
+/// `DIRA_OIDC_REDIRECT_URL`: dira's public address of `/inloggen/oidc/terug`, as
+/// registered with the provider.
+pub const OIDC_REDIRECT_URL: &str = "DIRA_OIDC_REDIRECT_URL";
+/// `DIRA_OIDC_SCOPES`: the scopes asked for besides `openid`, separated by spaces;
+/// default `profile groups`.
+pub const OIDC_SCOPES: &str = "DIRA_OIDC_SCOPES";
+/// `DIRA_OIDC_USER_CLAIM`: the ID token claim that gives the user name; default
+/// `preferred_username` (then `sub` when absent).
+pub const OIDC_USER_CLAIM: &str = "DIRA_OIDC_USER_CLAIM";
+/// `DIRA_OIDC_GROUPS_CLAIM`: the ID token claim that lists the person's groups;
+/// default `groups`.
+pub const OIDC_GROUPS_CLAIM: &str = "DIRA_OIDC_GROUPS_CLAIM";
+/// `DIRA_OIDC_UNIT_GROUP`: the group name that gives a unit role, with `{role}` and
+/// `{unit}`; default `dira-{role}-{unit}`.
+pub const OIDC_UNIT_GROUP: &str = "DIRA_OIDC_UNIT_GROUP";
+/// `DIRA_OIDC_NATIONAL_GROUP`: the group name that gives a national role (national,
+/// admin), with `{role}`; default `dira-{role}`.
+pub const OIDC_NATIONAL_GROUP: &str = "DIRA_OIDC_NATIONAL_GROUP";
+
 /// One environment variable as the README lists it.
 #[derive(Debug, Clone, Copy)]
 pub struct Variable {
@@ -71,6 +117,84 @@ pub const VARIABLES: &[Variable] = &[
         meaning: "screening lead-time target in days: an incident older than this and not yet decided is overdue; read when the server starts",
         default: "`14` (also when not a positive integer)",
         allowed: "a positive whole number of days",
+    },
+    Variable {
+        name: SESSION_IDLE_MINUTES,
+        meaning: "a web session ends after this many minutes without a request",
+        default: "`30` (also when not a positive integer)",
+        allowed: "a positive whole number of minutes",
+    },
+    Variable {
+        name: SESSION_LIFETIME_HOURS,
+        meaning: "a web session ends this many hours after sign-in, whatever its use",
+        default: "`10` (one shift; also when not a positive integer)",
+        allowed: "a positive whole number of hours",
+    },
+    Variable {
+        name: LOCAL_ACCOUNTS,
+        meaning: "sign-in with a local account (`dira user`) on the web pages",
+        default: "on",
+        allowed: "`off` switches it off; anything else means on",
+    },
+    Variable {
+        name: TRUSTED_PROXY,
+        meaning: "the reverse proxy whose `X-Forwarded-For` (last entry) names the client, for throttling sign-ins per address",
+        default: "none: the connection's peer address",
+        allowed: "an IP address",
+    },
+    Variable {
+        name: OIDC_ISSUER,
+        meaning: "the identity provider's issuer; set, it switches single sign-on on (the next three are then required)",
+        default: "none: no single sign-on",
+        allowed: "the issuer URL exactly as the provider's discovery document states it",
+    },
+    Variable {
+        name: OIDC_CLIENT_ID,
+        meaning: "dira's client id at the identity provider",
+        default: "none",
+        allowed: "any",
+    },
+    Variable {
+        name: OIDC_CLIENT_SECRET,
+        meaning: "dira's client secret at the identity provider",
+        default: "none",
+        allowed: "any",
+    },
+    Variable {
+        name: OIDC_REDIRECT_URL,
+        meaning: "dira's public address of `/inloggen/oidc/terug`, as registered with the provider",
+        default: "none",
+        allowed: "an absolute URL ending in `/inloggen/oidc/terug`",
+    },
+    Variable {
+        name: OIDC_SCOPES,
+        meaning: "scopes asked for besides `openid`",
+        default: "`profile groups`",
+        allowed: "scope names separated by spaces",
+    },
+    Variable {
+        name: OIDC_USER_CLAIM,
+        meaning: "the ID token claim that gives the user name",
+        default: "`preferred_username` (`sub` when absent)",
+        allowed: "a claim name (`sub`, `preferred_username`, `email`, …)",
+    },
+    Variable {
+        name: OIDC_GROUPS_CLAIM,
+        meaning: "the ID token claim that lists the person's groups",
+        default: "`groups`",
+        allowed: "a claim name",
+    },
+    Variable {
+        name: OIDC_UNIT_GROUP,
+        meaning: "the group that gives a role in a unit (registrar, screener, analyst)",
+        default: "`dira-{role}-{unit}`",
+        allowed: "a pattern with `{role}` and `{unit}`",
+    },
+    Variable {
+        name: OIDC_NATIONAL_GROUP,
+        meaning: "the group that gives a national role (national, admin)",
+        default: "`dira-{role}`",
+        allowed: "a pattern with `{role}`",
     },
     Variable {
         name: USER,
@@ -114,6 +238,97 @@ fn target_days_from(value: Option<&str>) -> i64 {
         .and_then(|v| v.parse().ok())
         .filter(|d: &i64| *d > 0)
         .unwrap_or(DEFAULT_SCREENING_TARGET_DAYS)
+}
+
+/// A positive whole number from `name`, else `default`.
+fn positive(name: &str, default: i64) -> i64 {
+    positive_from(read(name).as_deref(), default)
+}
+
+fn positive_from(value: Option<&str>, default: i64) -> i64 {
+    value
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|d: &i64| *d > 0 && *d <= 100_000)
+        .unwrap_or(default)
+}
+
+/// The sign-in settings of `dira serve` from [`SESSION_IDLE_MINUTES`],
+/// [`SESSION_LIFETIME_HOURS`], [`LOCAL_ACCOUNTS`], [`TRUSTED_PROXY`] and the
+/// `DIRA_OIDC_*` variables, with `clock` for the provider's token checks. Errors name
+/// the variable: a provider half configured, a proxy that is not an IP address.
+pub fn sign_in_settings(clock: crate::clock::Clock) -> anyhow::Result<crate::auth::SignInSettings> {
+    let sessions = crate::auth::SessionPolicy {
+        idle: chrono::Duration::minutes(positive(SESSION_IDLE_MINUTES, 30)),
+        lifetime: chrono::Duration::hours(positive(SESSION_LIFETIME_HOURS, 10)),
+    };
+    let trusted_proxy = match read(TRUSTED_PROXY).filter(|v| !v.trim().is_empty()) {
+        None => None,
+        Some(v) => Some(
+            v.trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("{TRUSTED_PROXY}: {v:?} is not an IP address"))?,
+        ),
+    };
+    let oidc =
+        oidc_settings()?.map(|s| std::sync::Arc::new(crate::auth::oidc::Provider::new(s, clock)));
+    Ok(crate::auth::SignInSettings {
+        sessions,
+        local_accounts: !read(LOCAL_ACCOUNTS).is_some_and(|v| v.trim().eq_ignore_ascii_case("off")),
+        oidc,
+        trusted_proxy,
+    })
+}
+
+fn oidc_settings() -> anyhow::Result<Option<crate::auth::oidc::OidcSettings>> {
+    let Some(issuer) = read(OIDC_ISSUER).filter(|v| !v.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let required = |name: &str| {
+        read(name)
+            .filter(|v| !v.trim().is_empty())
+            .ok_or_else(|| anyhow::anyhow!("{name} is required when {OIDC_ISSUER} is set"))
+    };
+    let or = |name: &str, default: &str| {
+        read(name)
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| default.to_owned())
+    };
+    let redirect_url = required(OIDC_REDIRECT_URL)?;
+    if !redirect_url.ends_with("/inloggen/oidc/terug") {
+        anyhow::bail!(
+            "{OIDC_REDIRECT_URL}: {redirect_url:?} must be dira's address of /inloggen/oidc/terug"
+        );
+    }
+    let groups = crate::auth::oidc::GroupPatterns {
+        unit: or(OIDC_UNIT_GROUP, "dira-{role}-{unit}"),
+        national: or(OIDC_NATIONAL_GROUP, "dira-{role}"),
+    };
+    if !groups.unit.contains("{role}") || !groups.unit.contains("{unit}") {
+        anyhow::bail!(
+            "{OIDC_UNIT_GROUP}: {:?} needs {{role}} and {{unit}}",
+            groups.unit
+        );
+    }
+    if !groups.national.contains("{role}") {
+        anyhow::bail!(
+            "{OIDC_NATIONAL_GROUP}: {:?} needs {{role}}",
+            groups.national
+        );
+    }
+    Ok(Some(crate::auth::oidc::OidcSettings {
+        issuer: issuer.trim().to_owned(),
+        client_id: required(OIDC_CLIENT_ID)?,
+        client_secret: required(OIDC_CLIENT_SECRET)?,
+        redirect_url,
+        scopes: or(OIDC_SCOPES, "profile groups")
+            .split_whitespace()
+            .filter(|s| *s != "openid")
+            .map(str::to_owned)
+            .collect(),
+        user_claim: or(OIDC_USER_CLAIM, "preferred_username"),
+        groups_claim: or(OIDC_GROUPS_CLAIM, "groups"),
+        groups,
+    }))
 }
 
 /// The operator's login name from [`USER`]; `operator` when unset.

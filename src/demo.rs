@@ -1,10 +1,11 @@
-//! `dira demo`: a database full of realistic synthetic incidents and a token per role.
+//! `dira demo`: a database full of realistic synthetic incidents, and a local account
+//! (with a new password) and a token per role.
 
 use anyhow::Context;
 use chrono::Datelike;
 use diesel::prelude::*;
 
-use crate::auth::{create_token, Role};
+use crate::auth::{accounts, create_token, Role};
 use crate::codes::Catalog;
 use crate::db::schema::incidents;
 use crate::db::Db;
@@ -18,8 +19,60 @@ const DEMO_UNIT: &str = "AMS";
 /// for the screener.
 const GENERAL_INCIDENTS: &str = include_str!("../fixtures/demo-general-incidents.csv");
 
+/// The demo user's scope: the demo unit, or all units for national and admin.
+fn scope_of(role: Role) -> &'static str {
+    match role {
+        Role::National | Role::Admin => "*",
+        _ => DEMO_UNIT,
+    }
+}
+
+/// A new random password: four groups of four letters and digits that cannot be
+/// mistaken for one another (about 90 bits).
+fn new_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rngs::OsRng;
+    let groups: Vec<String> = (0..4)
+        .map(|_| {
+            (0..4)
+                .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+                .collect()
+        })
+        .collect();
+    groups.join("-")
+}
+
+/// Gives every demo user a local account with a new password (printed: the demo's
+/// way in on the web pages).
+fn print_accounts(
+    conn: &mut crate::db::AnyConnection,
+    catalog: &Catalog,
+    now: chrono::NaiveDateTime,
+) -> anyhow::Result<()> {
+    println!("Sign in at /inloggen (unit {DEMO_UNIT}; national and admin see all units):");
+    for role in Role::ALL {
+        let user = format!("demo-{role}");
+        let password = new_password();
+        let hash = accounts::hash_password(&password)?;
+        let created = accounts::create(conn, catalog, &user, role, scope_of(role), &hash, now);
+        if let Err(accounts::AccountRefusal::Invalid { .. }) = created {
+            accounts::set_password(conn, &user, &hash)?;
+        } else {
+            created?;
+        }
+        println!(
+            "  {:<10} user {:<16} password {password}",
+            role.as_str(),
+            user
+        );
+    }
+    Ok(())
+}
+
 /// Fills an empty database with `count` incidents since four years before this one
-/// (an existing demo database is kept), then prints a token per role.
+/// (an existing demo database is kept), then prints a local account and a token per
+/// role.
 pub fn prepare(db: &Db, count: usize, seed: u64) -> anyhow::Result<()> {
     let mut conn = db.conn()?;
     let catalog = Catalog::load(&mut conn)?;
@@ -61,12 +114,10 @@ pub fn prepare(db: &Db, count: usize, seed: u64) -> anyhow::Result<()> {
     } else {
         eprintln!("demo: the database already holds {existing} incidents; keeping them");
     }
-    println!("Demo tokens (unit {DEMO_UNIT}; national and admin see all units):");
+    print_accounts(&mut conn, &catalog, now)?;
+    println!("API tokens (Authorization: Bearer …):");
     for role in Role::ALL {
-        let scope = match role {
-            Role::National | Role::Admin => "*",
-            _ => DEMO_UNIT,
-        };
+        let scope = scope_of(role);
         let token = create_token(
             &mut conn,
             &catalog,

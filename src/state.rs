@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::auth::SignInSettings;
 use crate::clock::Clock;
 use crate::codes::Catalog;
 use crate::db::Db;
@@ -15,4 +16,6 @@ pub struct AppState {
     pub screening_target_days: i64,
     /// The time every operation uses.
     pub clock: Clock,
+    /// How people sign in to the web pages.
+    pub sign_in: SignInSettings,
 }

@@ -99,6 +99,16 @@ pub fn escape_controls(value: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether two secrets (tokens, CSRF values, OAuth `state`) are equal, compared in
+/// full whatever the first difference, so that the time taken gives no hint.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -7,9 +7,12 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
+use chrono::NaiveDateTime;
+
 use super::policy;
-use super::Principal;
+use super::{Authentication, Principal, SessionPolicy};
 use crate::audit;
+use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -26,11 +29,20 @@ pub struct AuditObject(pub String);
 /// how a refusal looks. The API ([`Api`]: bearer token, problem+json) is here; the web
 /// pages (session cookie, HTML refusals) bring their own, so authentication does not
 /// depend on the pages. Both answer to the same policy rules and audit log.
-pub trait Door: Copy + 'static {
+pub trait Door: Copy + Send + 'static {
     /// The credential the request carries, if any.
     fn credential(&self, req: &HttpRequest) -> Option<String>;
     /// Why a request without a credential is refused (401).
     fn without_credential(&self) -> &'static str;
+    /// Who `credential` stands for at `now` (UTC), read from the database; sessions
+    /// under `sessions`.
+    fn authenticate(
+        &self,
+        conn: &mut AnyConnection,
+        credential: &str,
+        sessions: SessionPolicy,
+        now: NaiveDateTime,
+    ) -> Authentication;
     /// The policy rule of the route `pattern` (as the router names it).
     fn rule(&self, method: &str, pattern: &str) -> Option<&'static policy::Rule>;
     /// Whether a form posted from another site is refused (pages with a session).
@@ -54,6 +66,16 @@ impl Door for Api {
 
     fn without_credential(&self) -> &'static str {
         "an Authorization: Bearer token is required"
+    }
+
+    fn authenticate(
+        &self,
+        conn: &mut AnyConnection,
+        credential: &str,
+        _: SessionPolicy,
+        now: NaiveDateTime,
+    ) -> Authentication {
+        Authentication::of_token(conn, credential, now)
     }
 
     fn rule(&self, method: &str, pattern: &str) -> Option<&'static policy::Rule> {
@@ -102,14 +124,26 @@ pub async fn pass(
     };
 
     let now = state.clock.now();
-    let authenticated = match door.credential(req.request()) {
-        None => Err(AppError::Unauthorized(door.without_credential().into())),
-        Some(token) => {
-            state
-                .db
-                .run(move |db| Principal::from_token(&mut *db.conn()?, &token, now))
-                .await
-        }
+    let policy = state.sign_in.sessions;
+    let Authentication {
+        principal: authenticated,
+        usage,
+    } = match door.credential(req.request()) {
+        None => Authentication {
+            principal: Err(AppError::Unauthorized(door.without_credential().into())),
+            usage: None,
+        },
+        Some(credential) => state
+            .db
+            .run(move |db| {
+                let mut conn = db.conn()?;
+                Ok::<_, AppError>(door.authenticate(&mut conn, &credential, policy, now))
+            })
+            .await
+            .unwrap_or_else(|e| Authentication {
+                principal: Err(e),
+                usage: None,
+            }),
     };
     let cross_site = door.refuses_cross_site_forms()
         && crate::http::headers::is_cross_site_form_post(req.request());
@@ -163,10 +197,17 @@ pub async fn pass(
     let at = state.clock.now();
     let entry =
         audit::Entry::new(at, principal.as_ref(), action, object, outcome).with_detail(note);
-    // The answer leaves only once its audit entry is committed.
+    // The answer leaves only once its audit entry is committed, together with the use
+    // of the credential (a session's last request, a token's last use, an expiry).
     state
         .db
-        .write_async(move |conn| audit::record(conn, &entry).map_err(AppError::from))
+        .write_async(move |conn| {
+            audit::record(conn, &entry)?;
+            if let Some(usage) = &usage {
+                usage.record(conn, at)?;
+            }
+            Ok::<_, AppError>(())
+        })
         .await?;
     Ok(response)
 }

@@ -187,6 +187,7 @@ impl Principal {
             .inner_join(users::table.on(users::name.eq(tokens::user_name)))
             .filter(tokens::token_hash.eq(hash_token(token)))
             .filter(tokens::revoked_at.is_null())
+            .filter(users::disabled_at.is_null())
             .filter(tokens::expires_at.is_null().or(tokens::expires_at.gt(now)))
             .select((users::name, users::role, users::scope));
         // Every request runs this: on the backend's own connection the prepared
@@ -194,7 +195,9 @@ impl Principal {
         let found: Option<(String, String, String)> =
             crate::per_backend!(conn, |c| query.first(c).optional())?;
         let (user, role, scope) = found.ok_or_else(|| {
-            AppError::Unauthorized("the token is unknown, expired or revoked".into())
+            AppError::Unauthorized(
+                "the token is unknown, expired or revoked, or its user is disabled".into(),
+            )
         })?;
         let role = role
             .parse()

@@ -174,6 +174,10 @@ pub struct TokenInfo {
     #[serde(serialize_with = "crate::dates::serialize_rfc3339_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub revoked_at: Option<chrono::NaiveDateTime>,
+    /// RFC 3339 with offset, to the request; `null`: never used.
+    #[serde(serialize_with = "crate::dates::serialize_rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_used_at: Option<chrono::NaiveDateTime>,
 }
 
 /// Every token, newest first.
@@ -188,6 +192,7 @@ pub fn list_tokens(conn: &mut AnyConnection) -> QueryResult<Vec<TokenInfo>> {
             tokens::created_at,
             tokens::expires_at,
             tokens::revoked_at,
+            tokens::last_used_at,
         ))
         .order((tokens::created_at.desc(), tokens::id))
         .load(conn)

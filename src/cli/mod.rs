@@ -12,6 +12,7 @@ mod rdo;
 mod report;
 mod serve;
 mod token;
+mod user;
 
 use std::process::ExitCode;
 
@@ -38,6 +39,11 @@ enum Command {
         #[command(subcommand)]
         command: token::TokenCommand,
     },
+    /// Manage local accounts (user name and password) for the web pages.
+    User {
+        #[command(subcommand)]
+        command: user::UserCommand,
+    },
     /// Import an exchange CSV: all or nothing unless --skip-invalid.
     Import(exchange::ImportArgs),
     /// Export incidents as an exchange CSV.
@@ -63,7 +69,7 @@ enum Command {
     /// Write synthetic incidents as an exchange CSV (test and benchmark data).
     Synthetic(exchange::SyntheticArgs),
     /// Fill a database (default sqlite://dira-demo.db) with synthetic incidents, print
-    /// a token per role, and serve.
+    /// a local account and a token per role, and serve.
     Demo(serve::DemoArgs),
 }
 
@@ -144,6 +150,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => args.run(&database),
         Command::Token { command } => command.run(&database),
+        Command::User { command } => command.run(&database),
         Command::Import(args) => args.run(&database),
         Command::Export(args) => args.run(&database),
         Command::Candidates { command } => command.run(&database),

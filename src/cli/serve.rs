@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use super::Database;
 use crate::db::Db;
-use crate::server::Application;
+use crate::server::{Application, Settings};
 
 /// The arguments of `dira serve`.
 #[derive(Debug, clap::Args)]
@@ -52,10 +52,12 @@ impl DemoArgs {
 }
 
 fn serve(db: &Db, bind: &str, workers: Option<usize>) -> anyhow::Result<()> {
+    // Misconfigured sign-in (a provider half configured) stops here, before binding.
+    let settings = Settings::from_env(workers)?;
     let listener = TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
     // The bound address, not the asked one: with port 0 the system picks a free port.
     let address = listener.local_addr()?;
-    let app = Application::build(db.clone(), listener, workers, crate::clock::Clock::system())?;
+    let app = Application::build(db.clone(), listener, settings)?;
     tracing::info!(%address, "dira serves; API documentation at /docs");
     actix_web::rt::System::new().block_on(app.run_until_stopped())?;
     tracing::info!("stopped cleanly");

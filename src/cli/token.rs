@@ -18,8 +18,8 @@ pub enum TokenCommand {
         /// A unit code, or '*' for national.
         #[arg(long)]
         scope: String,
-        /// Days until the token expires.
-        #[arg(long, default_value_t = crate::auth::DEFAULT_TOKEN_DAYS)]
+        /// How long until the token expires: days (`90d`) or weeks (`12w`), 1 to 366 days.
+        #[arg(long = "expires", default_value = "90d", value_parser = parse_lifetime)]
         days: i64,
     },
     /// List every token (never the token itself).
@@ -61,20 +61,39 @@ fn create(
     Ok(ExitCode::SUCCESS)
 }
 
+/// A token's lifetime as `--expires` takes it: `Nd` (days) or `Nw` (weeks), in days.
+fn parse_lifetime(value: &str) -> Result<i64, String> {
+    let value = value.trim();
+    let (number, unit) = value.split_at(value.len().saturating_sub(1));
+    let days = match (number.parse::<i64>(), unit) {
+        (Ok(n), "d") => Some(n),
+        (Ok(n), "w") => n.checked_mul(7),
+        _ => None,
+    };
+    match days {
+        Some(d) if (1..=crate::auth::MAX_VALIDITY_DAYS).contains(&d) => Ok(d),
+        _ => Err(format!(
+            "{value:?}: give days (90d) or weeks (12w), 1 to {} days",
+            crate::auth::MAX_VALIDITY_DAYS
+        )),
+    }
+}
+
 fn list(database: &Database) -> anyhow::Result<ExitCode> {
     let db = database.open()?;
-    println!("id\tuser\trole\tscope\tcreated_at\texpires_at\trevoked_at");
+    println!("id\tuser\trole\tscope\tcreated_at\texpires_at\trevoked_at\tlast_used_at");
     for t in crate::auth::list_tokens(&mut *db.conn()?)? {
         let show = |t: Option<chrono::NaiveDateTime>| t.map_or("-".to_owned(), |t| t.to_string());
         println!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             t.id,
             crate::text::escape_controls(&t.user),
             t.role,
             t.scope,
             t.created_at,
             show(t.expires_at),
-            show(t.revoked_at)
+            show(t.revoked_at),
+            show(t.last_used_at)
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -83,3 +83,23 @@ pub fn is_cross_site_form_post(req: &HttpRequest) -> bool {
         }
     }
 }
+
+/// The client's IP address: the connection's peer, or, when the peer is the trusted
+/// reverse proxy, the last entry of its `X-Forwarded-For` (the one that proxy added;
+/// earlier entries are the client's to forge). `-` when unknown.
+pub fn client_address(req: &HttpRequest, trusted_proxy: Option<std::net::IpAddr>) -> String {
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return "-".into();
+    };
+    if Some(peer) != trusted_proxy {
+        return peer.to_string();
+    }
+    req.headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .last()
+        .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok())
+        .unwrap_or(peer)
+        .to_string()
+}

@@ -59,6 +59,28 @@ where
     )
 }
 
+/// What a server runs with besides its database and address.
+pub struct Settings {
+    /// Worker threads (default: one per core).
+    pub workers: Option<usize>,
+    /// The time every operation uses (`Clock::system()` outside tests).
+    pub clock: Clock,
+    pub sign_in: crate::auth::SignInSettings,
+}
+
+impl Settings {
+    /// The settings of `dira serve`: the system clock and the environment
+    /// ([`crate::config::sign_in_settings`]).
+    pub fn from_env(workers: Option<usize>) -> anyhow::Result<Settings> {
+        let clock = Clock::system();
+        Ok(Settings {
+            workers,
+            sign_in: crate::config::sign_in_settings(clock.clone())?,
+            clock,
+        })
+    }
+}
+
 /// A bound, ready-to-run server. Tests and `dira serve` start the app the same way.
 pub struct Application {
     server: Server,
@@ -66,14 +88,13 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds `listener` and builds the server around `db`, telling the time by `clock`
-    /// (`Clock::system()` outside tests).
-    pub fn build(
-        db: Db,
-        listener: TcpListener,
-        workers: Option<usize>,
-        clock: Clock,
-    ) -> anyhow::Result<Application> {
+    /// Binds `listener` and builds the server around `db` with `settings`.
+    pub fn build(db: Db, listener: TcpListener, settings: Settings) -> anyhow::Result<Application> {
+        let Settings {
+            workers,
+            clock,
+            sign_in,
+        } = settings;
         let catalog = Arc::new(Catalog::load(&mut *db.conn()?)?);
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState {
@@ -81,6 +102,7 @@ impl Application {
             catalog,
             screening_target_days: crate::screening::target_days(),
             clock,
+            sign_in,
         });
         let mut server = HttpServer::new(move || {
             let (app, api) = routes(

@@ -1,5 +1,5 @@
 //! The web pages' way in ([`crate::auth::guard::Door`]): the session cookie carries
-//! the credential, the pages' own policy rules apply, forms posted from another site
+//! the session id (never a bearer token), the pages' own policy rules apply, forms posted from another site
 //! are refused, and refusals are pages in Dutch (a sign-in redirect for 401).
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -8,7 +8,10 @@ use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse};
 
 use crate::auth::guard::{self, Door};
-use crate::auth::{policy, Principal};
+use chrono::NaiveDateTime;
+
+use crate::auth::{policy, Authentication, Principal, SessionPolicy};
+use crate::db::AnyConnection;
 use crate::error::AppError;
 
 /// The door of the web pages.
@@ -17,11 +20,21 @@ pub struct Pages;
 
 impl Door for Pages {
     fn credential(&self, req: &HttpRequest) -> Option<String> {
-        super::cookie::token(req)
+        super::cookie::session_id(req)
     }
 
     fn without_credential(&self) -> &'static str {
         "not signed in"
+    }
+
+    fn authenticate(
+        &self,
+        conn: &mut AnyConnection,
+        credential: &str,
+        sessions: SessionPolicy,
+        now: NaiveDateTime,
+    ) -> Authentication {
+        Authentication::of_session(conn, credential, sessions, now)
     }
 
     fn rule(&self, method: &str, pattern: &str) -> Option<&'static policy::Rule> {

@@ -12,6 +12,7 @@ mod error;
 mod forms;
 mod incident;
 mod layout;
+mod oidc;
 mod poldis;
 mod rdo;
 mod registration;
@@ -30,6 +31,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/dira.css", web::get().to(layout::stylesheet))
         .route("/inloggen", web::get().to(session::sign_in_form))
         .route("/inloggen", web::post().to(session::sign_in))
+        .route("/inloggen/oidc", web::get().to(oidc::start))
+        .route("/inloggen/oidc/terug", web::get().to(oidc::callback))
         .service(
             web::scope("")
                 .wrap(actix_web::middleware::from_fn(door::guard))
@@ -74,7 +77,7 @@ async fn home(principal: Principal, req: actix_web::HttpRequest) -> HttpResponse
         Role::Admin => {
             let body = maud::html! {
                 h1 { "Beheer" }
-                p { "Beheerders werken met de opdrachtregel (" code { "dira token" } ", "
+                p { "Beheerders werken met de opdrachtregel (" code { "dira user" } ", " code { "dira token" } ", "
                     code { "dira import" } ", " code { "dira audit" } ") of de API; zie "
                     a href="/docs/" { "de API-documentatie" } "." }
             };

@@ -1,101 +1,231 @@
-//! Signing in with a token: the token travels in a Secure, HttpOnly, SameSite=Strict
-//! cookie (never readable by scripts, never sent from another site). Every form
-//! carries a CSRF token derived from the session's token, so it needs no storage and
-//! is worthless without the cookie.
+//! Signing in and out of the pages. The sign-in page offers the organisation's
+//! identity provider first ([`super::oidc`]) and a local account (user name and
+//! password, [`crate::auth::accounts`]) unless switched off. A successful sign-in
+//! starts a new server-side session ([`crate::auth::sessions`]) whose id is the
+//! session cookie ([`super::cookie`]); a session the browser had before is ended (no
+//! fixation). Signing out ends the session on the server and, for a provider session,
+//! at the provider (RP-initiated logout) when it offers that.
 
-use actix_web::cookie::{time::Duration, Cookie, SameSite};
+use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 use serde::Deserialize;
 
-use super::cookie::{check_csrf, COOKIE};
+use super::cookie::{self, check_csrf};
 use super::layout;
 use super::PageError;
 use crate::audit;
-use crate::auth::Principal;
+use crate::auth::accounts::{self, Verdict};
+use crate::auth::sessions::{self, Grant, Method};
 use crate::error::AppError;
 use crate::state::AppState;
 
-fn sign_in_page(message: Option<&str>) -> maud::Markup {
+/// The sign-in page, with `message` (an error, announced) when there is one.
+pub fn sign_in_page(state: &AppState, message: Option<&str>) -> maud::Markup {
+    let sso = state.sign_in.oidc.is_some();
+    let local = state.sign_in.local_accounts;
     let body = html! {
         h1 { "Inloggen" }
         @if let Some(m) = message { p.errors role="alert" { (m) } }
-        form method="post" action="/inloggen" {
-            label for="token" { "Uw token" }
-            p.hint id="token-hint" { "Het token dat de beheerder u heeft gegeven (begint met " code { "dira_" } ")." }
-            input type="password" id="token" name="token" autocomplete="off" required
-                aria-describedby="token-hint" autofocus;
-            p { button type="submit" { "Inloggen" } }
+        @if sso {
+            p { a.button href="/inloggen/oidc" { "Inloggen met uw organisatie-account" } }
+        }
+        @if local {
+            @if sso { h2 { "Of met een lokaal account" } }
+            form method="post" action="/inloggen" {
+                label for="user" { "Gebruikersnaam" }
+                input type="text" id="user" name="user" autocomplete="username" required
+                    maxlength="100" autofocus[!sso];
+                label for="password" { "Wachtwoord" }
+                input type="password" id="password" name="password"
+                    autocomplete="current-password" required;
+                p { button type="submit" { "Inloggen" } }
+            }
+        }
+        @if !sso && !local {
+            p { "Inloggen is op deze installatie niet ingesteld. Vraag de beheerder." }
         }
     };
     layout::bare_page("Inloggen", None, body)
 }
 
-pub async fn sign_in_form() -> HttpResponse {
-    layout::ok(sign_in_page(None))
+pub async fn sign_in_form(state: web::Data<AppState>) -> HttpResponse {
+    layout::ok(sign_in_page(&state, None))
 }
 
 #[derive(Deserialize)]
 pub struct SignIn {
-    token: String,
+    user: String,
+    password: String,
 }
 
-/// Checks the token like the API does; a good one becomes the session cookie. A
-/// sign-in posted from another site is refused (403) without looking at the token,
-/// so no site can sign a browser in to an account of its choosing.
+/// Records an audit entry of signing in, refusals included.
+pub async fn audit_sign_in(state: &AppState, entry: audit::Entry) -> Result<(), AppError> {
+    state
+        .db
+        .write_async(move |conn| audit::record(conn, &entry).map_err(AppError::from))
+        .await
+}
+
+/// Starts a session for `grant`: ends the one the browser had (if any), audits the
+/// sign-in and answers `respond` with the new session cookie.
+pub async fn begin_session(
+    state: &AppState,
+    req: &HttpRequest,
+    grant: Grant,
+    mut respond: HttpResponse,
+) -> Result<HttpResponse, PageError> {
+    let (now, policy) = (state.clock.now(), state.sign_in.sessions);
+    let previous = cookie::session_id(req);
+    let detail = grant.audit_detail();
+    let outcome = respond.status().as_u16().to_string();
+    let started = state
+        .db
+        .write_async(move |conn| {
+            if let Some(old) = &previous {
+                sessions::sign_out(conn, old, now)?;
+            }
+            let started = sessions::start(conn, &grant, policy, now)?;
+            let entry =
+                audit::Entry::new(now, Some(&grant.principal), "session.start", "", &outcome)
+                    .with_detail(detail.clone());
+            audit::record(conn, &entry)?;
+            Ok::<_, AppError>(started)
+        })
+        .await?;
+    respond
+        .add_cookie(&cookie::session(started.id, policy.lifetime))
+        .map_err(anyhow::Error::from)?;
+    Ok(respond)
+}
+
+/// Signs in with a local account. A form posted from another site is refused (403)
+/// without looking at it, so no site can sign a browser in to an account of its
+/// choosing; too many failures answer 429 with `Retry-After` (RFC 6585 §4).
 pub async fn sign_in(
     state: web::Data<AppState>,
     req: HttpRequest,
     form: web::Form<SignIn>,
 ) -> Result<HttpResponse, PageError> {
-    let cross_site = crate::http::headers::is_cross_site_form_post(&req);
-    let token = form.into_inner().token.trim().to_owned();
-    let checked = token.clone();
     let now = state.clock.now();
-    let principal = match cross_site {
-        true => Err(AppError::forbidden(
-            "a form posted from another site is refused",
-        )),
-        false => {
-            state
-                .db
-                .run(move |db| Principal::from_token(&mut *db.conn()?, &checked, now))
-                .await
+    let SignIn { user, password } = form.into_inner();
+    let user: String = user.trim().chars().take(100).collect();
+    let address = crate::http::headers::client_address(&req, state.sign_in.trusted_proxy);
+    let refused = |reason: &str, outcome: &str| {
+        audit::Entry::new(
+            now,
+            None,
+            "session.start",
+            format!("user:{}", crate::text::escape_controls(&user)),
+            outcome,
+        )
+        .with_detail(format!("method=password reason={reason} address={address}"))
+    };
+    let page = |status: StatusCode, message: &str| {
+        layout::with_status(status, sign_in_page(&state, Some(message)))
+    };
+    if crate::http::headers::is_cross_site_form_post(&req) {
+        audit_sign_in(&state, refused("cross_site", "403")).await?;
+        return Ok(page(
+            StatusCode::FORBIDDEN,
+            "Geweigerd: dit formulier komt van een andere site.",
+        ));
+    }
+    if !state.sign_in.local_accounts {
+        audit_sign_in(&state, refused("local_accounts_off", "403")).await?;
+        return Ok(page(
+            StatusCode::FORBIDDEN,
+            "Inloggen met een lokaal account is op deze installatie uitgeschakeld.",
+        ));
+    }
+    let verdict = check_password(&state, &user, password, &address).await?;
+    match verdict {
+        Verdict::Granted(principal) => {
+            let grant = Grant {
+                subject: principal.user.clone(),
+                principal,
+                method: Method::Password,
+                id_token: None,
+            };
+            begin_session(&state, &req, grant, layout::see_other("/")).await
         }
-    };
-    let outcome = match &principal {
-        Ok(_) => "303",
-        Err(_) if cross_site => "403",
-        Err(_) => "401",
-    };
-    let entry = audit::Entry::new(now, principal.as_ref().ok(), "session.start", "", outcome)
-        .with_detail("web");
-    state
+        Verdict::Refused { reason } => {
+            audit_sign_in(&state, refused(reason, "401")).await?;
+            Ok(page(
+                StatusCode::UNAUTHORIZED,
+                "Gebruikersnaam of wachtwoord onjuist, of het account is uitgeschakeld.",
+            ))
+        }
+        Verdict::Throttled { until } => {
+            audit_sign_in(&state, refused("throttled", "429")).await?;
+            let seconds = (until - now).num_seconds().max(1);
+            let minutes = (seconds + 59) / 60;
+            let mut answer = page(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!("Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw."),
+            );
+            answer.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(seconds as u64),
+            );
+            Ok(answer)
+        }
+    }
+}
+
+/// The three steps of [`accounts`]: count the attempt (throttled or not), check the
+/// password off the executor, forgive a correct one.
+async fn check_password(
+    state: &AppState,
+    user: &str,
+    password: String,
+    address: &str,
+) -> Result<Verdict, AppError> {
+    let now = state.clock.now();
+    let (u, a) = (user.to_owned(), address.to_owned());
+    let begun = state
         .db
-        .write_async(move |conn| audit::record(conn, &entry).map_err(AppError::from))
+        .write_async(move |conn| Ok::<_, AppError>(accounts::begin(conn, &u, &a, now)?))
         .await?;
-    if cross_site {
-        return Ok(layout::with_status(
-            actix_web::http::StatusCode::FORBIDDEN,
-            sign_in_page(Some("Geweigerd: dit formulier komt van een andere site.")),
-        ));
+    let attempt = match begun {
+        Err(throttled) => return Ok(throttled),
+        Ok(attempt) => attempt,
+    };
+    let verdict = if password.len() > accounts::MAX_PASSWORD_BYTES {
+        Verdict::Refused {
+            reason: "password_too_long",
+        }
+    } else {
+        web::block(move || accounts::check(attempt, &password))
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("password check failed: {e}")))?
+    };
+    if let Verdict::Granted(_) = verdict {
+        let (u, a) = (user.to_owned(), address.to_owned());
+        state
+            .db
+            .write_async(move |conn| Ok::<_, AppError>(accounts::succeeded(conn, &u, &a)?))
+            .await?;
     }
-    if principal.is_err() {
-        return Ok(layout::with_status(
-            actix_web::http::StatusCode::UNAUTHORIZED,
-            sign_in_page(Some("Dit token is onbekend, verlopen of ingetrokken.")),
-        ));
+    Ok(verdict)
+}
+
+/// A page that moves on to `to` by itself (a meta refresh; the link for a browser that
+/// does not follow it).
+pub fn onward_page(to: &str, title: &str, link: &str) -> maud::Markup {
+    let refresh = format!("0;url={to}");
+    maud::html! {
+        (maud::DOCTYPE)
+        html lang="nl" {
+            head {
+                meta charset="utf-8";
+                meta http-equiv="refresh" content=(refresh);
+                title { (title) " – dira" }
+                link rel="stylesheet" href="/static/dira.css";
+            }
+            body { main { h1 { (title) } p { a href=(to) { (link) } } } }
+        }
     }
-    let cookie = Cookie::build(COOKIE, token)
-        .path("/")
-        .http_only(true)
-        .secure(true)
-        .same_site(SameSite::Strict)
-        .max_age(Duration::hours(12))
-        .finish();
-    let mut response = layout::see_other("/");
-    response.add_cookie(&cookie).map_err(anyhow::Error::from)?;
-    Ok(response)
 }
 
 #[derive(Deserialize)]
@@ -103,19 +233,49 @@ pub struct SignOut {
     csrf: String,
 }
 
+/// Ends the session on the server (the guard audits it as `session.end`), removes the
+/// cookie, and for a provider session sends the browser to the provider's sign-out.
 pub async fn sign_out(
+    state: web::Data<AppState>,
     req: HttpRequest,
     form: web::Form<SignOut>,
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&req, &form.csrf)?;
-    let mut gone = Cookie::build(COOKIE, "")
-        .path("/")
-        .http_only(true)
-        .secure(true)
-        .same_site(SameSite::Strict)
-        .finish();
-    gone.make_removal();
-    let mut response = layout::see_other("/inloggen");
-    response.add_cookie(&gone).map_err(anyhow::Error::from)?;
+    let now = state.clock.now();
+    let id = cookie::session_id(&req).unwrap_or_default();
+    let ended = state
+        .db
+        .write_async(move |conn| Ok::<_, AppError>(sessions::sign_out(conn, &id, now)?))
+        .await?;
+    let provider = state.sign_in.oidc.clone();
+    let at_provider = match (ended, provider) {
+        (
+            Some(sessions::Ended {
+                method: Method::Oidc,
+                id_token: Some(id_token),
+            }),
+            Some(provider),
+        ) => web::block(move || {
+            let after = super::oidc::sign_in_url(&provider.settings.redirect_url);
+            provider.logout_url(&id_token, &after)
+        })
+        .await
+        .ok()
+        .flatten(),
+        _ => None,
+    };
+    // To the provider by a page of ours, not a redirect: the pages' Content-Security-
+    // Policy (`form-action 'self'`) stops a form's redirect to another site.
+    let mut response = match at_provider {
+        Some(url) => layout::ok(onward_page(
+            &url,
+            "U bent uitgelogd",
+            "Verder naar uw organisatie",
+        )),
+        None => layout::see_other("/inloggen"),
+    };
+    response
+        .add_cookie(&cookie::removal(cookie::SESSION))
+        .map_err(anyhow::Error::from)?;
     Ok(response)
 }

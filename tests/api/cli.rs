@@ -172,7 +172,7 @@ fn tokens_are_listed_and_revoked_and_the_audit_log_is_read_on_the_command_line()
     assert!(
         String::from_utf8_lossy(&dira(&db, &["token", "list"]).stdout)
             .lines()
-            .any(|l| l.starts_with(id) && !l.ends_with("\t-"))
+            .any(|l| l.starts_with(id) && l.split('\t').nth(6) != Some("-"))
     );
     assert_eq!(
         dira(&db, &["token", "revoke", "nope"]).status.code(),
@@ -260,4 +260,139 @@ fn the_rdo_overview_on_the_command_line_in_both_formats() {
         .code(),
         Some(2)
     );
+}
+
+/// `dira` with `input` on stdin.
+fn dira_with_input(db: &TestDb, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env("DIRA_DATABASE_URL", &db.url)
+        .env("DIRA_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run dira");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("dira ran")
+}
+
+#[test]
+fn local_accounts_and_token_lifetimes_on_the_command_line() {
+    let db = TestDb::new(Backend::Sqlite).expect("db");
+    let create = [
+        "user",
+        "create",
+        "--user",
+        "balie-ams",
+        "--role",
+        "registrar",
+        "--scope",
+        "AMS",
+    ];
+    let short = dira_with_input(&db, &create, "kort\n");
+    assert_eq!(short.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("12 to 1024 characters"));
+    let made = dira_with_input(&db, &create, "een-lang-genoeg-wachtwoord\n");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let again = dira_with_input(&db, &create, "een-ander-lang-wachtwoord\n");
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "a password exists already: passwd"
+    );
+    let changed = dira_with_input(
+        &db,
+        &["user", "passwd", "--user", "balie-ams"],
+        "een-ander-lang-wachtwoord\n",
+    );
+    assert!(changed.status.success());
+    assert!(dira(&db, &["user", "disable", "--user", "balie-ams"])
+        .status
+        .success());
+    assert_eq!(
+        dira(&db, &["user", "disable", "--user", "nobody"])
+            .status
+            .code(),
+        Some(2)
+    );
+
+    let out = dira(
+        &db,
+        &[
+            "token",
+            "create",
+            "--user",
+            "koppeling",
+            "--role",
+            "screener",
+            "--scope",
+            "AMS",
+            "--expires",
+            "2d",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    for bad in ["400d", "0d", "90", "3m"] {
+        let refused = dira(
+            &db,
+            &[
+                "token",
+                "create",
+                "--user",
+                "k2",
+                "--role",
+                "screener",
+                "--scope",
+                "AMS",
+                "--expires",
+                bad,
+            ],
+        );
+        assert_eq!(refused.status.code(), Some(2), "{bad}");
+    }
+    let row = |db: &TestDb| {
+        String::from_utf8_lossy(&dira(db, &["token", "list"]).stdout)
+            .lines()
+            .find(|l| l.contains("\tkoppeling\t"))
+            .map(|l| l.split('\t').map(str::to_owned).collect::<Vec<_>>())
+            .expect("the token's row")
+    };
+    let listed = row(&db);
+    let parse =
+        |t: &str| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f").expect("time");
+    let lifetime = parse(&listed[5]) - parse(&listed[4]);
+    assert_eq!(lifetime, chrono::Duration::days(2));
+    assert_eq!(listed[7], "-", "never used");
+    let (mut child, base) = serve(&db);
+    let used = send(
+        "GET",
+        &format!("{base}/api/v1/screening/queue"),
+        Some(&token),
+        &[],
+        None,
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(used.status, 200);
+    assert_ne!(row(&db)[7], "-", "last use shown");
+    let audit = String::from_utf8_lossy(&dira(&db, &["audit"]).stdout).into_owned();
+    for action in ["\tuser.create\t", "\tuser.passwd\t", "\tuser.disable\t"] {
+        assert!(audit.contains(action), "{action} in {audit}");
+    }
 }

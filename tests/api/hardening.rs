@@ -393,7 +393,7 @@ fn bodies_over_their_limit_are_refused(app: &TestApp) {
         app,
         "POST",
         "/registreren",
-        Some(&crate::web::sign_in(app, &registrar)),
+        Some(&crate::web::sign_in(app, "balie", Role::Registrar, "AMS")),
         &[("summary", "x".repeat(700 << 10).as_str())],
     );
     assert_eq!(page.status, 413);
@@ -551,7 +551,8 @@ fn security_headers_and_cross_site_posts(app: &TestApp) {
         Some("nosniff")
     );
 
-    let form = format!("token={registrar}");
+    let password = app.account("balie", Role::Registrar, "AMS");
+    let form = format!("user=balie&password={password}");
     for header in [
         ("Origin", "https://evil.example"),
         ("Sec-Fetch-Site", "cross-site"),
@@ -571,7 +572,7 @@ fn security_headers_and_cross_site_posts(app: &TestApp) {
         assert!(!h.contains_key("set-cookie"));
     }
     let own = app.base.clone();
-    let (status, _, _) = raw(
+    let (status, signed_in, _) = raw(
         app,
         "POST",
         "/inloggen",
@@ -586,7 +587,11 @@ fn security_headers_and_cross_site_posts(app: &TestApp) {
     assert_eq!(status, 303);
 
     // A cross-site post to a signed-in page: refused before the page, and audited.
-    let cookie = format!("dira_sessie={registrar}");
+    let session = signed_in
+        .get("set-cookie")
+        .and_then(|c| crate::web::cookie_value(c, crate::web::SESSION_COOKIE))
+        .expect("a session cookie");
+    let cookie = format!("{}={session}", crate::web::SESSION_COOKIE);
     let (status, _, _) = raw(
         app,
         "POST",

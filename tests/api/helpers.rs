@@ -8,9 +8,10 @@ use std::thread::JoinHandle;
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use dira::auth::Role;
+use dira::auth::SignInSettings;
 use dira::codes::Catalog;
 use dira::db::Db;
-use dira::server::Application;
+use dira::server::{Application, Settings};
 use serde_json::Value;
 
 pub const PG_ENV: &str = "DIRA_TEST_POSTGRES_URL";
@@ -85,6 +86,8 @@ impl Drop for TestDb {
 pub struct TestApp {
     pub base: String,
     pub db: Db,
+    /// The app's clock: the system's, or a fixed one the test moves.
+    pub clock: dira::clock::Clock,
     handle: actix_web::dev::ServerHandle,
     thread: Option<JoinHandle<()>>,
     pub test_db: TestDb,
@@ -92,11 +95,34 @@ pub struct TestApp {
 
 impl TestApp {
     pub fn spawn(backend: Backend) -> Option<TestApp> {
-        let test_db = TestDb::new(backend)?;
+        let settings = Settings {
+            workers: Some(1),
+            clock: dira::clock::Clock::system(),
+            sign_in: SignInSettings::default(),
+        };
+        Some(TestApp::start(TestDb::new(backend)?, settings))
+    }
+
+    /// The app with its own settings (a fixed clock, a trusted proxy, a provider).
+    pub fn spawn_with(backend: Backend, settings: Settings) -> Option<TestApp> {
+        Some(TestApp::start(TestDb::new(backend)?, settings))
+    }
+
+    /// A second app on the database of `other` (another replica).
+    pub fn beside(other: &TestApp, settings: Settings) -> TestApp {
+        let test_db = TestDb {
+            url: other.test_db.url.clone(),
+            _dir: None,
+            pg_schema: None,
+        };
+        TestApp::start(test_db, settings)
+    }
+
+    fn start(test_db: TestDb, settings: Settings) -> TestApp {
         let db = Db::open(&test_db.url).expect("open test database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let app = Application::build(db.clone(), listener, Some(1), dira::clock::Clock::system())
-            .expect("build app");
+        let clock = settings.clock.clone();
+        let app = Application::build(db.clone(), listener, settings).expect("build app");
         let base = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
         let thread = std::thread::spawn(move || {
@@ -104,21 +130,41 @@ impl TestApp {
                 .block_on(app.run_until_stopped())
                 .expect("server ran");
         });
-        Some(TestApp {
+        TestApp {
             base,
             db,
-
+            clock,
             handle,
             thread: Some(thread),
             test_db,
-        })
+        }
+    }
+
+    /// A local account for a new user (or a token user without a password) with this
+    /// role and scope; answers its password.
+    pub fn account(&self, user: &str, role: Role, scope: &str) -> String {
+        let password = format!("{user}-correct-horse-battery");
+        let mut conn = self.db.conn().expect("connection");
+        let catalog = Catalog::load(&mut conn).expect("catalog");
+        let hash = dira::auth::accounts::hash_password(&password).expect("hash");
+        dira::auth::accounts::create(
+            &mut conn,
+            &catalog,
+            user,
+            role,
+            scope,
+            &hash,
+            self.clock.now(),
+        )
+        .expect("account");
+        password
     }
 
     /// A token for a new user with this role and scope.
     pub fn token(&self, user: &str, role: Role, scope: &str) -> String {
         let mut conn = self.db.conn().expect("connection");
         let catalog = Catalog::load(&mut conn).expect("catalog");
-        let now = dira::clock::Clock::system().now();
+        let now = self.clock.now();
         dira::auth::create_token(&mut conn, &catalog, user, role, scope, 1, now)
             .expect("token")
             .token

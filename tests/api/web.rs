@@ -24,7 +24,7 @@ pub fn request(
     let agent = ureq::AgentBuilder::new().redirects(0).build();
     let mut req = agent.request(method, &app.url(path));
     if let Some(c) = cookie {
-        req = req.set("Cookie", &format!("dira_sessie={c}"));
+        req = req.set("Cookie", &format!("{SESSION_COOKIE}={c}"));
     }
     let result = match method {
         "POST" => req.send_form(form),
@@ -43,15 +43,38 @@ pub fn request(
     }
 }
 
-/// Signs in through the form; answers the session token the cookie carries.
-pub fn sign_in(app: &TestApp, token: &str) -> String {
-    let page = request(app, "POST", "/inloggen", None, &[("token", token)]);
-    assert_eq!(page.status, 303);
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "__Host-dira_sessie";
+
+/// The value of cookie `name` in a `Set-Cookie` header.
+pub fn cookie_value(set_cookie: &str, name: &str) -> Option<String> {
+    set_cookie
+        .strip_prefix(&format!("{name}="))
+        .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
+}
+
+/// Signs in with `user`'s local account (made for the user if they have none, with
+/// this role and scope); answers the session id the cookie carries.
+pub fn sign_in(app: &TestApp, user: &str, role: Role, scope: &str) -> String {
+    let password = app.account(user, role, scope);
+    sign_in_with(app, user, &password)
+}
+
+/// Signs in through the form; answers the session id the cookie carries.
+pub fn sign_in_with(app: &TestApp, user: &str, password: &str) -> String {
+    let page = request(
+        app,
+        "POST",
+        "/inloggen",
+        None,
+        &[("user", user), ("password", password)],
+    );
+    assert_eq!(page.status, 303, "{}", page.body);
     let cookie = page.cookie.expect("a session cookie");
     for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
         assert!(cookie.contains(attribute), "{attribute} in {cookie}");
     }
-    token.to_owned()
+    cookie_value(&cookie, SESSION_COOKIE).expect("the session cookie")
 }
 
 fn csrf(body: &str) -> String {
@@ -70,12 +93,12 @@ fn signing_in_and_the_role_policy(app: &TestApp) {
         "POST",
         "/inloggen",
         None,
-        &[("token", "dira_nonsense")],
+        &[("user", "balie"), ("password", "nonsense-nonsense")],
     );
     assert_eq!(wrong.status, 401);
     assert!(wrong.cookie.is_none());
 
-    let officer = sign_in(app, &app.token("balie", Role::Registrar, "AMS"));
+    let officer = sign_in(app, "balie", Role::Registrar, "AMS");
     let home = request(app, "GET", "/", Some(&officer), &[]);
     assert_eq!(home.location.as_deref(), Some("/registreren"));
     let refused = request(app, "GET", "/screening", Some(&officer), &[]);
@@ -88,7 +111,7 @@ fn signing_in_and_the_role_policy(app: &TestApp) {
 }
 
 fn a_registration_form_needs_its_csrf_token_and_keeps_the_unit_scope(app: &TestApp) {
-    let officer = sign_in(app, &app.token("balie", Role::Registrar, "AMS"));
+    let officer = sign_in(app, "balie", Role::Registrar, "AMS");
     let admin = app.token("beheer", Role::Admin, "*");
     let reader = app.token("lezer", Role::National, "*");
     let form = request(app, "GET", "/registreren", Some(&officer), &[]);
@@ -154,7 +177,7 @@ fn a_registration_form_needs_its_csrf_token_and_keeps_the_unit_scope(app: &TestA
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("Kanaal"), "the field is named");
 
-    let other_unit = sign_in(app, &app.token("adc-rtm", Role::Screener, "RTM"));
+    let other_unit = sign_in(app, "adc-rtm", Role::Screener, "RTM");
     let hidden = request(
         app,
         "GET",
@@ -163,7 +186,7 @@ fn a_registration_form_needs_its_csrf_token_and_keeps_the_unit_scope(app: &TestA
         &[],
     );
     assert_eq!(hidden.status, 404);
-    let own_unit = sign_in(app, &app.token("adc-ams", Role::Screener, "AMS"));
+    let own_unit = sign_in(app, "adc-ams", Role::Screener, "AMS");
     let shown = request(
         app,
         "GET",
@@ -213,13 +236,13 @@ fn a_screener_takes_over_or_dismisses_candidates_on_the_pages(app: &TestApp) {
     let [first, second] = &ids[..] else {
         panic!("two candidates: {:?}", queue.body)
     };
-    let screener = sign_in(app, &token);
+    let screener = sign_in(app, "adc-ams", Role::Screener, "AMS");
     let listed = request(app, "GET", "/screening", Some(&screener), &[]);
     assert!(listed
         .body
         .contains(&format!("href=\"/kandidaten/{first}\"")));
 
-    let other_unit = sign_in(app, &app.token("adc-rtm", Role::Screener, "RTM"));
+    let other_unit = sign_in(app, "adc-rtm", Role::Screener, "RTM");
     let hidden = request(
         app,
         "GET",
