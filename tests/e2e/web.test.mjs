@@ -23,15 +23,25 @@ const work = mkdtempSync(path.join(tmpdir(), 'dira-e2e-'));
 const database = `sqlite://${work}/e2e.db`;
 const shots = process.env.SCREENSHOTS ? path.resolve(root, process.env.SCREENSHOTS) : path.join(work, 'shots');
 mkdirSync(shots, { recursive: true });
-const env = { ...process.env, DIRA_LOG: 'info', NO_COLOR: '1' };
+// Local accounts only: no single sign-on here (sign-in.test.mjs tests that).
+const env = Object.fromEntries(Object.entries({ ...process.env, DIRA_LOG: 'info', NO_COLOR: '1' })
+  .filter(([name]) => !name.startsWith('DIRA_OIDC_')));
+const COOKIE = '__Host-dira_sessie';
 
 let server;
 let base;
 let browser;
-const tokens = {};
+const passwords = {};
 
 function dira(...args) {
   return execFileSync(bin, ['--database', database, ...args], { env, encoding: 'utf8' }).trim();
+}
+
+/// `dira user create`: the password on standard input (at least 12 characters).
+function createUser(user, role, scope, password) {
+  execFileSync(bin, ['--database', database, 'user', 'create', '--user', user, '--role', role, '--scope', scope], {
+    env, encoding: 'utf8', input: `${password}\n`,
+  });
 }
 
 /// Starts `dira serve` on a free port; resolves with its address once it listens.
@@ -56,7 +66,8 @@ before(async () => {
     ['analist-ams', 'analyst', 'AMS'],
     ['landelijk', 'national', '*'],
   ]) {
-    tokens[user] = dira('token', 'create', '--user', user, '--role', role, '--scope', scope);
+    passwords[user] = `${user}-wachtwoord-e2e`;
+    createUser(user, role, scope, passwords[user]);
   }
   const started = await serve();
   server = started.child;
@@ -82,9 +93,10 @@ async function signIn(user) {
   const page = await context.newPage();
   await page.goto('/');
   assert.match(page.url(), /\/inloggen$/, 'not signed in: the sign-in page');
-  await page.getByLabel('Uw token').fill(tokens[user]);
+  await page.getByLabel('Gebruikersnaam').fill(user);
+  await page.getByLabel('Wachtwoord').fill(passwords[user]);
   await page.getByRole('button', { name: 'Inloggen' }).click();
-  const cookie = (await context.cookies()).find((c) => c.name === 'dira_sessie');
+  const cookie = (await context.cookies()).find((c) => c.name === COOKIE);
   assert.ok(cookie, 'session cookie set');
   assert.equal(cookie.httpOnly, true);
   assert.equal(cookie.secure, true);
@@ -101,13 +113,16 @@ const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Amsterdam' })
 const year = today.slice(0, 4);
 const state = {};
 
-test('a wrong token is refused on the sign-in page', async () => {
+test('a wrong password is refused', async () => {
   const context = await browser.newContext({ baseURL: base });
   const page = await context.newPage();
   await page.goto('/inloggen');
-  await page.getByLabel('Uw token').fill('dira_nonsense');
+  await page.getByLabel('Gebruikersnaam').fill('balie-ams');
+  await page.getByLabel('Wachtwoord').fill('niet-het-wachtwoord');
+  const answer = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/inloggen');
   await page.getByRole('button', { name: 'Inloggen' }).click();
-  await assert.doesNotReject(page.getByRole('alert').filter({ hasText: 'onbekend' }).waitFor());
+  assert.equal((await answer).status(), 401);
+  await assert.doesNotReject(page.getByRole('alert').filter({ hasText: 'onjuist' }).waitFor());
   await shoot(page, 'inloggen');
   await context.close();
 });
