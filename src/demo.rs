@@ -56,7 +56,7 @@ fn print_accounts(
         let password = new_password();
         let hash = accounts::hash_password(&password)?;
         let created = accounts::create(conn, catalog, &user, role, scope_of(role), &hash, now);
-        if let Err(accounts::AccountRefusal::Invalid { .. }) = created {
+        if let Err(crate::auth::Refusal::Invalid { .. }) = created {
             accounts::set_password(conn, &user, &hash)?;
         } else {
             created?;

@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::sessions::{self, EndReason};
-use super::tokens::{check_role_scope, check_user_name};
+use super::tokens::{check_role_scope, check_user_name, refuse, Refusal};
 use super::{throttle, Principal, Role, Scope};
 use crate::codes::Catalog;
 use crate::db::schema::users;
@@ -69,25 +69,6 @@ fn decoy_hash() -> &'static str {
     DECOY.as_str()
 }
 
-/// Why an account command was refused: `field` as the command names it.
-#[derive(Debug, thiserror::Error)]
-pub enum AccountRefusal {
-    #[error("{field}: {message}")]
-    Invalid {
-        field: &'static str,
-        message: String,
-    },
-    #[error(transparent)]
-    Database(#[from] diesel::result::Error),
-}
-
-fn refuse(field: &'static str, message: impl Into<String>) -> AccountRefusal {
-    AccountRefusal::Invalid {
-        field,
-        message: message.into(),
-    }
-}
-
 /// Creates a local account with the password hash `hash` ([`hash_password`]) at `now`
 /// (UTC). A user who exists without a password (a token user) gets one if the role
 /// and scope agree; a user who has one already is refused (`dira user passwd`).
@@ -99,7 +80,7 @@ pub fn create(
     scope: &str,
     hash: &str,
     now: NaiveDateTime,
-) -> Result<(), AccountRefusal> {
+) -> Result<(), Refusal> {
     check_user_name(user).map_err(|m| refuse("user", m))?;
     let scope = Scope::parse(scope.trim());
     check_role_scope(catalog, role, &scope).map_err(|m| refuse("scope", m))?;

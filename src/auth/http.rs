@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    create_token, list_tokens, revoke_token, Principal, Role, TokenInfo, TokenRefusal,
+    create_token, list_tokens, revoke_token, Principal, Refusal, Role, TokenInfo,
     DEFAULT_TOKEN_DAYS,
 };
 use crate::error::{AppError, FieldError};
@@ -101,12 +101,12 @@ pub async fn create(
 }
 
 /// A refused token request: 422 naming the field.
-fn refusal(e: TokenRefusal) -> AppError {
+fn refusal(e: Refusal) -> AppError {
     match e {
-        TokenRefusal::Invalid { field, message } => {
+        Refusal::Invalid { field, message } => {
             AppError::Validation(vec![FieldError::new(field, message)])
         }
-        TokenRefusal::Database(e) => e.into(),
+        Refusal::Database(e) => e.into(),
     }
 }
 

@@ -21,8 +21,8 @@ pub use credential::{Authentication, CredentialUse};
 pub use principal::{Principal, Role, Scope};
 pub use sessions::SessionPolicy;
 pub use tokens::{
-    check_user_name, create_token, hash_token, list_tokens, revoke_token, NewToken, TokenInfo,
-    TokenRefusal, DEFAULT_VALIDITY_DAYS as DEFAULT_TOKEN_DAYS, MAX_VALIDITY_DAYS,
+    check_user_name, create_token, hash_token, list_tokens, revoke_token, NewToken, Refusal,
+    TokenInfo, DEFAULT_VALIDITY_DAYS as DEFAULT_TOKEN_DAYS, MAX_VALIDITY_DAYS,
 };
 
 /// How people sign in to the web pages (see `docs/sign-in.md`).

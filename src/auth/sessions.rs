@@ -42,6 +42,7 @@ pub enum Method {
 }
 
 impl Method {
+    /// As stored in `sessions.method` and the audit log: `password` or `oidc`.
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Password => "password",
@@ -94,6 +95,10 @@ pub fn start(
     rand::rngs::OsRng.fill_bytes(&mut secret);
     let id = hex::encode(secret);
     let expires_at = now + policy.lifetime;
+    // Sessions past their lifetime are ended whatever happened; a day later they are
+    // dropped (the audit log keeps the sign-in and its end).
+    diesel::delete(sessions::table.filter(sessions::expires_at.lt(now - Duration::days(1))))
+        .execute(conn)?;
     let p = &grant.principal;
     diesel::insert_into(sessions::table)
         .values((
@@ -125,6 +130,8 @@ pub enum EndReason {
 }
 
 impl EndReason {
+    /// As stored in `sessions.end_reason` and the audit log: `signed_out`, `idle`,
+    /// `lifetime` or `disabled`.
     pub fn as_str(self) -> &'static str {
         match self {
             EndReason::SignedOut => "signed_out",
@@ -223,8 +230,8 @@ pub fn touch(conn: &mut AnyConnection, id_hash: &str, now: NaiveDateTime) -> Que
     Ok(())
 }
 
-/// Ends the session with hash `id_hash` at `now` (UTC) for `reason`; `false` when it
-/// had already ended (so that its end is recorded once).
+/// Ends the session with hash `id_hash` at `now` (UTC) for `reason`, dropping its ID
+/// token; `false` when it had already ended (so that its end is recorded once).
 pub fn end_by_hash(
     conn: &mut AnyConnection,
     id_hash: &str,
@@ -239,6 +246,7 @@ pub fn end_by_hash(
     .set((
         sessions::ended_at.eq(Some(now)),
         sessions::end_reason.eq(Some(reason.as_str())),
+        sessions::id_token.eq(None::<String>),
     ))
     .execute(conn)?;
     Ok(n == 1)
@@ -292,6 +300,7 @@ pub fn end_all_of(
     .set((
         sessions::ended_at.eq(Some(now)),
         sessions::end_reason.eq(Some(reason.as_str())),
+        sessions::id_token.eq(None::<String>),
     ))
     .execute(conn)
 }

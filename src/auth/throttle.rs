@@ -80,6 +80,13 @@ pub fn count_failure(
     address: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
+    // Counts older than a day and no longer locking anything are dropped.
+    diesel::delete(
+        f::table
+            .filter(f::first_at.lt(now - Duration::days(1)))
+            .filter(f::locked_until.is_null().or(f::locked_until.lt(now))),
+    )
+    .execute(conn)?;
     for (key, rule) in keys(user, address) {
         let row: Option<(i32, NaiveDateTime)> = f::table
             .find(&key)

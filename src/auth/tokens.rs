@@ -26,10 +26,10 @@ pub struct NewToken {
     pub id: String,
 }
 
-/// Why a token was not created: a field of the request, or the database.
+/// Why a token or an account was not created or changed: a field of the request
+/// (`user`, `role`, `scope`, `days`, as the request names it), or the database.
 #[derive(Debug, thiserror::Error)]
-pub enum TokenRefusal {
-    /// `field` is `user`, `role`, `scope` or `days`, as named in the request.
+pub enum Refusal {
     #[error("{field}: {message}")]
     Invalid {
         field: &'static str,
@@ -39,8 +39,9 @@ pub enum TokenRefusal {
     Database(#[from] diesel::result::Error),
 }
 
-fn refuse(field: &'static str, message: impl Into<String>) -> TokenRefusal {
-    TokenRefusal::Invalid {
+/// A refusal of `field` saying `message`.
+pub fn refuse(field: &'static str, message: impl Into<String>) -> Refusal {
+    Refusal::Invalid {
         field,
         message: message.into(),
     }
@@ -101,7 +102,7 @@ pub fn create_token(
     scope: &str,
     validity_days: i64,
     now: NaiveDateTime,
-) -> Result<NewToken, TokenRefusal> {
+) -> Result<NewToken, Refusal> {
     let user = user.trim();
     check_user_name(user).map_err(|m| refuse("user", m))?;
     let scope = Scope::parse(scope.trim());

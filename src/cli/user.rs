@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 use super::operator::audit;
 use super::{Database, UsageError};
-use crate::auth::accounts::{self, AccountRefusal};
+use crate::auth::accounts;
+use crate::auth::Refusal;
 use crate::auth::Role;
 use crate::codes::Catalog;
 
@@ -67,10 +68,10 @@ fn read_password() -> anyhow::Result<String> {
     Ok(password)
 }
 
-fn refused(e: AccountRefusal) -> anyhow::Error {
+fn refused(e: Refusal) -> anyhow::Error {
     match e {
-        AccountRefusal::Invalid { .. } => UsageError(format!("--{e}")).into(),
-        AccountRefusal::Database(e) => e.into(),
+        Refusal::Invalid { .. } => UsageError(format!("--{e}")).into(),
+        Refusal::Database(e) => e.into(),
     }
 }
 

@@ -49,6 +49,7 @@ pub fn sign_in_page(state: &AppState, message: Option<&str>) -> maud::Markup {
     layout::bare_page("Inloggen", None, body)
 }
 
+/// GET `/inloggen`: the sign-in page.
 pub async fn sign_in_form(state: web::Data<AppState>) -> HttpResponse {
     layout::ok(sign_in_page(&state, None))
 }

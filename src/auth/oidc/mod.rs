@@ -148,6 +148,8 @@ pub struct Provider {
 }
 
 impl Provider {
+    /// The provider of `settings`, checking token times by `clock`; nothing is fetched
+    /// until the first sign-in.
     pub fn new(settings: OidcSettings, clock: Clock) -> Provider {
         Provider {
             settings,

@@ -16,6 +16,7 @@ const MAX_ANSWER_BYTES: u64 = 1 << 20;
 pub struct Http(ureq::Agent);
 
 impl Http {
+    /// A client with no redirects and a 10 s timeout.
     pub fn new() -> Http {
         Http(
             ureq::AgentBuilder::new()
