@@ -34,16 +34,17 @@ pub const SCREENING_TARGET_DAYS: &str = "DIRA_SCREENING_TARGET_DAYS";
 pub const USER: &str = "USER";
 
 /// `DIRA_SESSION_IDLE_MINUTES`: a web session ends after this many minutes without a
-/// request; a positive whole number, default 30 (OWASP Session Management Cheat Sheet:
+/// request; a whole number from 1 to 100,000, default 30 (OWASP Session Management Cheat Sheet:
 /// 15 to 30 minutes for a high-value application).
 pub const SESSION_IDLE_MINUTES: &str = "DIRA_SESSION_IDLE_MINUTES";
 
 /// `DIRA_SESSION_LIFETIME_HOURS`: a web session ends this many hours after sign-in,
-/// whatever its use; a positive whole number, default 10 (one shift).
+/// whatever its use; a whole number from 1 to 100,000, default 10 (one shift).
 pub const SESSION_LIFETIME_HOURS: &str = "DIRA_SESSION_LIFETIME_HOURS";
 
 /// `DIRA_LOCAL_ACCOUNTS`: `off` switches sign-in with a local account (user name and
-/// password) off, leaving the identity provider; anything else or unset: on.
+/// password) off, leaving the identity provider; `on` or unset: on; anything else is
+/// an error.
 pub const LOCAL_ACCOUNTS: &str = "DIRA_LOCAL_ACCOUNTS";
 
 /// `DIRA_TRUSTED_PROXY`: the IP address of the one reverse proxy or load balancer whose
@@ -121,20 +122,20 @@ pub const VARIABLES: &[Variable] = &[
     Variable {
         name: SESSION_IDLE_MINUTES,
         meaning: "a web session ends after this many minutes without a request",
-        default: "`30` (also when not a positive integer)",
-        allowed: "a positive whole number of minutes",
+        default: "`30`",
+        allowed: "a whole number of minutes, 1 to 100000; anything else stops `dira serve` with an error",
     },
     Variable {
         name: SESSION_LIFETIME_HOURS,
         meaning: "a web session ends this many hours after sign-in, whatever its use",
-        default: "`10` (one shift; also when not a positive integer)",
-        allowed: "a positive whole number of hours",
+        default: "`10` (one shift)",
+        allowed: "a whole number of hours, 1 to 100000; anything else stops `dira serve` with an error",
     },
     Variable {
         name: LOCAL_ACCOUNTS,
         meaning: "sign-in with a local account (`dira user`) on the web pages",
-        default: "on",
-        allowed: "`off` switches it off; anything else means on",
+        default: "`on`",
+        allowed: "`on` or `off` (any case); anything else stops `dira serve` with an error",
     },
     Variable {
         name: TRUSTED_PROXY,
@@ -240,16 +241,41 @@ fn target_days_from(value: Option<&str>) -> i64 {
         .unwrap_or(DEFAULT_SCREENING_TARGET_DAYS)
 }
 
-/// A positive whole number from `name`, else `default`.
-fn positive(name: &str, default: i64) -> i64 {
-    positive_from(read(name).as_deref(), default)
+/// A whole number of 1 to 100,000 from `name`, or `default` when unset; an error
+/// naming the variable for anything else.
+fn positive(name: &str, default: i64) -> anyhow::Result<i64> {
+    positive_from(name, read(name).as_deref(), default)
 }
 
-fn positive_from(value: Option<&str>, default: i64) -> i64 {
-    value
-        .and_then(|v| v.trim().parse().ok())
-        .filter(|d: &i64| *d > 0 && *d <= 100_000)
-        .unwrap_or(default)
+fn positive_from(name: &str, value: Option<&str>, default: i64) -> anyhow::Result<i64> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .ok()
+            .filter(|d: &i64| (1..=100_000).contains(d))
+            .ok_or_else(|| anyhow::anyhow!("{name}: {v:?} is not a whole number from 1 to 100000")),
+    }
+}
+
+/// `on` or `off` (any case) from `name`, `true` when unset; an error naming the
+/// variable for anything else.
+fn on_off(name: &str, value: Option<&str>) -> anyhow::Result<bool> {
+    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("") | Some("on") => Ok(true),
+        Some("off") => Ok(false),
+        Some(v) => anyhow::bail!("{name}: {v:?} is neither on nor off"),
+    }
+}
+
+/// An absolute http or https URL from `name`.
+fn http_url(name: &str, value: &str) -> anyhow::Result<()> {
+    let scheme = value.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    let rest = value.split_once("://").map_or("", |(_, r)| r);
+    match scheme.as_deref() {
+        Some("http" | "https") if !rest.is_empty() && !rest.starts_with('/') => Ok(()),
+        _ => anyhow::bail!("{name}: {value:?} is not an absolute http:// or https:// URL"),
+    }
 }
 
 /// The sign-in settings of `dira serve` from [`SESSION_IDLE_MINUTES`],
@@ -258,8 +284,8 @@ fn positive_from(value: Option<&str>, default: i64) -> i64 {
 /// the variable: a provider half configured, a proxy that is not an IP address.
 pub fn sign_in_settings(clock: crate::clock::Clock) -> anyhow::Result<crate::auth::SignInSettings> {
     let sessions = crate::auth::SessionPolicy {
-        idle: chrono::Duration::minutes(positive(SESSION_IDLE_MINUTES, 30)),
-        lifetime: chrono::Duration::hours(positive(SESSION_LIFETIME_HOURS, 10)),
+        idle: chrono::Duration::minutes(positive(SESSION_IDLE_MINUTES, 30)?),
+        lifetime: chrono::Duration::hours(positive(SESSION_LIFETIME_HOURS, 10)?),
     };
     let trusted_proxy = match read(TRUSTED_PROXY).filter(|v| !v.trim().is_empty()) {
         None => None,
@@ -273,7 +299,7 @@ pub fn sign_in_settings(clock: crate::clock::Clock) -> anyhow::Result<crate::aut
         oidc_settings()?.map(|s| std::sync::Arc::new(crate::auth::oidc::Provider::new(s, clock)));
     Ok(crate::auth::SignInSettings {
         sessions,
-        local_accounts: !read(LOCAL_ACCOUNTS).is_some_and(|v| v.trim().eq_ignore_ascii_case("off")),
+        local_accounts: on_off(LOCAL_ACCOUNTS, read(LOCAL_ACCOUNTS).as_deref())?,
         oidc,
         trusted_proxy,
     })
@@ -293,7 +319,10 @@ fn oidc_settings() -> anyhow::Result<Option<crate::auth::oidc::OidcSettings>> {
             .filter(|v| !v.trim().is_empty())
             .unwrap_or_else(|| default.to_owned())
     };
+    let issuer = issuer.trim().to_owned();
+    http_url(OIDC_ISSUER, &issuer)?;
     let redirect_url = required(OIDC_REDIRECT_URL)?;
+    http_url(OIDC_REDIRECT_URL, &redirect_url)?;
     if !redirect_url.ends_with("/inloggen/oidc/terug") {
         anyhow::bail!(
             "{OIDC_REDIRECT_URL}: {redirect_url:?} must be dira's address of /inloggen/oidc/terug"
@@ -316,7 +345,7 @@ fn oidc_settings() -> anyhow::Result<Option<crate::auth::oidc::OidcSettings>> {
         );
     }
     Ok(Some(crate::auth::oidc::OidcSettings {
-        issuer: issuer.trim().to_owned(),
+        issuer,
         client_id: required(OIDC_CLIENT_ID)?,
         client_secret: required(OIDC_CLIENT_SECRET)?,
         redirect_url,
@@ -398,6 +427,30 @@ mod tests {
         assert_eq!(synchronous_from(Some("full")), "FULL");
         assert_eq!(synchronous_from(Some("FULL")), "FULL");
         assert_eq!(synchronous_from(Some("OFF")), "NORMAL");
+    }
+
+    #[test]
+    fn sign_in_settings_refuse_what_they_do_not_understand() {
+        assert_eq!(positive_from("X", None, 30).ok(), Some(30));
+        assert_eq!(positive_from("X", Some(" 45 "), 30).ok(), Some(45));
+        for bad in ["0", "-1", "half an hour", "100001"] {
+            let e = positive_from("X", Some(bad), 30)
+                .expect_err(bad)
+                .to_string();
+            assert!(e.starts_with("X: "), "{e}");
+        }
+        assert_eq!(on_off("L", None).ok(), Some(true));
+        assert_eq!(on_off("L", Some("OFF")).ok(), Some(false));
+        assert!(on_off("L", Some("of")).is_err());
+        assert!(http_url("I", "https://login.politie.nl/realms/x").is_ok());
+        for bad in [
+            "ftp://x",
+            "relative/inloggen/oidc/terug",
+            "https://",
+            "login.example",
+        ] {
+            assert!(http_url("I", bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -28,7 +28,7 @@ fn scope_of(role: Role) -> &'static str {
 }
 
 /// A new random password: four groups of four letters and digits that cannot be
-/// mistaken for one another (about 90 bits).
+/// mistaken for one another, 19 characters (about 92 bits).
 fn new_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -57,7 +57,7 @@ fn print_accounts(
         let hash = accounts::hash_password(&password)?;
         let created = accounts::create(conn, catalog, &user, role, scope_of(role), &hash, now);
         if let Err(crate::auth::Refusal::Invalid { .. }) = created {
-            accounts::set_password(conn, &user, &hash)?;
+            accounts::set_password(conn, &user, &hash, now)?;
         } else {
             created?;
         }

@@ -99,6 +99,21 @@ pub fn escape_controls(value: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Longest free text quoted into an audit detail, in characters.
+pub const MAX_QUOTED_CHARS: usize = 200;
+
+/// `value` as one quoted field of an audit detail: at most [`MAX_QUOTED_CHARS`]
+/// characters (`…` where cut), in double quotes with quotes, backslashes and control
+/// characters escaped, so that text from outside (a provider's answer, a claim) can
+/// never read as more `key=value` fields.
+pub fn quoted(value: &str) -> String {
+    let mut cut: String = value.chars().take(MAX_QUOTED_CHARS).collect();
+    if cut.len() < value.len() {
+        cut.push('…');
+    }
+    format!("{cut:?}")
+}
+
 /// Whether two secrets (tokens, CSRF values, OAuth `state`) are equal, compared in
 /// full whatever the first difference, so that the time taken gives no hint.
 pub fn same_secret(a: &str, b: &str) -> bool {

@@ -124,26 +124,53 @@ pub fn create(
     })
 }
 
-/// Gives `user` a new password hash; `false` when there is no such user.
-pub fn set_password(conn: &mut AnyConnection, user: &str, hash: &str) -> QueryResult<bool> {
-    let n = diesel::update(users::table.find(user))
-        .set(users::password_hash.eq(Some(hash)))
-        .execute(conn)?;
-    Ok(n == 1)
+/// Gives `user` a new password hash at `now` (UTC) and ends their open sessions (a
+/// password change ends what the old password started); `None` when there is no such
+/// user, else how many sessions ended.
+pub fn set_password(
+    conn: &mut AnyConnection,
+    user: &str,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<usize>> {
+    conn.transaction(|conn| {
+        let n = diesel::update(users::table.find(user))
+            .set(users::password_hash.eq(Some(hash)))
+            .execute(conn)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        sessions::end_all_of(conn, user, EndReason::PasswordChanged, now).map(Some)
+    })
 }
 
-/// Disables `user` at `now` (UTC): no more sign-ins, their open sessions end and their
-/// tokens are refused. `false` when there is no such user.
-pub fn disable(conn: &mut AnyConnection, user: &str, now: NaiveDateTime) -> QueryResult<bool> {
+/// Disables `user` at `now` (UTC): no more sign-ins (password or identity provider),
+/// their open sessions end and their tokens are refused. `None` when there is no such
+/// user, else how many sessions ended.
+pub fn disable(
+    conn: &mut AnyConnection,
+    user: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<usize>> {
     conn.transaction(|conn| {
         let exists: bool =
             diesel::select(diesel::dsl::exists(users::table.find(user))).get_result(conn)?;
+        if !exists {
+            return Ok(None);
+        }
         diesel::update(users::table.find(user).filter(users::disabled_at.is_null()))
             .set(users::disabled_at.eq(Some(now)))
             .execute(conn)?;
-        sessions::end_all_of(conn, user, EndReason::Disabled, now)?;
-        Ok(exists)
+        sessions::end_all_of(conn, user, EndReason::Disabled, now).map(Some)
     })
+}
+
+/// Enables a disabled `user` again; `false` when there is no such user.
+pub fn enable(conn: &mut AnyConnection, user: &str) -> QueryResult<bool> {
+    let n = diesel::update(users::table.find(user))
+        .set(users::disabled_at.eq(None::<NaiveDateTime>))
+        .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// The outcome of a password sign-in.
@@ -241,7 +268,13 @@ pub fn check(attempt: Attempt, password: &str) -> Verdict {
     }
 }
 
-/// Third step, after a granted sign-in: forgives the attempt counted in [`begin`].
-pub fn succeeded(conn: &mut AnyConnection, user: &str, address: &str) -> QueryResult<()> {
-    throttle::forgive(conn, user, address)
+/// Third step, after a granted sign-in at `now` (UTC): forgives the attempt counted in
+/// [`begin`] and makes the address known for the account ([`throttle`]).
+pub fn succeeded(
+    conn: &mut AnyConnection,
+    user: &str,
+    address: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    throttle::forgive(conn, user, address, now)
 }

@@ -69,7 +69,7 @@ impl Grant {
         format!(
             "method={} subject={} role={} scope={}",
             self.method.as_str(),
-            crate::text::escape_controls(&self.subject),
+            crate::text::quoted(&self.subject),
             self.principal.role,
             self.principal.scope
         )
@@ -125,19 +125,22 @@ pub enum EndReason {
     Idle,
     /// Older than [`SessionPolicy::lifetime`].
     Lifetime,
-    /// The local account was disabled.
+    /// The account was disabled.
     Disabled,
+    /// The local account's password was changed.
+    PasswordChanged,
 }
 
 impl EndReason {
     /// As stored in `sessions.end_reason` and the audit log: `signed_out`, `idle`,
-    /// `lifetime` or `disabled`.
+    /// `lifetime`, `disabled` or `password_changed`.
     pub fn as_str(self) -> &'static str {
         match self {
             EndReason::SignedOut => "signed_out",
             EndReason::Idle => "idle",
             EndReason::Lifetime => "lifetime",
             EndReason::Disabled => "disabled",
+            EndReason::PasswordChanged => "password_changed",
         }
     }
 }

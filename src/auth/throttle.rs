@@ -8,12 +8,17 @@
 //! - the **address**, whatever the accounts: 20 failures in 15 minutes lock the address
 //!   for 15 minutes (password spraying across a unit's accounts).
 //! - the **account**, from any address: 50 failures in 15 minutes (only an attacker
-//!   with many addresses gets there) throttle the account to one attempt a minute:
-//!   slowed down, never locked out for longer.
+//!   with many addresses gets there) lock the account for 15 minutes **for addresses it
+//!   has not signed in from** in the last 90 days. The officer at their own desk keeps
+//!   signing in; an attacker with many fresh addresses does not get further guesses.
 //!
-//! An attempt counts as failed before the password is checked, so concurrent guesses
-//! cannot slip past a limit; a correct password then forgives it. A locked attempt is
-//! not counted and its password is not checked.
+//! An IPv6 address counts by its /64 network (one host commonly has a whole /64). An
+//! attempt counts as failed before the password is checked, so concurrent guesses
+//! cannot slip past a limit; a correct password then forgives it and makes the address
+//! known for the account. A locked attempt is not counted and its password is not
+//! checked.
+
+use std::net::IpAddr;
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -42,18 +47,37 @@ const ADDRESS: Rule = Rule {
 const ACCOUNT: Rule = Rule {
     limit: 50,
     window: Duration::minutes(15),
-    lock: Duration::minutes(1),
+    lock: Duration::minutes(15),
 };
+
+/// How long an address stays known for an account after a sign-in from it, in days.
+const KNOWN_DAYS: i64 = 90;
+
+/// The address as counted: an IPv6 address by its /64 network.
+fn network(address: &str) -> String {
+    match address.parse::<IpAddr>() {
+        Ok(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => address.to_owned(),
+    }
+}
 
 /// The keys one attempt counts under (the user name as typed, lower-cased, so that
 /// `Balie` and `balie` share a count).
 fn keys(user: &str, address: &str) -> [(String, Rule); 3] {
-    let user = user.to_lowercase();
+    let (user, address) = (user.to_lowercase(), network(address));
     [
         (format!("pair:{user}@{address}"), PAIR),
         (format!("address:{address}"), ADDRESS),
         (format!("account:{user}"), ACCOUNT),
     ]
+}
+
+/// The key that marks `address` as one `user` signed in from.
+fn known_key(user: &str, address: &str) -> String {
+    format!("known:{}@{}", user.to_lowercase(), network(address))
 }
 
 /// Until when an attempt for `user` from `address` is refused, if it is.
@@ -63,7 +87,17 @@ pub fn locked_until(
     address: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<NaiveDateTime>> {
-    let names: Vec<String> = keys(user, address).into_iter().map(|(k, _)| k).collect();
+    let known: bool = diesel::select(diesel::dsl::exists(
+        f::table
+            .find(known_key(user, address))
+            .filter(f::first_at.gt(now - Duration::days(KNOWN_DAYS))),
+    ))
+    .get_result(conn)?;
+    let [pair, address_key, account] = keys(user, address);
+    let mut names = vec![pair.0, address_key.0];
+    if !known {
+        names.push(account.0);
+    }
     let until: Option<NaiveDateTime> = f::table
         .filter(f::key.eq_any(names))
         .filter(f::locked_until.gt(now))
@@ -80,11 +114,19 @@ pub fn count_failure(
     address: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    // Counts older than a day and no longer locking anything are dropped.
+    // Counts older than a day that lock nothing any more, and known addresses older
+    // than their term, are dropped.
     diesel::delete(
         f::table
+            .filter(f::key.not_like("known:%"))
             .filter(f::first_at.lt(now - Duration::days(1)))
             .filter(f::locked_until.is_null().or(f::locked_until.lt(now))),
+    )
+    .execute(conn)?;
+    diesel::delete(
+        f::table
+            .filter(f::key.like("known:%"))
+            .filter(f::first_at.lt(now - Duration::days(KNOWN_DAYS))),
     )
     .execute(conn)?;
     for (key, rule) in keys(user, address) {
@@ -98,24 +140,42 @@ pub fn count_failure(
             _ => (1, now),
         };
         let locked = (failures >= rule.limit).then(|| now + rule.lock);
-        diesel::delete(f::table.find(&key)).execute(conn)?;
-        diesel::insert_into(f::table)
-            .values((
-                f::key.eq(&key),
-                f::failures.eq(failures),
-                f::first_at.eq(first_at),
-                f::locked_until.eq(locked),
-            ))
-            .execute(conn)?;
+        put(conn, &key, failures, first_at, locked)?;
     }
     Ok(())
 }
 
-/// Forgives the attempt counted by [`count_failure`] once the password proved
-/// correct: the account's counts start again, the address's loses this one.
-pub fn forgive(conn: &mut AnyConnection, user: &str, address: &str) -> QueryResult<()> {
+fn put(
+    conn: &mut AnyConnection,
+    key: &str,
+    failures: i32,
+    first_at: NaiveDateTime,
+    locked_until: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    diesel::delete(f::table.find(key)).execute(conn)?;
+    diesel::insert_into(f::table)
+        .values((
+            f::key.eq(key),
+            f::failures.eq(failures),
+            f::first_at.eq(first_at),
+            f::locked_until.eq(locked_until),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Forgives the attempt counted by [`count_failure`] once the password proved correct
+/// at `now` (UTC): the account's counts start again, the address's loses this one, and
+/// the address becomes known for the account.
+pub fn forgive(
+    conn: &mut AnyConnection,
+    user: &str,
+    address: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     let [(pair, _), (address_key, _), (account, _)] = keys(user, address);
     diesel::delete(f::table.filter(f::key.eq_any([pair, account]))).execute(conn)?;
+    put(conn, &known_key(user, address), 0, now, None)?;
     let row: Option<i32> = f::table
         .find(&address_key)
         .select(f::failures)
@@ -123,9 +183,8 @@ pub fn forgive(conn: &mut AnyConnection, user: &str, address: &str) -> QueryResu
         .optional()?;
     if let Some(n) = row {
         let n = (n - 1).max(0);
-        let unlock = n < ADDRESS.limit;
         let target = f::table.find(&address_key);
-        if unlock {
+        if n < ADDRESS.limit {
             diesel::update(target)
                 .set((f::failures.eq(n), f::locked_until.eq(None::<NaiveDateTime>)))
                 .execute(conn)?;

@@ -54,6 +54,15 @@ impl DemoArgs {
 fn serve(db: &Db, bind: &str, workers: Option<usize>) -> anyhow::Result<()> {
     // Misconfigured sign-in (a provider half configured) stops here, before binding.
     let settings = Settings::from_env(workers)?;
+    if let Some(provider) = &settings.sign_in.oidc {
+        match provider.check() {
+            Ok(()) => tracing::info!(issuer = %provider.settings.issuer, "single sign-on ready"),
+            Err(e) => tracing::warn!(
+                issuer = %provider.settings.issuer,
+                "single sign-on cannot be used yet ({e}); sign-in through the provider fails until this is fixed"
+            ),
+        }
+    }
     let listener = TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
     // The bound address, not the asked one: with port 0 the system picks a free port.
     let address = listener.local_addr()?;

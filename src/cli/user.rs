@@ -1,7 +1,7 @@
 //! `dira user create`, `passwd` and `disable`: local accounts on the server itself.
 //! The password is asked for without echo on a terminal, or read as the first line of
 //! stdin (for scripts: `printf '%s\n' "$PW" | dira user create …`). Each command is
-//! in the audit log (`user.create`, `user.passwd`, `user.disable`).
+//! in the audit log (`user.create`, `user.passwd`, `user.disable`, `user.enable`).
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -31,8 +31,14 @@ pub enum UserCommand {
         #[arg(long)]
         user: String,
     },
-    /// Disable an account: no more sign-ins, its sessions end, its tokens are refused.
+    /// Disable an account (local or identity provider): no more sign-ins, its sessions
+    /// end, its tokens are refused.
     Disable {
+        #[arg(long)]
+        user: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
         #[arg(long)]
         user: String,
     },
@@ -45,6 +51,7 @@ impl UserCommand {
             Self::Create { user, role, scope } => create(database, &user, role, &scope),
             Self::Passwd { user } => passwd(database, &user),
             Self::Disable { user } => disable(database, &user),
+            Self::Enable { user } => enable(database, &user),
         }
     }
 }
@@ -99,17 +106,19 @@ fn passwd(database: &Database, user: &str) -> anyhow::Result<ExitCode> {
     let db = database.open()?;
     let mut conn = db.conn()?;
     let hash = accounts::hash_password(&read_password()?)?;
-    if !accounts::set_password(&mut conn, user, &hash)? {
+    let now = crate::clock::Clock::system().now();
+    let Some(ended) = accounts::set_password(&mut conn, user, &hash, now)? else {
         return Err(UsageError(format!("no user {user:?}")).into());
-    }
+    };
+    let detail = format!("sessions_ended={ended}");
     audit(
         &mut conn,
         "user.passwd",
         format!("user:{user}"),
         "ok",
-        String::new(),
+        detail,
     )?;
-    eprintln!("password of {user} changed");
+    eprintln!("password of {user} changed; {ended} open session(s) ended");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -117,16 +126,34 @@ fn disable(database: &Database, user: &str) -> anyhow::Result<ExitCode> {
     let db = database.open()?;
     let mut conn = db.conn()?;
     let now = crate::clock::Clock::system().now();
-    if !accounts::disable(&mut conn, user, now)? {
+    let Some(ended) = accounts::disable(&mut conn, user, now)? else {
         return Err(UsageError(format!("no user {user:?}")).into());
-    }
+    };
+    let detail = format!("sessions_ended={ended}");
     audit(
         &mut conn,
         "user.disable",
         format!("user:{user}"),
         "ok",
+        detail,
+    )?;
+    eprintln!("{user} disabled: {ended} open session(s) ended, tokens refused");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn enable(database: &Database, user: &str) -> anyhow::Result<ExitCode> {
+    let db = database.open()?;
+    let mut conn = db.conn()?;
+    if !accounts::enable(&mut conn, user)? {
+        return Err(UsageError(format!("no user {user:?}")).into());
+    }
+    audit(
+        &mut conn,
+        "user.enable",
+        format!("user:{user}"),
+        "ok",
         String::new(),
     )?;
-    eprintln!("{user} disabled: sessions ended, tokens refused");
+    eprintln!("{user} enabled");
     Ok(ExitCode::SUCCESS)
 }

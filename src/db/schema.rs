@@ -29,6 +29,7 @@ diesel::table! {
         created_at -> Timestamp,
         password_hash -> Nullable<Text>,
         disabled_at -> Nullable<Timestamp>,
+        oidc_subject -> Nullable<Text>,
     }
 }
 

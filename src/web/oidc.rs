@@ -122,23 +122,39 @@ pub async fn callback(
         Ok(v) => v,
         Err(e) => return refuse(&state, e).await,
     };
-    let Some((role, scope)) = provider
+    let roles = provider
         .settings
         .groups
-        .role_of(&state.catalog, &verified.groups)
-    else {
-        return no_role(&state, &verified).await;
+        .roles_of(&state.catalog, &verified.groups);
+    let (role, scope) = match roles.as_slice() {
+        [one] => one.clone(),
+        [] => return refuse_person(&state, &verified, Unfit::NoRole).await,
+        _ => return refuse_person(&state, &verified, Unfit::SeveralRoles).await,
     };
     let grant = Grant {
         principal: Principal {
-            user: verified.user,
+            user: verified.user.clone(),
             role,
             scope,
         },
         method: Method::Oidc,
-        subject: verified.subject,
-        id_token: Some(verified.id_token),
+        subject: verified.subject.clone(),
+        id_token: Some(verified.id_token.clone()),
     };
+    let (principal, subject, now) = (
+        grant.principal.clone(),
+        grant.subject.clone(),
+        state.clock.now(),
+    );
+    let recorded = state
+        .db
+        .write_async(move |conn| {
+            Ok::<_, AppError>(oidc::record_person(conn, &principal, &subject, now)?)
+        })
+        .await?;
+    if let Err(refusal) = recorded {
+        return refuse_person(&state, &verified, Unfit::Name(refusal)).await;
+    }
     let mut onward = layout::ok(super::session::onward_page(
         "/",
         "U bent ingelogd",
@@ -150,8 +166,42 @@ pub async fn callback(
     begin_session(&state, &req, grant, onward).await
 }
 
-/// A verified person whose groups give no role: a page saying so (403), audited.
-async fn no_role(state: &AppState, verified: &oidc::Verified) -> Result<HttpResponse, PageError> {
+/// Why a verified person does not get in.
+enum Unfit {
+    /// No group gives a role.
+    NoRole,
+    /// The groups give more than one role or unit.
+    SeveralRoles,
+    /// The user name is disabled, or someone else's.
+    Name(oidc::NameRefusal),
+}
+
+/// A verified person who does not get in: a page saying why (403), audited.
+async fn refuse_person(
+    state: &AppState,
+    verified: &oidc::Verified,
+    why: Unfit,
+) -> Result<HttpResponse, PageError> {
+    let (reason, text) = match why {
+        Unfit::NoRole => (
+            "no_role",
+            "U bent bij uw organisatie aangemeld, maar uw account heeft geen rol in dira. \
+             Vraag uw beheerder om u toe te voegen aan de groep van uw rol en eenheid.",
+        ),
+        Unfit::SeveralRoles => (
+            "several_roles",
+            "Uw organisatie-account geeft u meer dan één rol of eenheid in dira; \
+             dira kent één rol per persoon. Vraag uw beheerder om er één te houden.",
+        ),
+        Unfit::Name(oidc::NameRefusal::Disabled) => (
+            "disabled",
+            "Uw account is in dira uitgeschakeld. Vraag uw beheerder.",
+        ),
+        Unfit::Name(oidc::NameRefusal::Taken) => (
+            "name_taken",
+            "Uw gebruikersnaam hoort in dira al bij een ander account. Vraag uw beheerder.",
+        ),
+    };
     let entry = audit::Entry::new(
         state.clock.now(),
         None,
@@ -160,21 +210,19 @@ async fn no_role(state: &AppState, verified: &oidc::Verified) -> Result<HttpResp
         "403",
     )
     .with_detail(format!(
-        "method=oidc subject={} reason=no_role groups={}",
-        crate::text::escape_controls(&verified.subject),
+        "method=oidc subject={} reason={reason} groups={}",
+        crate::text::quoted(&verified.subject),
         verified.groups.len()
     ));
     audit_sign_in(state, entry).await?;
-    Ok(refused_page(
-        StatusCode::FORBIDDEN,
-        "Geen toegang",
-        "U bent bij uw organisatie aangemeld, maar uw account heeft geen rol in dira. \
-         Vraag uw beheerder om u toe te voegen aan de groep van uw rol en eenheid.",
-    ))
+    Ok(refused_page(StatusCode::FORBIDDEN, "Geen toegang", text))
 }
 
 /// A sign-in that failed: audited with the reason, a page in Dutch.
 async fn refuse(state: &AppState, e: OidcError) -> Result<HttpResponse, PageError> {
+    if let OidcError::Provider(reason) = &e {
+        tracing::warn!(%reason, "single sign-on: the identity provider could not be used");
+    }
     let (status, title, text) = match &e {
         OidcError::Provider(_) => (
             StatusCode::BAD_GATEWAY,
@@ -201,7 +249,7 @@ async fn refuse(state: &AppState, e: OidcError) -> Result<HttpResponse, PageErro
     )
     .with_detail(format!(
         "method=oidc reason={}",
-        crate::text::escape_controls(&e.to_string())
+        crate::text::quoted(&e.to_string())
     ));
     audit_sign_in(state, entry).await?;
     Ok(refused_page(status, title, text))

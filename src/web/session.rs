@@ -205,7 +205,7 @@ async fn check_password(
         let (u, a) = (user.to_owned(), address.to_owned());
         state
             .db
-            .write_async(move |conn| Ok::<_, AppError>(accounts::succeeded(conn, &u, &a)?))
+            .write_async(move |conn| Ok::<_, AppError>(accounts::succeeded(conn, &u, &a, now)?))
             .await?;
     }
     Ok(verdict)

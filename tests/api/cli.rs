@@ -320,6 +320,9 @@ fn local_accounts_and_token_lifetimes_on_the_command_line() {
     assert!(dira(&db, &["user", "disable", "--user", "balie-ams"])
         .status
         .success());
+    assert!(dira(&db, &["user", "enable", "--user", "balie-ams"])
+        .status
+        .success());
     assert_eq!(
         dira(&db, &["user", "disable", "--user", "nobody"])
             .status
@@ -392,7 +395,12 @@ fn local_accounts_and_token_lifetimes_on_the_command_line() {
     assert_eq!(used.status, 200);
     assert_ne!(row(&db)[7], "-", "last use shown");
     let audit = String::from_utf8_lossy(&dira(&db, &["audit"]).stdout).into_owned();
-    for action in ["\tuser.create\t", "\tuser.passwd\t", "\tuser.disable\t"] {
+    for action in [
+        "\tuser.create\t",
+        "\tuser.passwd\t",
+        "\tuser.disable\t",
+        "\tuser.enable\t",
+    ] {
         assert!(audit.contains(action), "{action} in {audit}");
     }
 }

@@ -329,7 +329,97 @@ fn signs_in_with_the_role_and_unit_of_the_groups(app: &TestApp, provider: &FakeP
     assert!(page
         .body
         .contains("adc-ams · discriminatiecoördinator · RTM"));
-    assert!(audit_log(app).contains("method=oidc subject=adc-ams role=screener scope=RTM"));
+    assert!(audit_log(app).contains(r#"method=oidc subject=\"adc-ams\" role=screener scope=RTM"#));
+}
+
+/// One sign-in through the provider for `sub` with `groups`: status and session.
+fn sign_in_as(
+    app: &TestApp,
+    provider: &FakeProvider,
+    sub: &str,
+    groups: &[&str],
+) -> (u16, Option<String>, String) {
+    let flow = start(app, provider);
+    provider.answer_next(provider.id_token(sub, groups, &flow.nonce, "dira", Duration::minutes(5)));
+    callback(app, &flow, &flow.state)
+}
+
+fn a_user_name_is_one_person_and_disabling_reaches_the_provider_users(
+    app: &TestApp,
+    provider: &FakeProvider,
+) {
+    // A local account's name is not for a provider account that claims it.
+    let password = app.account("balie-ams", dira::auth::Role::Registrar, "AMS");
+    let (status, session, body) = sign_in_as(app, provider, "balie-ams", &["dira-registrar-AMS"]);
+    assert_eq!((status, session), (403, None), "{body}");
+    assert!(body.contains("al bij een ander account"));
+    let _ = password;
+
+    // Two groups that give two roles: refused rather than guessed.
+    let (status, session, body) = sign_in_as(
+        app,
+        provider,
+        "adc",
+        &["dira-screener-AMS", "dira-analyst-AMS"],
+    );
+    assert_eq!((status, session), (403, None));
+    assert!(body.contains("meer dan één rol"));
+
+    // A provider user can be disabled like a local one: the open session ends, the next
+    // sign-in is refused, and enabling lets them in again.
+    let (status, session, _) = sign_in_as(app, provider, "adc", &["dira-screener-AMS"]);
+    assert_eq!(status, 200);
+    let session = session.expect("session");
+    let now = app.clock.now();
+    let ended = dira::auth::accounts::disable(&mut app.db.conn().expect("conn"), "adc", now)
+        .expect("disable");
+    assert_eq!(ended, Some(1));
+    assert_eq!(
+        request(app, "GET", "/", Some(&session), &[])
+            .location
+            .as_deref(),
+        Some("/inloggen")
+    );
+    let (status, session, body) = sign_in_as(app, provider, "adc", &["dira-screener-AMS"]);
+    assert_eq!((status, session), (403, None));
+    assert!(body.contains("uitgeschakeld"));
+    assert!(
+        dira::auth::accounts::enable(&mut app.db.conn().expect("conn"), "adc").expect("enable")
+    );
+    assert_eq!(
+        sign_in_as(app, provider, "adc", &["dira-screener-AMS"]).0,
+        200
+    );
+    let log = audit_log(app);
+    for reason in [
+        "reason=name_taken",
+        "reason=several_roles",
+        "reason=disabled",
+    ] {
+        assert!(log.contains(reason), "{reason} in {log}");
+    }
+}
+
+/// Text from outside (the `error` of a callback) is quoted in the audit detail and cut
+/// short: it cannot pose as fields of its own.
+fn the_providers_words_are_quoted_in_the_audit_log(app: &TestApp, provider: &FakeProvider) {
+    let flow = start(app, provider);
+    let forged = format!("access_denied role=national scope=* {}", "x".repeat(5000));
+    let path = format!(
+        "/inloggen/oidc/terug?error={}&state={}",
+        forged.replace(' ', "%20").replace('*', "%2A"),
+        flow.state
+    );
+    let (status, ..) = http(app, &path, &flow.cookie);
+    assert_eq!(status, 401);
+    let log = audit_log(app);
+    assert!(
+        log.contains(
+            r#"reason=\"the identity provider refused: access_denied role=national scope=* xxx"#
+        ),
+        "{log}"
+    );
+    assert!(!log.contains(&"x".repeat(300)), "cut short");
 }
 
 fn a_person_without_a_dira_group_is_refused(app: &TestApp, provider: &FakeProvider) {
@@ -530,4 +620,6 @@ with_a_provider!(
     a_person_without_a_dira_group_is_refused,
     tampered_and_replayed_answers_are_refused,
     signing_out_ends_the_session_and_goes_to_the_provider,
+    a_user_name_is_one_person_and_disabling_reaches_the_provider_users,
+    the_providers_words_are_quoted_in_the_audit_log,
 );

@@ -90,7 +90,7 @@ fn local_accounts_sign_in_with_the_right_password_only(app: &TestApp) {
     assert_eq!(home(app, &session).as_deref(), Some("/registreren"));
     let log = audit_log(app);
     for expected in [
-        "method=password subject=balie role=registrar scope=AMS",
+        r#"method=password subject=\"balie\" role=registrar scope=AMS"#,
         "reason=wrong_password address=10.0.0.7",
         "reason=unknown_user",
     ] {
@@ -132,15 +132,59 @@ fn failed_sign_ins_are_throttled_per_account_and_address(app: &TestApp) {
     assert!(log.contains("reason=throttled address=10.0.0.66"), "{log}");
 }
 
+/// Many addresses guessing one officer's password: the account is closed to new
+/// addresses, never to one the officer signed in from; an IPv6 host counts as its /64.
+fn guessing_from_many_addresses_does_not_lock_the_officer_out(app: &TestApp) {
+    let password = app.account("balie", Role::Registrar, "AMS");
+    assert_eq!(
+        attempt(app, "balie", &password, "10.0.0.7").status,
+        303,
+        "own desk"
+    );
+    for host in 10..20 {
+        for _ in 0..5 {
+            let from = format!("10.0.1.{host}");
+            assert_eq!(
+                attempt(app, "balie", "guess-guess-guess", &from).status,
+                401
+            );
+        }
+    }
+    assert_eq!(
+        attempt(app, "balie", &password, "10.0.2.1").status,
+        429,
+        "a new address"
+    );
+    later(app, Duration::minutes(1));
+    assert_eq!(
+        attempt(app, "balie", "guess-guess-guess", "10.0.2.2").status,
+        429
+    );
+    assert_eq!(
+        attempt(app, "balie", &password, "10.0.0.7").status,
+        303,
+        "own desk still"
+    );
+
+    // One IPv6 host tries its many addresses: one /64, one count.
+    let other = app.account("adc", Role::Screener, "AMS");
+    for n in 0..5 {
+        let from = format!("2001:db8:1:2::{n:x}");
+        assert_eq!(attempt(app, "adc", "guess-guess-guess", &from).status, 401);
+    }
+    assert_eq!(attempt(app, "adc", &other, "2001:db8:1:2::99").status, 429);
+    assert_eq!(attempt(app, "adc", &other, "2001:db8:1:3::1").status, 303);
+}
+
 fn a_disabled_account_is_refused_and_its_sessions_and_tokens_end(app: &TestApp) {
     let token = app.token("balie", Role::Registrar, "AMS");
     let password = app.account("balie", Role::Registrar, "AMS");
     let session = sign_in_with(app, "balie", &password);
     assert_eq!(get(app, "/api/v1/incidents", &token).status, 200);
     let now = app.clock.now();
-    let found = dira::auth::accounts::disable(&mut app.db.conn().expect("conn"), "balie", now)
+    let ended = dira::auth::accounts::disable(&mut app.db.conn().expect("conn"), "balie", now)
         .expect("disable");
-    assert!(found);
+    assert_eq!(ended, Some(1), "one open session ended");
     assert_eq!(home(app, &session).as_deref(), Some("/inloggen"));
     assert_eq!(attempt(app, "balie", &password, "10.0.0.7").status, 401);
     assert_eq!(get(app, "/api/v1/incidents", &token).status, 401);
@@ -304,6 +348,7 @@ macro_rules! on_a_fixed_clock {
 on_a_fixed_clock!(
     local_accounts_sign_in_with_the_right_password_only,
     failed_sign_ins_are_throttled_per_account_and_address,
+    guessing_from_many_addresses_does_not_lock_the_officer_out,
     a_disabled_account_is_refused_and_its_sessions_and_tokens_end,
     sessions_end_after_their_idle_time_and_their_lifetime,
     each_sign_in_gets_a_new_session_and_signing_out_ends_it,

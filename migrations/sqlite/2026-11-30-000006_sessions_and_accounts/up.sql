@@ -3,6 +3,10 @@
 -- when the account was disabled (NULL: enabled).
 ALTER TABLE users ADD COLUMN password_hash TEXT;
 ALTER TABLE users ADD COLUMN disabled_at TIMESTAMP;
+-- A person who signs in through the identity provider: the provider's `sub`, so that
+-- the user name stays theirs (a local account or another subject with the same name is
+-- refused). NULL for local accounts and token users.
+ALTER TABLE users ADD COLUMN oidc_subject TEXT;
 
 -- When a token was last used (NULL: never).
 ALTER TABLE tokens ADD COLUMN last_used_at TIMESTAMP;

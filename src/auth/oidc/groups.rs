@@ -1,8 +1,9 @@
 //! From the identity provider's group claim to a dira role and scope. Two patterns
 //! with the placeholders `{role}` and `{unit}`: one for the roles that work in a unit
 //! (default `dira-{role}-{unit}`, e.g. `dira-registrar-AMS`), one for the national
-//! roles (default `dira-{role}`, e.g. `dira-national`). The first group in the claim
-//! that matches gives the role and scope; groups of other applications are ignored.
+//! roles (default `dira-{role}`, e.g. `dira-national`). A person has one role and scope
+//! in dira: the groups must give exactly one (providers do not promise an order, so
+//! none is preferred); groups of other applications are ignored.
 
 use super::super::{Principal, Role, Scope};
 use crate::codes::Catalog;
@@ -24,10 +25,17 @@ impl Default for GroupPatterns {
 }
 
 impl GroupPatterns {
-    /// The role and scope of the first group in `groups` that matches a pattern with a
-    /// role that fits the scope ([`Principal::role_fits_scope`]) and a unit that exists.
-    pub fn role_of(&self, catalog: &Catalog, groups: &[String]) -> Option<(Role, Scope)> {
-        groups.iter().find_map(|g| self.match_one(catalog, g))
+    /// Every distinct role and scope the groups give: each group that matches a pattern
+    /// with a role that fits the scope ([`Principal::role_fits_scope`]) and a unit that
+    /// exists.
+    pub fn roles_of(&self, catalog: &Catalog, groups: &[String]) -> Vec<(Role, Scope)> {
+        let mut found: Vec<(Role, Scope)> = Vec::new();
+        for mapped in groups.iter().filter_map(|g| self.match_one(catalog, g)) {
+            if !found.contains(&mapped) {
+                found.push(mapped);
+            }
+        }
+        found
     }
 
     fn match_one(&self, catalog: &Catalog, group: &str) -> Option<(Role, Scope)> {

@@ -9,6 +9,7 @@
 
 mod flows;
 mod groups;
+mod people;
 mod transport;
 
 use std::sync::{Arc, Mutex};
@@ -29,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 pub use flows::{store as store_flow, take as take_flow, PendingFlow, FLOW_MINUTES};
 pub use groups::GroupPatterns;
+pub use people::{record as record_person, NameRefusal};
 pub use transport::Http;
 
 use crate::clock::Clock;
@@ -187,6 +189,12 @@ impl Provider {
         });
         *cached = Some(found.clone());
         Ok(found)
+    }
+
+    /// Fetches the provider's discovery document and keys now (at start-up), so that a
+    /// wrong issuer or an unreachable provider is reported before anyone signs in.
+    pub fn check(&self) -> Result<(), OidcError> {
+        self.discovered(false).map(|_| ())
     }
 
     /// Starts a sign-in: the provider's authorization URL to send the browser to, and
