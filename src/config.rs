@@ -268,14 +268,14 @@ fn on_off(name: &str, value: Option<&str>) -> anyhow::Result<bool> {
     }
 }
 
-/// An absolute http or https URL from `name`.
-fn http_url(name: &str, value: &str) -> anyhow::Result<()> {
-    let scheme = value.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
-    let rest = value.split_once("://").map_or("", |(_, r)| r);
-    match scheme.as_deref() {
-        Some("http" | "https") if !rest.is_empty() && !rest.starts_with('/') => Ok(()),
-        _ => anyhow::bail!("{name}: {value:?} is not an absolute http:// or https:// URL"),
-    }
+/// An absolute http or https URL with a host, from `name`.
+fn http_url(name: &str, value: &str) -> anyhow::Result<openidconnect::url::Url> {
+    let url = openidconnect::url::Url::parse(value).ok().filter(|u| {
+        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.trim().is_empty())
+    });
+    url.ok_or_else(|| {
+        anyhow::anyhow!("{name}: {value:?} is not an absolute http:// or https:// URL")
+    })
 }
 
 /// The sign-in settings of `dira serve` from [`SESSION_IDLE_MINUTES`],
@@ -283,9 +283,11 @@ fn http_url(name: &str, value: &str) -> anyhow::Result<()> {
 /// `DIRA_OIDC_*` variables, with `clock` for the provider's token checks. Errors name
 /// the variable: a provider half configured, a proxy that is not an IP address.
 pub fn sign_in_settings(clock: crate::clock::Clock) -> anyhow::Result<crate::auth::SignInSettings> {
+    let local_accounts = on_off(LOCAL_ACCOUNTS, read(LOCAL_ACCOUNTS).as_deref())?;
     let sessions = crate::auth::SessionPolicy {
         idle: chrono::Duration::minutes(positive(SESSION_IDLE_MINUTES, 30)?),
         lifetime: chrono::Duration::hours(positive(SESSION_LIFETIME_HOURS, 10)?),
+        password_sessions: local_accounts,
     };
     let trusted_proxy = match read(TRUSTED_PROXY).filter(|v| !v.trim().is_empty()) {
         None => None,
@@ -299,7 +301,7 @@ pub fn sign_in_settings(clock: crate::clock::Clock) -> anyhow::Result<crate::aut
         oidc_settings()?.map(|s| std::sync::Arc::new(crate::auth::oidc::Provider::new(s, clock)));
     Ok(crate::auth::SignInSettings {
         sessions,
-        local_accounts: on_off(LOCAL_ACCOUNTS, read(LOCAL_ACCOUNTS).as_deref())?,
+        local_accounts,
         oidc,
         trusted_proxy,
     })
@@ -307,6 +309,14 @@ pub fn sign_in_settings(clock: crate::clock::Clock) -> anyhow::Result<crate::aut
 
 fn oidc_settings() -> anyhow::Result<Option<crate::auth::oidc::OidcSettings>> {
     let Some(issuer) = read(OIDC_ISSUER).filter(|v| !v.trim().is_empty()) else {
+        let stray = [OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URL]
+            .into_iter()
+            .find(|name| read(name).is_some_and(|v| !v.trim().is_empty()));
+        if let Some(name) = stray {
+            anyhow::bail!(
+                "{name} is set but {OIDC_ISSUER} is not: single sign-on needs the issuer"
+            );
+        }
         return Ok(None);
     };
     let required = |name: &str| {
@@ -322,8 +332,12 @@ fn oidc_settings() -> anyhow::Result<Option<crate::auth::oidc::OidcSettings>> {
     let issuer = issuer.trim().to_owned();
     http_url(OIDC_ISSUER, &issuer)?;
     let redirect_url = required(OIDC_REDIRECT_URL)?;
-    http_url(OIDC_REDIRECT_URL, &redirect_url)?;
-    if !redirect_url.ends_with("/inloggen/oidc/terug") {
+    let parsed = http_url(OIDC_REDIRECT_URL, &redirect_url)?;
+    if !parsed.path().ends_with("/inloggen/oidc/terug")
+        || parsed.query().is_some()
+        || parsed.fragment().is_some()
+        || !redirect_url.ends_with("/inloggen/oidc/terug")
+    {
         anyhow::bail!(
             "{OIDC_REDIRECT_URL}: {redirect_url:?} must be dira's address of /inloggen/oidc/terug"
         );

@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::sessions::{self, EndReason};
-use super::tokens::{check_role_scope, check_user_name, refuse, Refusal};
+use super::tokens::{check_name_is_free, check_role_scope, check_user_name, refuse, Refusal};
 use super::{throttle, Principal, Role, Scope};
 use crate::codes::Catalog;
 use crate::db::schema::users;
@@ -85,12 +85,24 @@ pub fn create(
     let scope = Scope::parse(scope.trim());
     check_role_scope(catalog, role, &scope).map_err(|m| refuse("scope", m))?;
     conn.transaction(|conn| {
-        let existing: Option<(String, String, Option<String>)> = users::table
+        check_name_is_free(conn, user)?;
+        let existing: Option<(String, String, Option<String>, Option<String>)> = users::table
             .find(user)
-            .select((users::role, users::scope, users::password_hash))
+            .select((
+                users::role,
+                users::scope,
+                users::password_hash,
+                users::oidc_subject,
+            ))
             .first(conn)
             .optional()?;
         match existing {
+            Some((.., Some(_))) => {
+                return Err(refuse(
+                    "user",
+                    format!("{user:?} signs in through the identity provider; it gets no password"),
+                ))
+            }
             None => {
                 diesel::insert_into(users::table)
                     .values((
@@ -102,13 +114,13 @@ pub fn create(
                     ))
                     .execute(conn)?;
             }
-            Some((_, _, Some(_))) => {
+            Some((_, _, Some(_), None)) => {
                 return Err(refuse(
                     "user",
                     format!("{user:?} has a password already; change it with `dira user passwd`"),
                 ))
             }
-            Some((r, s, None)) if r != role.as_str() || s != scope.to_string() => {
+            Some((r, s, None, None)) if r != role.as_str() || s != scope.to_string() => {
                 return Err(refuse(
                     "user",
                     format!("user {user:?} exists with role {r} and scope {s}"),
@@ -124,9 +136,10 @@ pub fn create(
     })
 }
 
-/// Gives `user` a new password hash at `now` (UTC) and ends their open sessions (a
-/// password change ends what the old password started); `None` when there is no such
-/// user, else how many sessions ended.
+/// Gives `user` a new password hash at `now` (UTC), ends their open sessions (a
+/// password change ends what the old password started) and lifts the account's
+/// throttling, known addresses included; `None` when there is no such local user (a
+/// provider user gets no password), else how many sessions ended.
 pub fn set_password(
     conn: &mut AnyConnection,
     user: &str,
@@ -134,12 +147,17 @@ pub fn set_password(
     now: NaiveDateTime,
 ) -> QueryResult<Option<usize>> {
     conn.transaction(|conn| {
-        let n = diesel::update(users::table.find(user))
-            .set(users::password_hash.eq(Some(hash)))
-            .execute(conn)?;
+        let n = diesel::update(
+            users::table
+                .find(user)
+                .filter(users::oidc_subject.is_null()),
+        )
+        .set(users::password_hash.eq(Some(hash)))
+        .execute(conn)?;
         if n == 0 {
             return Ok(None);
         }
+        throttle::reset_account(conn, user)?;
         sessions::end_all_of(conn, user, EndReason::PasswordChanged, now).map(Some)
     })
 }

@@ -12,7 +12,7 @@ pub mod policy;
 mod principal;
 pub mod sessions;
 mod throttle;
-mod tokens;
+pub(crate) mod tokens;
 
 use std::net::IpAddr;
 use std::sync::Arc;

@@ -50,7 +50,6 @@ pub const RULES: &[Rule] = &[
 #[rustfmt::skip]
 pub const WEB_RULES: &[Rule] = &[
     Rule { method: "GET", pattern: "/", action: "web.home", roles: &Role::ALL },
-    Rule { method: "POST", pattern: "/uitloggen", action: "session.end", roles: &Role::ALL },
     Rule { method: "GET", pattern: "/registreren", action: "web.registration_form", roles: INCIDENT_WRITERS },
     Rule { method: "POST", pattern: "/registreren", action: "incident.register", roles: INCIDENT_WRITERS },
     Rule { method: "GET", pattern: "/screening", action: "screening.queue", roles: &[Screener] },

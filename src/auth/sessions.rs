@@ -21,6 +21,9 @@ pub struct SessionPolicy {
     pub idle: Duration,
     /// Default 10 hours, one shift (`DIRA_SESSION_LIFETIME_HOURS`).
     pub lifetime: Duration,
+    /// Whether sessions started with a local account's password stay valid (`false`
+    /// when local accounts are switched off: `DIRA_LOCAL_ACCOUNTS=off`).
+    pub password_sessions: bool,
 }
 
 impl Default for SessionPolicy {
@@ -28,6 +31,7 @@ impl Default for SessionPolicy {
         SessionPolicy {
             idle: Duration::minutes(30),
             lifetime: Duration::hours(10),
+            password_sessions: true,
         }
     }
 }
@@ -129,11 +133,13 @@ pub enum EndReason {
     Disabled,
     /// The local account's password was changed.
     PasswordChanged,
+    /// Local accounts were switched off.
+    LocalAccountsOff,
 }
 
 impl EndReason {
     /// As stored in `sessions.end_reason` and the audit log: `signed_out`, `idle`,
-    /// `lifetime`, `disabled` or `password_changed`.
+    /// `lifetime`, `disabled`, `password_changed` or `local_accounts_off`.
     pub fn as_str(self) -> &'static str {
         match self {
             EndReason::SignedOut => "signed_out",
@@ -141,6 +147,7 @@ impl EndReason {
             EndReason::Lifetime => "lifetime",
             EndReason::Disabled => "disabled",
             EndReason::PasswordChanged => "password_changed",
+            EndReason::LocalAccountsOff => "local_accounts_off",
         }
     }
 }
@@ -167,6 +174,7 @@ type Row = (
     String,
     String,
     String,
+    String,
     NaiveDateTime,
     NaiveDateTime,
     Option<NaiveDateTime>,
@@ -187,13 +195,14 @@ pub fn find(
             sessions::user_name,
             sessions::role,
             sessions::scope,
+            sessions::method,
             sessions::last_seen_at,
             sessions::expires_at,
             sessions::ended_at,
         ))
         .first(c)
         .optional())?;
-    let Some((user, role, scope, last_seen, expires_at, ended_at)) = row else {
+    let Some((user, role, scope, method, last_seen, expires_at, ended_at)) = row else {
         return Ok(Found::None);
     };
     if ended_at.is_some() {
@@ -204,7 +213,9 @@ pub fn find(
         role: role.parse().map_err(anyhow::Error::msg)?,
         scope: Scope::parse(&scope),
     };
-    let reason = if now >= expires_at {
+    let reason = if method == Method::Password.as_str() && !policy.password_sessions {
+        Some(EndReason::LocalAccountsOff)
+    } else if now >= expires_at {
         Some(EndReason::Lifetime)
     } else if now - last_seen >= policy.idle {
         Some(EndReason::Idle)
@@ -233,59 +244,93 @@ pub fn touch(conn: &mut AnyConnection, id_hash: &str, now: NaiveDateTime) -> Que
     Ok(())
 }
 
-/// Ends the session with hash `id_hash` at `now` (UTC) for `reason`, dropping its ID
-/// token; `false` when it had already ended (so that its end is recorded once).
+/// Ends the session with hash `id_hash` at `now` (UTC) for `reason`; `false` when it
+/// had already ended (so that its end is recorded once). A session that ran out keeps
+/// its ID token until it is deleted, so that signing out afterwards still reaches the
+/// provider; one ended otherwise drops it.
 pub fn end_by_hash(
     conn: &mut AnyConnection,
     id_hash: &str,
     reason: EndReason,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let n = diesel::update(
-        sessions::table
-            .find(id_hash)
-            .filter(sessions::ended_at.is_null()),
-    )
-    .set((
-        sessions::ended_at.eq(Some(now)),
-        sessions::end_reason.eq(Some(reason.as_str())),
-        sessions::id_token.eq(None::<String>),
-    ))
-    .execute(conn)?;
+    let open = sessions::table
+        .find(id_hash)
+        .filter(sessions::ended_at.is_null());
+    let n = diesel::update(open)
+        .set((
+            sessions::ended_at.eq(Some(now)),
+            sessions::end_reason.eq(Some(reason.as_str())),
+        ))
+        .execute(conn)?;
+    if !matches!(reason, EndReason::Idle | EndReason::Lifetime) {
+        diesel::update(sessions::table.find(id_hash))
+            .set(sessions::id_token.eq(None::<String>))
+            .execute(conn)?;
+    }
     Ok(n == 1)
 }
 
-/// A session ended by signing out: how it was started, and the ID token for the
-/// provider's sign-out.
+/// A session signed out of: whose it was, how it was started, the ID token for the
+/// provider's sign-out (when it still has one), and whether it was still open.
 #[derive(Debug, Clone)]
 pub struct Ended {
+    pub principal: Principal,
     pub method: Method,
     pub id_token: Option<String>,
+    /// `false`: it had ended before (ran out, or signed out in another tab).
+    pub was_open: bool,
 }
 
-/// Ends the session `id` (the cookie's value) at `now` (UTC); `None` when it was not
-/// open.
+type SignOutRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<NaiveDateTime>,
+);
+
+/// Signs out of the session `id` (the cookie's value) at `now` (UTC), also one that has
+/// run out; `None` for an unknown id.
 pub fn sign_out(
     conn: &mut AnyConnection,
     id: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<Ended>> {
+) -> anyhow::Result<Option<Ended>> {
     let id_hash = hash_token(id);
-    let row: Option<(String, Option<String>)> = sessions::table
+    let row: Option<SignOutRow> = sessions::table
         .find(&id_hash)
-        .filter(sessions::ended_at.is_null())
-        .select((sessions::method, sessions::id_token))
+        .select((
+            sessions::user_name,
+            sessions::role,
+            sessions::scope,
+            sessions::method,
+            sessions::id_token,
+            sessions::ended_at,
+        ))
         .first(conn)
         .optional()?;
-    let Some((method, id_token)) = row else {
+    let Some((user, role, scope, method, id_token, ended_at)) = row else {
         return Ok(None);
     };
+    let was_open = ended_at.is_none();
     end_by_hash(conn, &id_hash, EndReason::SignedOut, now)?;
+    let principal = Principal {
+        user,
+        role: role.parse().map_err(anyhow::Error::msg)?,
+        scope: Scope::parse(&scope),
+    };
     let method = match method.as_str() {
         "oidc" => Method::Oidc,
         _ => Method::Password,
     };
-    Ok(Some(Ended { method, id_token }))
+    Ok(Some(Ended {
+        principal,
+        method,
+        id_token,
+        was_open,
+    }))
 }
 
 /// Ends every open session of `user` at `now` (UTC) for `reason`; how many.

@@ -53,9 +53,10 @@ const ACCOUNT: Rule = Rule {
 /// How long an address stays known for an account after a sign-in from it, in days.
 const KNOWN_DAYS: i64 = 90;
 
-/// The address as counted: an IPv6 address by its /64 network.
+/// The address as counted: an IPv6 address by its /64 network, an IPv4-mapped one as
+/// IPv4.
 fn network(address: &str) -> String {
-    match address.parse::<IpAddr>() {
+    match address.parse::<IpAddr>().map(|ip| ip.to_canonical()) {
         Ok(IpAddr::V6(v6)) => {
             let s = v6.segments();
             format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
@@ -194,5 +195,26 @@ pub fn forgive(
                 .execute(conn)?;
         }
     }
+    Ok(())
+}
+
+/// Forgets every count, lock and known address of `user` (after an administrator set a
+/// new password: whoever knew the old one has no standing any more).
+pub fn reset_account(conn: &mut AnyConnection, user: &str) -> QueryResult<()> {
+    let user = user.to_lowercase();
+    // `_` is a LIKE wildcard and may be in a user name.
+    let pattern = user
+        .replace('\\', "\\\\")
+        .replace('_', "\\_")
+        .replace('%', "\\%");
+    diesel::delete(
+        f::table.filter(
+            f::key
+                .eq(format!("account:{user}"))
+                .or(f::key.like(format!("pair:{pattern}@%")).escape('\\'))
+                .or(f::key.like(format!("known:{pattern}@%")).escape('\\')),
+        ),
+    )
+    .execute(conn)?;
     Ok(())
 }

@@ -69,6 +69,38 @@ pub fn check_user_name(user: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The existing user whose name differs from `user` only in case, if any: names are
+/// one person each whatever their case (`Balie` and `balie` would share a throttling
+/// count and read alike in the audit log), so such a name is refused.
+pub fn same_name_in_other_case(
+    conn: &mut AnyConnection,
+    user: &str,
+) -> QueryResult<Option<String>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text};
+    users::table
+        .filter(
+            sql::<Bool>("lower(name) = lower(")
+                .bind::<Text, _>(user)
+                .sql(")"),
+        )
+        .filter(users::name.ne(user))
+        .select(users::name)
+        .first(conn)
+        .optional()
+}
+
+/// [`same_name_in_other_case`] as a refusal of the field `user`.
+pub fn check_name_is_free(conn: &mut AnyConnection, user: &str) -> Result<(), Refusal> {
+    match same_name_in_other_case(conn, user)? {
+        None => Ok(()),
+        Some(other) => Err(refuse(
+            "user",
+            format!("{user:?} differs only in case from the existing user {other:?}"),
+        )),
+    }
+}
+
 /// The role/scope combinations of domain.md ("The people and what they do"), as
 /// [`super::Principal::role_fits_scope`] states them, and a unit that exists.
 pub fn check_role_scope(catalog: &Catalog, role: Role, scope: &Scope) -> Result<(), String> {
@@ -115,6 +147,7 @@ pub fn create_token(
     }
     let validity = Duration::days(validity_days);
     conn.transaction(|conn| {
+        check_name_is_free(conn, user)?;
         let existing: Option<(String, String)> = users::table
             .find(user)
             .select((users::role, users::scope))

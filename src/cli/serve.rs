@@ -54,6 +54,9 @@ impl DemoArgs {
 fn serve(db: &Db, bind: &str, workers: Option<usize>) -> anyhow::Result<()> {
     // Misconfigured sign-in (a provider half configured) stops here, before binding.
     let settings = Settings::from_env(workers)?;
+    if settings.sign_in.oidc.is_none() && !settings.sign_in.local_accounts {
+        tracing::warn!("local accounts are off and no identity provider is set: nobody can sign in to the pages");
+    }
     if let Some(provider) = &settings.sign_in.oidc {
         match provider.check() {
             Ok(()) => tracing::info!(issuer = %provider.settings.issuer, "single sign-on ready"),

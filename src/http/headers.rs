@@ -86,20 +86,40 @@ pub fn is_cross_site_form_post(req: &HttpRequest) -> bool {
 
 /// The client's IP address: the connection's peer, or, when the peer is the trusted
 /// reverse proxy, the last entry of its `X-Forwarded-For` (the one that proxy added;
-/// earlier entries are the client's to forge). `-` when unknown.
+/// earlier entries are the client's to forge). An IPv4-mapped IPv6 address is given as
+/// IPv4; an entry with a port (`203.0.113.7:5555`, `[2001:db8::1]:443`) without it; an
+/// entry that is no address at all as written (at most 64 characters), so that clients
+/// behind the proxy are still told apart. `-` when unknown.
 pub fn client_address(req: &HttpRequest, trusted_proxy: Option<std::net::IpAddr>) -> String {
-    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+    let Some(peer) = req.peer_addr().map(|a| a.ip().to_canonical()) else {
         return "-".into();
     };
-    if Some(peer) != trusted_proxy {
+    if Some(peer) != trusted_proxy.map(|p| p.to_canonical()) {
         return peer.to_string();
     }
-    req.headers()
+    let last = req
+        .headers()
         .get_all("x-forwarded-for")
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .last()
-        .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok())
-        .unwrap_or(peer)
-        .to_string()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .last();
+    match last {
+        None => peer.to_string(),
+        Some(entry) => forwarded_address(entry),
+    }
+}
+
+/// One `X-Forwarded-For` entry as an address (see [`client_address`]).
+fn forwarded_address(entry: &str) -> String {
+    use std::net::{IpAddr, SocketAddr};
+    entry
+        .parse::<IpAddr>()
+        .or_else(|_| entry.parse::<SocketAddr>().map(|a| a.ip()))
+        .map(|ip| ip.to_canonical().to_string())
+        .unwrap_or_else(|_| {
+            let raw: String = entry.chars().take(64).collect();
+            crate::text::escape_controls(&raw).into_owned()
+        })
 }

@@ -18,6 +18,7 @@ mod rdo;
 mod registration;
 mod screening;
 pub mod session;
+mod sign_out;
 
 use actix_web::{web, HttpResponse};
 
@@ -33,11 +34,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/inloggen", web::post().to(session::sign_in))
         .route("/inloggen/oidc", web::get().to(oidc::start))
         .route("/inloggen/oidc/terug", web::get().to(oidc::callback))
+        .route("/uitloggen", web::post().to(sign_out::sign_out))
         .service(
             web::scope("")
                 .wrap(actix_web::middleware::from_fn(door::guard))
                 .route("/", web::get().to(home))
-                .route("/uitloggen", web::post().to(session::sign_out))
                 .route("/registreren", web::get().to(registration::form))
                 .route("/registreren", web::post().to(registration::submit))
                 .route("/screening", web::get().to(screening::queue_page))

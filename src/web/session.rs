@@ -1,17 +1,16 @@
-//! Signing in and out of the pages. The sign-in page offers the organisation's
-//! identity provider first ([`super::oidc`]) and a local account (user name and
-//! password, [`crate::auth::accounts`]) unless switched off. A successful sign-in
-//! starts a new server-side session ([`crate::auth::sessions`]) whose id is the
-//! session cookie ([`super::cookie`]); a session the browser had before is ended (no
-//! fixation). Signing out ends the session on the server and, for a provider session,
-//! at the provider (RP-initiated logout) when it offers that.
+//! Signing in to the pages. The sign-in page offers the organisation's identity
+//! provider first ([`super::oidc`]) and a local account (user name and password,
+//! [`crate::auth::accounts`]) unless switched off. A successful sign-in starts a new
+//! server-side session ([`crate::auth::sessions`]) whose id is the session cookie
+//! ([`super::cookie`]); a session the browser had before is ended (no fixation).
+//! Signing out: [`super::sign_out`].
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 use serde::Deserialize;
 
-use super::cookie::{self, check_csrf};
+use super::cookie;
 use super::layout;
 use super::PageError;
 use crate::audit;
@@ -20,13 +19,17 @@ use crate::auth::sessions::{self, Grant, Method};
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// The sign-in page, with `message` (an error, announced) when there is one.
-pub fn sign_in_page(state: &AppState, message: Option<&str>) -> maud::Markup {
+/// The sign-in page, with `message` (an error, announced and focused, the fields
+/// marked invalid and the typed user name kept) when there is one.
+pub fn sign_in_page(state: &AppState, message: Option<&str>, user: &str) -> maud::Markup {
     let sso = state.sign_in.oidc.is_some();
     let local = state.sign_in.local_accounts;
+    let failed = message.is_some();
     let body = html! {
         h1 { "Inloggen" }
-        @if let Some(m) = message { p.errors role="alert" { (m) } }
+        @if let Some(m) = message {
+            p.errors id="fout" role="alert" tabindex="-1" autofocus { (m) }
+        }
         @if sso {
             p { a.button href="/inloggen/oidc" { "Inloggen met uw organisatie-account" } }
         }
@@ -35,10 +38,14 @@ pub fn sign_in_page(state: &AppState, message: Option<&str>) -> maud::Markup {
             form method="post" action="/inloggen" {
                 label for="user" { "Gebruikersnaam" }
                 input type="text" id="user" name="user" autocomplete="username" required
-                    maxlength="100" autofocus[!sso];
+                    maxlength="100" value=(user) autofocus[!sso && !failed]
+                    aria-invalid=[failed.then_some("true")]
+                    aria-describedby=[failed.then_some("fout")];
                 label for="password" { "Wachtwoord" }
                 input type="password" id="password" name="password"
-                    autocomplete="current-password" required;
+                    autocomplete="current-password" required
+                    aria-invalid=[failed.then_some("true")]
+                    aria-describedby=[failed.then_some("fout")];
                 p { button type="submit" { "Inloggen" } }
             }
         }
@@ -51,7 +58,7 @@ pub fn sign_in_page(state: &AppState, message: Option<&str>) -> maud::Markup {
 
 /// GET `/inloggen`: the sign-in page.
 pub async fn sign_in_form(state: web::Data<AppState>) -> HttpResponse {
-    layout::ok(sign_in_page(&state, None))
+    layout::ok(sign_in_page(&state, None, ""))
 }
 
 #[derive(Deserialize)]
@@ -123,7 +130,7 @@ pub async fn sign_in(
         .with_detail(format!("method=password reason={reason} address={address}"))
     };
     let page = |status: StatusCode, message: &str| {
-        layout::with_status(status, sign_in_page(&state, Some(message)))
+        layout::with_status(status, sign_in_page(&state, Some(message), &user))
     };
     if crate::http::headers::is_cross_site_form_post(&req) {
         audit_sign_in(&state, refused("cross_site", "403")).await?;
@@ -227,56 +234,4 @@ pub fn onward_page(to: &str, title: &str, link: &str) -> maud::Markup {
             body { main { h1 { (title) } p { a href=(to) { (link) } } } }
         }
     }
-}
-
-#[derive(Deserialize)]
-pub struct SignOut {
-    csrf: String,
-}
-
-/// Ends the session on the server (the guard audits it as `session.end`), removes the
-/// cookie, and for a provider session sends the browser to the provider's sign-out.
-pub async fn sign_out(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    form: web::Form<SignOut>,
-) -> Result<HttpResponse, PageError> {
-    check_csrf(&req, &form.csrf)?;
-    let now = state.clock.now();
-    let id = cookie::session_id(&req).unwrap_or_default();
-    let ended = state
-        .db
-        .write_async(move |conn| Ok::<_, AppError>(sessions::sign_out(conn, &id, now)?))
-        .await?;
-    let provider = state.sign_in.oidc.clone();
-    let at_provider = match (ended, provider) {
-        (
-            Some(sessions::Ended {
-                method: Method::Oidc,
-                id_token: Some(id_token),
-            }),
-            Some(provider),
-        ) => web::block(move || {
-            let after = super::oidc::sign_in_url(&provider.settings.redirect_url);
-            provider.logout_url(&id_token, &after)
-        })
-        .await
-        .ok()
-        .flatten(),
-        _ => None,
-    };
-    // To the provider by a page of ours, not a redirect: the pages' Content-Security-
-    // Policy (`form-action 'self'`) stops a form's redirect to another site.
-    let mut response = match at_provider {
-        Some(url) => layout::ok(onward_page(
-            &url,
-            "U bent uitgelogd",
-            "Verder naar uw organisatie",
-        )),
-        None => layout::see_other("/inloggen"),
-    };
-    response
-        .add_cookie(&cookie::removal(cookie::SESSION))
-        .map_err(anyhow::Error::from)?;
-    Ok(response)
 }

@@ -176,8 +176,10 @@ impl Drop for FakeProvider {
     }
 }
 
+/// The app on a clock that stands at the time it starts until a test moves it (the
+/// provider signs its tokens by the system clock).
 fn app_with(backend: Backend, provider: &FakeProvider) -> Option<TestApp> {
-    let clock = Clock::system();
+    let clock = Clock::fixed(Utc::now());
     let settings = OidcSettings {
         issuer: provider.issuer.clone(),
         client_id: "dira".into(),
@@ -354,6 +356,9 @@ fn a_user_name_is_one_person_and_disabling_reaches_the_provider_users(
     assert_eq!((status, session), (403, None), "{body}");
     assert!(body.contains("al bij een ander account"));
     let _ = password;
+    // Nor one that differs from it only in case.
+    let (status, session, _) = sign_in_as(app, provider, "Balie-AMS", &["dira-registrar-AMS"]);
+    assert_eq!((status, session), (403, None));
 
     // Two groups that give two roles: refused rather than guessed.
     let (status, session, body) = sign_in_as(
@@ -390,6 +395,15 @@ fn a_user_name_is_one_person_and_disabling_reaches_the_provider_users(
         sign_in_as(app, provider, "adc", &["dira-screener-AMS"]).0,
         200
     );
+    // A provider user gets no password: not by creating an account, not by passwd.
+    let mut conn = app.db.conn().expect("conn");
+    let catalog = dira::codes::Catalog::load(&mut conn).expect("catalog");
+    let hash = dira::auth::accounts::hash_password("gekaapt-wachtwoord").expect("hash");
+    let role = dira::auth::Role::Screener;
+    let created = dira::auth::accounts::create(&mut conn, &catalog, "adc", role, "AMS", &hash, now);
+    assert!(created.is_err());
+    let set = dira::auth::accounts::set_password(&mut conn, "adc", &hash, now).expect("passwd");
+    assert_eq!(set, None);
     let log = audit_log(app);
     for reason in [
         "reason=name_taken",
@@ -547,6 +561,47 @@ fn tampered_and_replayed_answers_are_refused(app: &TestApp, provider: &FakeProvi
     assert_eq!((again, session), (401, None));
 }
 
+/// Signing out of a session that ran out still ends the provider's session: the next
+/// person at a shared desk must not find the officer signed in there.
+fn signing_out_after_the_session_ran_out_still_reaches_the_provider(
+    app: &TestApp,
+    provider: &FakeProvider,
+) {
+    let (_, session, _) = sign_in_as(app, provider, "balie", &["dira-registrar-AMS"]);
+    let session = session.expect("session");
+    let page = request(app, "GET", "/registreren", Some(&session), &[]);
+    let at = page.body.find("name=\"csrf\" value=\"").expect("csrf") + 19;
+    let csrf = page.body[at..at + 64].to_owned();
+    app.clock
+        .set(app.clock.now().and_utc() + Duration::minutes(31));
+    assert_eq!(
+        request(app, "GET", "/", Some(&session), &[])
+            .location
+            .as_deref(),
+        Some("/inloggen")
+    );
+    let out = request(
+        app,
+        "POST",
+        "/uitloggen",
+        Some(&session),
+        &[("csrf", &csrf)],
+    );
+    assert_eq!(out.status, 200, "{}", out.body);
+    assert!(
+        out.body
+            .contains(&format!("0;url={}/session/end?", provider.issuer)),
+        "{}",
+        out.body
+    );
+    assert!(
+        out.body.contains("id_token_hint="),
+        "the token is kept until the session is deleted"
+    );
+    let log = audit_log(app);
+    assert!(log.contains("already_ended"), "{log}");
+}
+
 fn signing_out_ends_the_session_and_goes_to_the_provider(app: &TestApp, provider: &FakeProvider) {
     let flow = start(app, provider);
     provider.answer_next(provider.id_token(
@@ -622,4 +677,5 @@ with_a_provider!(
     signing_out_ends_the_session_and_goes_to_the_provider,
     a_user_name_is_one_person_and_disabling_reaches_the_provider_users,
     the_providers_words_are_quoted_in_the_audit_log,
+    signing_out_after_the_session_ran_out_still_reaches_the_provider,
 );

@@ -114,6 +114,25 @@ fn failed_sign_ins_are_throttled_per_account_and_address(app: &TestApp) {
     // The officer at their own desk is not locked out by someone else's guesses.
     assert_eq!(attempt(app, "balie", &password, "10.0.0.7").status, 303);
 
+    // The same address written as IPv4-mapped IPv6 is the same address; another one is
+    // not (and a proxy that adds a port does not make every client one address).
+    assert_eq!(
+        attempt(app, "balie", &password, "::ffff:10.0.0.66").status,
+        429
+    );
+    assert_eq!(
+        attempt(app, "balie", &password, "::ffff:10.0.0.9").status,
+        303
+    );
+    assert_eq!(
+        attempt(app, "balie", &password, "10.0.0.66:5555").status,
+        429
+    );
+    assert_eq!(
+        attempt(app, "balie", &password, "10.0.0.10:5555").status,
+        303
+    );
+
     // Spraying a unit's accounts from one address locks that address.
     for n in 0..15 {
         let user = format!("collega{n}");
@@ -164,6 +183,20 @@ fn guessing_from_many_addresses_does_not_lock_the_officer_out(app: &TestApp) {
         attempt(app, "balie", &password, "10.0.0.7").status,
         303,
         "own desk still"
+    );
+    // A new password from the administrator lifts the lock (and forgets known addresses).
+    let hash = dira::auth::accounts::hash_password("a-new-password-from-beheer").expect("hash");
+    let now = app.clock.now();
+    let set =
+        dira::auth::accounts::set_password(&mut app.db.conn().expect("conn"), "balie", &hash, now);
+    assert_eq!(
+        set.expect("set"),
+        Some(2),
+        "the two sessions from the own desk end"
+    );
+    assert_eq!(
+        attempt(app, "balie", "a-new-password-from-beheer", "10.0.2.3").status,
+        303
     );
 
     // One IPv6 host tries its many addresses: one /64, one count.
@@ -298,6 +331,55 @@ fn bearer_tokens_and_sessions_stay_apart(app: &TestApp) {
     );
 }
 
+fn password_sessions_end_when_local_accounts_are_switched_off(app: &TestApp) {
+    let session = sign_in(app, "balie", Role::Registrar, "AMS");
+    let mut sign_in = SignInSettings {
+        local_accounts: false,
+        ..SignInSettings::default()
+    };
+    sign_in.sessions.password_sessions = false;
+    let restarted = TestApp::beside(
+        app,
+        Settings {
+            workers: Some(1),
+            clock: app.clock.clone(),
+            sign_in,
+        },
+    );
+    assert_eq!(home(&restarted, &session).as_deref(), Some("/inloggen"));
+    let form = request(&restarted, "GET", "/inloggen", None, &[]);
+    assert!(!form.body.contains("name=\"password\""), "no password form");
+    assert!(audit_log(app).contains("reason=local_accounts_off"));
+}
+
+fn names_that_differ_only_in_case_are_one_name(app: &TestApp) {
+    app.account("balie-ams", Role::Registrar, "AMS");
+    let mut conn = app.db.conn().expect("conn");
+    let catalog = dira::codes::Catalog::load(&mut conn).expect("catalog");
+    let hash = dira::auth::accounts::hash_password("nog-een-wachtwoord").expect("hash");
+    let now = app.clock.now();
+    let refused = dira::auth::accounts::create(
+        &mut conn,
+        &catalog,
+        "Balie-AMS",
+        Role::Analyst,
+        "AMS",
+        &hash,
+        now,
+    );
+    assert!(refused.is_err_and(|e| e.to_string().contains("differs only in case")));
+    let token = dira::auth::create_token(
+        &mut conn,
+        &catalog,
+        "BALIE-ams",
+        Role::Registrar,
+        "AMS",
+        1,
+        now,
+    );
+    assert!(token.is_err());
+}
+
 fn a_session_from_one_replica_is_valid_on_another(app: &TestApp) {
     let session = sign_in(app, "balie", Role::Registrar, "AMS");
     let replica = TestApp::beside(
@@ -354,4 +436,6 @@ on_a_fixed_clock!(
     each_sign_in_gets_a_new_session_and_signing_out_ends_it,
     bearer_tokens_and_sessions_stay_apart,
     a_session_from_one_replica_is_valid_on_another,
+    password_sessions_end_when_local_accounts_are_switched_off,
+    names_that_differ_only_in_case_are_one_name,
 );

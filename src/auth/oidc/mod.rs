@@ -293,7 +293,11 @@ impl Provider {
                 .preferred_username()
                 .map(|u| u.as_str().to_owned())
                 .or_else(|| Some(subject.clone())),
-            "email" => claims.email().map(|e| e.as_str().to_owned()),
+            // An address the person may have set themselves names no one.
+            "email" if claims.email_verified() == Some(true) => {
+                claims.email().map(|e| e.as_str().to_owned())
+            }
+            "email" => None,
             name => other.get(name).and_then(|v| v.as_str()).map(str::to_owned),
         }
         .ok_or_else(|| OidcError::NoUserName(format!("no {} claim", self.settings.user_claim)))?;
@@ -314,16 +318,18 @@ impl Provider {
         })
     }
 
-    /// The provider's sign-out URL for a session signed in with `id_token`, returning
-    /// to `after` (a post-logout redirect URI registered with the provider); `None`
-    /// when the provider offers no `end_session_endpoint` or was never discovered.
-    pub fn logout_url(&self, id_token: &str, after: &str) -> Option<String> {
+    /// The provider's sign-out URL for a session signed in with `id_token` (with only
+    /// the client id when the session no longer has its token), returning to `after`
+    /// (a post-logout redirect URI registered with the provider); `None` when the
+    /// provider offers no `end_session_endpoint` or cannot be reached.
+    pub fn logout_url(&self, id_token: Option<&str>, after: &str) -> Option<String> {
         let d = self.discovered(false).ok()?;
         let endpoint = d.end_session.clone()?;
-        let token: OidcIdToken = id_token.parse().ok()?;
         let mut request = LogoutRequest::from(endpoint)
-            .set_id_token_hint(&token)
             .set_client_id(ClientId::new(self.settings.client_id.clone()));
+        if let Some(token) = id_token.and_then(|t| t.parse::<OidcIdToken>().ok()) {
+            request = request.set_id_token_hint(&token);
+        }
         if let Ok(url) = PostLogoutRedirectUrl::new(after.to_owned()) {
             request = request.set_post_logout_redirect_uri(url);
         }

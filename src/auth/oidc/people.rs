@@ -43,6 +43,9 @@ pub fn record(
         .first(conn)
         .optional()?;
     let (role, scope) = (principal.role.as_str(), principal.scope.to_string());
+    if crate::auth::tokens::same_name_in_other_case(conn, &principal.user)?.is_some() {
+        return Ok(Err(NameRefusal::Taken));
+    }
     match row {
         None => {
             diesel::insert_into(users::table)
