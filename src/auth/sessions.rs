@@ -213,15 +213,7 @@ pub fn find(
         role: role.parse().map_err(anyhow::Error::msg)?,
         scope: Scope::parse(&scope),
     };
-    let reason = if method == Method::Password.as_str() && !policy.password_sessions {
-        Some(EndReason::LocalAccountsOff)
-    } else if now >= expires_at {
-        Some(EndReason::Lifetime)
-    } else if now - last_seen >= policy.idle {
-        Some(EndReason::Idle)
-    } else {
-        None
-    };
+    let reason = expiry(&method, last_seen, expires_at, policy, now);
     Ok(match reason {
         None => Found::Open { principal, id_hash },
         Some(reason) => Found::Expired {
@@ -230,6 +222,26 @@ pub fn find(
             reason,
         },
     })
+}
+
+/// Why a session of `method` last seen at `last_seen` and ending at `expires_at` is
+/// over at `now` under `policy`, if it is.
+fn expiry(
+    method: &str,
+    last_seen: NaiveDateTime,
+    expires_at: NaiveDateTime,
+    policy: SessionPolicy,
+    now: NaiveDateTime,
+) -> Option<EndReason> {
+    if method == Method::Password.as_str() && !policy.password_sessions {
+        Some(EndReason::LocalAccountsOff)
+    } else if now >= expires_at {
+        Some(EndReason::Lifetime)
+    } else if now - last_seen >= policy.idle {
+        Some(EndReason::Idle)
+    } else {
+        None
+    }
 }
 
 /// Records a request of the session at `now` (UTC): the idle timeout counts from here.
@@ -272,7 +284,8 @@ pub fn end_by_hash(
 }
 
 /// A session signed out of: whose it was, how it was started, the ID token for the
-/// provider's sign-out (when it still has one), and whether it was still open.
+/// provider's sign-out (when it still has one), whether it was still open, and why it
+/// had run out if it had just done so unnoticed.
 #[derive(Debug, Clone)]
 pub struct Ended {
     pub principal: Principal,
@@ -280,6 +293,8 @@ pub struct Ended {
     pub id_token: Option<String>,
     /// `false`: it had ended before (ran out, or signed out in another tab).
     pub was_open: bool,
+    /// It had run out (idle, lifetime) without anyone noticing: now recorded.
+    pub ran_out: Option<EndReason>,
 }
 
 type SignOutRow = (
@@ -288,14 +303,17 @@ type SignOutRow = (
     String,
     String,
     Option<String>,
+    NaiveDateTime,
+    NaiveDateTime,
     Option<NaiveDateTime>,
 );
 
 /// Signs out of the session `id` (the cookie's value) at `now` (UTC), also one that has
-/// run out; `None` for an unknown id.
+/// run out under `policy` (recorded as such first); `None` for an unknown id.
 pub fn sign_out(
     conn: &mut AnyConnection,
     id: &str,
+    policy: SessionPolicy,
     now: NaiveDateTime,
 ) -> anyhow::Result<Option<Ended>> {
     let id_hash = hash_token(id);
@@ -307,14 +325,23 @@ pub fn sign_out(
             sessions::scope,
             sessions::method,
             sessions::id_token,
+            sessions::last_seen_at,
+            sessions::expires_at,
             sessions::ended_at,
         ))
         .first(conn)
         .optional()?;
-    let Some((user, role, scope, method, id_token, ended_at)) = row else {
+    let Some((user, role, scope, method, id_token, last_seen, expires_at, ended_at)) = row else {
         return Ok(None);
     };
-    let was_open = ended_at.is_none();
+    let ran_out = ended_at
+        .is_none()
+        .then(|| expiry(&method, last_seen, expires_at, policy, now))
+        .flatten();
+    if let Some(reason) = ran_out {
+        end_by_hash(conn, &id_hash, reason, now)?;
+    }
+    let was_open = ended_at.is_none() && ran_out.is_none();
     end_by_hash(conn, &id_hash, EndReason::SignedOut, now)?;
     let principal = Principal {
         user,
@@ -330,6 +357,7 @@ pub fn sign_out(
         method,
         id_token,
         was_open,
+        ran_out,
     }))
 }
 

@@ -108,7 +108,10 @@ fn passwd(database: &Database, user: &str) -> anyhow::Result<ExitCode> {
     let hash = accounts::hash_password(&read_password()?)?;
     let now = crate::clock::Clock::system().now();
     let Some(ended) = accounts::set_password(&mut conn, user, &hash, now)? else {
-        return Err(UsageError(format!("no user {user:?}")).into());
+        return Err(UsageError(format!(
+            "no local account {user:?} (a user who signs in through the identity provider has no password)"
+        ))
+        .into());
     };
     let detail = format!("sessions_ended={ended}");
     audit(

@@ -88,8 +88,8 @@ pub fn is_cross_site_form_post(req: &HttpRequest) -> bool {
 /// reverse proxy, the last entry of its `X-Forwarded-For` (the one that proxy added;
 /// earlier entries are the client's to forge). An IPv4-mapped IPv6 address is given as
 /// IPv4; an entry with a port (`203.0.113.7:5555`, `[2001:db8::1]:443`) without it; an
-/// entry that is no address at all as written (at most 64 characters), so that clients
-/// behind the proxy are still told apart. `-` when unknown.
+/// entry that is no address at all as written (its letters, digits and `. : _ -`, at
+/// most 64), so that clients behind the proxy are still told apart. `-` when unknown.
 pub fn client_address(req: &HttpRequest, trusted_proxy: Option<std::net::IpAddr>) -> String {
     let Some(peer) = req.peer_addr().map(|a| a.ip().to_canonical()) else {
         return "-".into();
@@ -97,14 +97,18 @@ pub fn client_address(req: &HttpRequest, trusted_proxy: Option<std::net::IpAddr>
     if Some(peer) != trusted_proxy.map(|p| p.to_canonical()) {
         return peer.to_string();
     }
-    let last = req
+    // Bytes, not text: one odd byte a client put in the header must not discard the
+    // entry the proxy added after it.
+    let joined: Vec<String> = req
         .headers()
         .get_all("x-forwarded-for")
-        .filter_map(|v| v.to_str().ok())
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect();
+    let last = joined
+        .iter()
         .flat_map(|v| v.split(','))
         .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .last();
+        .rfind(|v| !v.is_empty());
     match last {
         None => peer.to_string(),
         Some(entry) => forwarded_address(entry),
@@ -119,7 +123,53 @@ fn forwarded_address(entry: &str) -> String {
         .or_else(|_| entry.parse::<SocketAddr>().map(|a| a.ip()))
         .map(|ip| ip.to_canonical().to_string())
         .unwrap_or_else(|_| {
-            let raw: String = entry.chars().take(64).collect();
-            crate::text::escape_controls(&raw).into_owned()
+            // Kept to the characters of an address or a proxy's client id, so that it
+            // cannot pose as other fields where it is written.
+            let kept = |c: &char| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '_' | '-');
+            let raw: String = entry.chars().filter(kept).take(64).collect();
+            if raw.is_empty() {
+                "unknown".to_owned()
+            } else {
+                raw
+            }
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::http::header::HeaderValue;
+    use actix_web::test::TestRequest;
+
+    use super::client_address;
+
+    fn from_proxy(forwarded: &[u8]) -> String {
+        let value = HeaderValue::from_bytes(forwarded).expect("header value");
+        let req = TestRequest::default()
+            .peer_addr("10.1.1.1:40000".parse().expect("addr"))
+            .insert_header(("x-forwarded-for", value))
+            .to_http_request();
+        client_address(&req, "10.1.1.1".parse().ok())
+    }
+
+    #[test]
+    fn the_proxys_own_entry_is_the_client() {
+        assert_eq!(from_proxy(b"6.6.6.6, 203.0.113.50"), "203.0.113.50");
+        assert_eq!(from_proxy(b"::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(from_proxy(b"203.0.113.7:5555"), "203.0.113.7");
+        assert_eq!(from_proxy(b"[2001:db8::1]:443"), "2001:db8::1");
+        // A byte a client slipped in does not discard what the proxy added.
+        assert_eq!(from_proxy(b"9.9.9.\xe9, 203.0.113.50"), "203.0.113.50");
+        assert_eq!(from_proxy(b"x reason=granted"), "xreasongranted");
+        assert_eq!(from_proxy(b"="), "unknown");
+    }
+
+    #[test]
+    fn others_do_not_choose_their_address() {
+        let req = TestRequest::default()
+            .peer_addr("192.0.2.9:40000".parse().expect("addr"))
+            .insert_header(("x-forwarded-for", "203.0.113.50"))
+            .to_http_request();
+        assert_eq!(client_address(&req, "10.1.1.1".parse().ok()), "192.0.2.9");
+        assert_eq!(client_address(&req, None), "192.0.2.9");
+    }
 }

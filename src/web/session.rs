@@ -22,9 +22,20 @@ use crate::state::AppState;
 /// The sign-in page, with `message` (an error, announced and focused, the fields
 /// marked invalid and the typed user name kept) when there is one.
 pub fn sign_in_page(state: &AppState, message: Option<&str>, user: &str) -> maud::Markup {
+    sign_in_page_marked(state, message, user, message.is_some())
+}
+
+/// [`sign_in_page`], with the fields marked invalid only when `fields_wrong` (a wrong
+/// name or password; not a throttled or refused form).
+fn sign_in_page_marked(
+    state: &AppState,
+    message: Option<&str>,
+    user: &str,
+    fields_wrong: bool,
+) -> maud::Markup {
     let sso = state.sign_in.oidc.is_some();
     let local = state.sign_in.local_accounts;
-    let failed = message.is_some();
+    let failed = fields_wrong;
     let body = html! {
         h1 { "Inloggen" }
         @if let Some(m) = message {
@@ -38,7 +49,7 @@ pub fn sign_in_page(state: &AppState, message: Option<&str>, user: &str) -> maud
             form method="post" action="/inloggen" {
                 label for="user" { "Gebruikersnaam" }
                 input type="text" id="user" name="user" autocomplete="username" required
-                    maxlength="100" value=(user) autofocus[!sso && !failed]
+                    maxlength="100" value=(user) autofocus[!sso && message.is_none()]
                     aria-invalid=[failed.then_some("true")]
                     aria-describedby=[failed.then_some("fout")];
                 label for="password" { "Wachtwoord" }
@@ -85,13 +96,14 @@ pub async fn begin_session(
 ) -> Result<HttpResponse, PageError> {
     let (now, policy) = (state.clock.now(), state.sign_in.sessions);
     let previous = cookie::session_id(req);
-    let detail = grant.audit_detail();
+    let address = crate::http::headers::client_address(req, state.sign_in.trusted_proxy);
+    let detail = format!("{} address={address}", grant.audit_detail());
     let outcome = respond.status().as_u16().to_string();
     let started = state
         .db
         .write_async(move |conn| {
             if let Some(old) = &previous {
-                sessions::sign_out(conn, old, now)?;
+                sessions::sign_out(conn, old, policy, now)?;
             }
             let started = sessions::start(conn, &grant, policy, now)?;
             let entry =
@@ -130,7 +142,11 @@ pub async fn sign_in(
         .with_detail(format!("method=password reason={reason} address={address}"))
     };
     let page = |status: StatusCode, message: &str| {
-        layout::with_status(status, sign_in_page(&state, Some(message), &user))
+        let fields_wrong = status == StatusCode::UNAUTHORIZED;
+        layout::with_status(
+            status,
+            sign_in_page_marked(&state, Some(message), &user, fields_wrong),
+        )
     };
     if crate::http::headers::is_cross_site_form_post(&req) {
         audit_sign_in(&state, refused("cross_site", "403")).await?;

@@ -30,7 +30,8 @@ pub async fn sign_out(
     req: HttpRequest,
     form: web::Form<SignOut>,
 ) -> Result<HttpResponse, PageError> {
-    let now = state.clock.now();
+    let (now, policy) = (state.clock.now(), state.sign_in.sessions);
+    let address = crate::http::headers::client_address(&req, state.sign_in.trusted_proxy);
     let refused = if crate::http::headers::is_cross_site_form_post(&req) {
         Some("cross_site")
     } else if check_csrf(&req, &form.csrf).is_err() {
@@ -40,7 +41,7 @@ pub async fn sign_out(
     };
     if let Some(reason) = refused {
         let entry = audit::Entry::new(now, None, "session.end", "", "403")
-            .with_detail(format!("reason={reason}"));
+            .with_detail(format!("reason={reason} address={address}"));
         audit_sign_in(&state, entry).await?;
         return Err(PageError(AppError::forbidden(
             "het formulier is verlopen of komt niet van deze site; laad de pagina opnieuw",
@@ -49,7 +50,7 @@ pub async fn sign_out(
     let id = cookie::session_id(&req).unwrap_or_default();
     let ended = state
         .db
-        .write_async(move |conn| Ok::<_, AppError>(sessions::sign_out(conn, &id, now)?))
+        .write_async(move |conn| Ok::<_, AppError>(sessions::sign_out(conn, &id, policy, now)?))
         .await?;
     let at_provider = provider_sign_out(&state, ended.as_ref()).await;
     // To the provider by a page of ours, not a redirect: the pages' Content-Security-
@@ -70,6 +71,14 @@ pub async fn sign_out(
         Some(e) => format!("method={} already_ended", e.method.as_str()),
         None => "unknown_session".to_owned(),
     };
+    let detail = format!("{detail} address={address}");
+    if let Some(e) = &ended {
+        if let Some(reason) = e.ran_out {
+            let expired = audit::Entry::new(now, Some(&e.principal), "session.expire", "", "ended")
+                .with_detail(format!("reason={}", reason.as_str()));
+            audit_sign_in(&state, expired).await?;
+        }
+    }
     let outcome = response.status();
     let entry = audit::Entry::new(
         now,

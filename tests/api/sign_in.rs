@@ -254,6 +254,41 @@ fn sessions_end_after_their_idle_time_and_their_lifetime(app: &TestApp) {
     assert!(audit_log(app).contains("reason=lifetime"));
 }
 
+/// A session that ran out unnoticed and is then signed out of: its expiry is recorded
+/// first, then the sign-out; the address goes with both ends of the session, and an
+/// address that is not one cannot pose as fields of its own.
+fn signing_out_of_a_session_that_ran_out_records_both(app: &TestApp) {
+    let session = sign_in(app, "balie", Role::Registrar, "AMS");
+    let form = request(app, "GET", "/registreren", Some(&session), &[]);
+    let token = csrf(&form.body);
+    later(app, Duration::minutes(31));
+    let out = request(
+        app,
+        "POST",
+        "/uitloggen",
+        Some(&session),
+        &[("csrf", &token)],
+    );
+    assert_eq!(out.status, 303);
+    let log = audit_log(app);
+    assert!(log.contains("reason=idle"), "{log}");
+    assert!(
+        log.contains("method=password already_ended address=127.0.0.1"),
+        "{log}"
+    );
+
+    let forged = attempt(
+        app,
+        "nobody",
+        "guess-guess-guess",
+        "x reason=granted method=oidc",
+    );
+    assert_eq!(forged.status, 401);
+    let log = audit_log(app);
+    assert!(log.contains("address=xreason"), "{log}");
+    assert!(!log.contains("reason=granted"), "{log}");
+}
+
 fn csrf(body: &str) -> String {
     let at = body.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
     body[at..at + 64].to_owned()
@@ -368,6 +403,16 @@ fn names_that_differ_only_in_case_are_one_name(app: &TestApp) {
         now,
     );
     assert!(refused.is_err_and(|e| e.to_string().contains("differs only in case")));
+    // The database holds the rule too, so that two sign-ins at once cannot both win.
+    let raw = diesel::insert_into(dira::db::schema::users::table)
+        .values((
+            dira::db::schema::users::name.eq("BALIE-AMS"),
+            dira::db::schema::users::role.eq("registrar"),
+            dira::db::schema::users::scope.eq("AMS"),
+            dira::db::schema::users::created_at.eq(now),
+        ))
+        .execute(&mut conn);
+    assert!(raw.is_err(), "a unique index on lower(name)");
     let token = dira::auth::create_token(
         &mut conn,
         &catalog,
@@ -438,4 +483,5 @@ on_a_fixed_clock!(
     a_session_from_one_replica_is_valid_on_another,
     password_sessions_end_when_local_accounts_are_switched_off,
     names_that_differ_only_in_case_are_one_name,
+    signing_out_of_a_session_that_ran_out_records_both,
 );

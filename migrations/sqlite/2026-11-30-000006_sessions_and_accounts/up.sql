@@ -7,6 +7,9 @@ ALTER TABLE users ADD COLUMN disabled_at TIMESTAMP;
 -- the user name stays theirs (a local account or another subject with the same name is
 -- refused). NULL for local accounts and token users.
 ALTER TABLE users ADD COLUMN oidc_subject TEXT;
+-- A user name is one person whatever its case (`Balie` and `balie` would read alike in
+-- the audit log): enforced here, so that two first sign-ins at once cannot both win.
+CREATE UNIQUE INDEX users_name_lower ON users (lower(name));
 
 -- When a token was last used (NULL: never).
 ALTER TABLE tokens ADD COLUMN last_used_at TIMESTAMP;
