@@ -1,9 +1,10 @@
 //! What a request's credential stands for, and what the guard records about its use
 //! in the same transaction as the request's audit entry: a token's last use, a
-//! session's last request (its idle timeout counts from there), or a session that has
-//! just run out (ended, with an audit entry `session.expire` of its own).
+//! session's last request (its idle timeout counts from there; both to the minute, see
+//! [`USE_RECORDED_EVERY`]), or a session that has just run out (ended, with an audit
+//! entry `session.expire` of its own).
 
-use chrono::NaiveDateTime;
+use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::sessions::{self, EndReason, Found, SessionPolicy};
@@ -12,6 +13,16 @@ use crate::audit;
 use crate::db::schema::tokens;
 use crate::db::AnyConnection;
 use crate::error::AppError;
+
+/// How often a credential's use is written down: a token's last use and a session's
+/// last request are kept to the minute, so that most requests write nothing for them
+/// (the idle timeout may therefore count from up to a minute before the last request).
+pub const USE_RECORDED_EVERY: Duration = Duration::minutes(1);
+
+/// Whether a use last recorded at `last` is to be recorded again at `now`.
+fn stale(last: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
+    last.is_none_or(|last| now - last >= USE_RECORDED_EVERY)
+}
 
 /// The use of a credential, recorded after the request.
 #[derive(Debug, Clone)]
@@ -38,11 +49,18 @@ pub struct Authentication {
 impl Authentication {
     /// A bearer token (RFC 6750) valid at `now` (UTC).
     pub fn of_token(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> Authentication {
-        let principal = Principal::from_token(conn, token, now);
-        let usage = principal.is_ok().then(|| CredentialUse::Token {
-            hash: super::hash_token(token),
-        });
-        Authentication { principal, usage }
+        match Principal::from_token(conn, token, now) {
+            Err(e) => Authentication {
+                principal: Err(e),
+                usage: None,
+            },
+            Ok((principal, last_used)) => Authentication {
+                principal: Ok(principal),
+                usage: stale(last_used, now).then(|| CredentialUse::Token {
+                    hash: super::hash_token(token),
+                }),
+            },
+        }
     }
 
     /// A session id (the cookie's value) open at `now` (UTC) under `policy`.
@@ -62,9 +80,13 @@ impl Authentication {
                 principal: not_signed_in("the session is unknown or has ended"),
                 usage: None,
             },
-            Ok(Found::Open { principal, id_hash }) => Authentication {
+            Ok(Found::Open {
+                principal,
+                id_hash,
+                last_seen,
+            }) => Authentication {
                 principal: Ok(principal),
-                usage: Some(CredentialUse::Session { id_hash }),
+                usage: stale(Some(last_seen), now).then_some(CredentialUse::Session { id_hash }),
             },
             Ok(Found::Expired {
                 principal,

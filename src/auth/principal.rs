@@ -177,24 +177,25 @@ impl Principal {
         }
     }
 
-    /// Looks up the user behind a bearer token that is valid at `now` (UTC).
+    /// Looks up the user behind a bearer token that is valid at `now` (UTC), with the
+    /// token's last use.
     pub fn from_token(
         conn: &mut crate::db::AnyConnection,
         token: &str,
         now: NaiveDateTime,
-    ) -> Result<Principal, AppError> {
+    ) -> Result<(Principal, Option<NaiveDateTime>), AppError> {
         let query = tokens::table
             .inner_join(users::table.on(users::name.eq(tokens::user_name)))
             .filter(tokens::token_hash.eq(hash_token(token)))
             .filter(tokens::revoked_at.is_null())
             .filter(users::disabled_at.is_null())
             .filter(tokens::expires_at.is_null().or(tokens::expires_at.gt(now)))
-            .select((users::name, users::role, users::scope));
+            .select((users::name, users::role, users::scope, tokens::last_used_at));
         // Every request runs this: on the backend's own connection the prepared
         // statement is reused.
-        let found: Option<(String, String, String)> =
+        let found: Option<(String, String, String, Option<NaiveDateTime>)> =
             crate::per_backend!(conn, |c| query.first(c).optional())?;
-        let (user, role, scope) = found.ok_or_else(|| {
+        let (user, role, scope, last_used) = found.ok_or_else(|| {
             AppError::Unauthorized(
                 "the token is unknown, expired or revoked, or its user is disabled".into(),
             )
@@ -210,6 +211,6 @@ impl Principal {
                 "user {user} has role {role} with scope {scope}, which is not allowed; ask an administrator for a new token"
             )));
         }
-        Ok(Principal { user, role, scope })
+        Ok((Principal { user, role, scope }, last_used))
     }
 }

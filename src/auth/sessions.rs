@@ -155,10 +155,12 @@ impl EndReason {
 /// What a session id stands for at a moment.
 #[derive(Debug, Clone)]
 pub enum Found {
-    /// An open session: its user, and the hash to record its use under.
+    /// An open session: its user, the hash to record its use under, and its last
+    /// recorded request.
     Open {
         principal: Principal,
         id_hash: String,
+        last_seen: NaiveDateTime,
     },
     /// A session that has just run out and is not yet recorded as ended.
     Expired {
@@ -215,7 +217,11 @@ pub fn find(
     };
     let reason = expiry(&method, last_seen, expires_at, policy, now);
     Ok(match reason {
-        None => Found::Open { principal, id_hash },
+        None => Found::Open {
+            principal,
+            id_hash,
+            last_seen,
+        },
         Some(reason) => Found::Expired {
             principal,
             id_hash,
