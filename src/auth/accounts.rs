@@ -10,7 +10,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::sessions::{self, EndReason};
-use super::tokens::{check_name_is_free, check_role_scope, check_user_name, refuse, Refusal};
+use super::tokens::{
+    check_name_is_free, check_role_scope, check_user_name, insert_user, refuse, Refusal, SignsIn,
+};
 use super::{throttle, Principal, Role, Scope};
 use crate::codes::Catalog;
 use crate::db::schema::users;
@@ -104,15 +106,7 @@ pub fn create(
                 ))
             }
             None => {
-                diesel::insert_into(users::table)
-                    .values((
-                        users::name.eq(user),
-                        users::role.eq(role.as_str()),
-                        users::scope.eq(scope.to_string()),
-                        users::created_at.eq(now),
-                        users::password_hash.eq(Some(hash)),
-                    ))
-                    .execute(conn)?;
+                insert_user(conn, user, role, &scope, now, SignsIn::Password(hash))?;
             }
             Some((_, _, Some(_), None)) => {
                 return Err(refuse(

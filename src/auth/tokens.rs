@@ -101,6 +101,46 @@ pub fn check_name_is_free(conn: &mut AnyConnection, user: &str) -> Result<(), Re
     }
 }
 
+/// How a new user signs in to the pages, besides any bearer tokens.
+#[derive(Debug, Clone, Copy)]
+pub enum SignsIn<'a> {
+    /// Not at all: a system or script with tokens.
+    TokensOnly,
+    /// With a local account: the Argon2id hash of its password.
+    Password(&'a str),
+    /// Through the identity provider, as subject `sub`.
+    Provider(&'a str),
+}
+
+/// Inserts the user `name` with `role` and `scope`, made `now` (UTC). The one place
+/// users are made; the callers check the name first ([`check_user_name`],
+/// [`check_name_is_free`]).
+pub fn insert_user(
+    conn: &mut AnyConnection,
+    name: &str,
+    role: Role,
+    scope: &Scope,
+    now: NaiveDateTime,
+    signs_in: SignsIn,
+) -> QueryResult<()> {
+    let (hash, subject) = match signs_in {
+        SignsIn::TokensOnly => (None, None),
+        SignsIn::Password(hash) => (Some(hash), None),
+        SignsIn::Provider(sub) => (None, Some(sub)),
+    };
+    diesel::insert_into(users::table)
+        .values((
+            users::name.eq(name),
+            users::role.eq(role.as_str()),
+            users::scope.eq(scope.to_string()),
+            users::created_at.eq(now),
+            users::password_hash.eq(hash),
+            users::oidc_subject.eq(subject),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The role/scope combinations of domain.md ("The people and what they do"), as
 /// [`super::Principal::role_fits_scope`] states them, and a unit that exists.
 pub fn check_role_scope(catalog: &Catalog, role: Role, scope: &Scope) -> Result<(), String> {
@@ -162,14 +202,7 @@ pub fn create_token(
             }
             Some(_) => {}
             None => {
-                diesel::insert_into(users::table)
-                    .values((
-                        users::name.eq(user),
-                        users::role.eq(role.as_str()),
-                        users::scope.eq(scope.to_string()),
-                        users::created_at.eq(now),
-                    ))
-                    .execute(conn)?;
+                insert_user(conn, user, role, &scope, now, SignsIn::TokensOnly)?;
             }
         }
         let mut secret = [0u8; 32];

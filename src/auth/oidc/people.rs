@@ -6,6 +6,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::auth::tokens::{insert_user, same_name_in_other_case, SignsIn};
 use crate::auth::Principal;
 use crate::db::schema::users;
 use crate::db::AnyConnection;
@@ -43,20 +44,19 @@ pub fn record(
         .first(conn)
         .optional()?;
     let (role, scope) = (principal.role.as_str(), principal.scope.to_string());
-    if crate::auth::tokens::same_name_in_other_case(conn, &principal.user)?.is_some() {
+    if same_name_in_other_case(conn, &principal.user)?.is_some() {
         return Ok(Err(NameRefusal::Taken));
     }
     match row {
         None => {
-            diesel::insert_into(users::table)
-                .values((
-                    users::name.eq(&principal.user),
-                    users::role.eq(role),
-                    users::scope.eq(&scope),
-                    users::created_at.eq(now),
-                    users::oidc_subject.eq(Some(subject)),
-                ))
-                .execute(conn)?;
+            insert_user(
+                conn,
+                &principal.user,
+                principal.role,
+                &principal.scope,
+                now,
+                SignsIn::Provider(subject),
+            )?;
             Ok(Ok(()))
         }
         Some((_, Some(_))) => Ok(Err(NameRefusal::Disabled)),
