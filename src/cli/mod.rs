@@ -7,6 +7,7 @@
 mod audit;
 mod candidates;
 mod exchange;
+mod maintenance;
 mod operator;
 mod rdo;
 mod report;
@@ -66,6 +67,12 @@ enum Command {
     /// Read the audit log, newest first: tab-separated, times in RFC 3339, backslash,
     /// tab, line breaks and other control characters escaped (`\\`, `\t`, `\n`, `\u{1b}`).
     Audit(audit::AuditArgs),
+    /// Write a consistent copy of the SQLite database to a new file, also while
+    /// `dira serve` runs (PostgreSQL: pg_dump, see docs/operations.md).
+    Backup(maintenance::BackupArgs),
+    /// Check a database (after a restore): integrity (SQLite), schema, reference data,
+    /// counts. Nothing is changed; exit 1 when a check fails.
+    Check,
     /// Write synthetic incidents as an exchange CSV (test and benchmark data).
     Synthetic(exchange::SyntheticArgs),
     /// Fill a database (default sqlite://dira-demo.db) with synthetic incidents, print
@@ -118,6 +125,11 @@ impl Database {
     fn open(&self) -> anyhow::Result<Db> {
         self.open_or(db::DEFAULT_URL)
     }
+
+    /// The given URL, else [`db::DEFAULT_URL`], unopened.
+    fn url(&self) -> &str {
+        self.0.as_deref().unwrap_or(db::DEFAULT_URL)
+    }
 }
 
 /// Parses the command line and runs the command: exit 0 when it succeeded, 2 for a
@@ -157,6 +169,8 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report { command } => command.run(&database),
         Command::Rdo { command } => command.run(&database),
         Command::Audit(args) => args.run(&database),
+        Command::Backup(args) => args.run(&database),
+        Command::Check => maintenance::check(&database),
         Command::Synthetic(args) => args.run(&database),
         Command::Demo(args) => args.run(&database),
     }

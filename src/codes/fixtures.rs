@@ -34,31 +34,45 @@ struct MunicipalityRow {
 /// administrator changed are left as they are.
 pub fn load_fixtures(conn: &mut AnyConnection) -> anyhow::Result<()> {
     conn.transaction(|conn| {
-        let known: Vec<(String, String)> =
-            codes::table.select((codes::list, codes::code)).load(conn)?;
-        let missing: Vec<CodeRow> = read_csv::<CodeRow>(CODES_CSV)?
-            .into_iter()
-            .filter(|r| !known.iter().any(|(l, c)| *l == r.list && *c == r.code))
-            .collect();
-        if !missing.is_empty() {
+        let (codes_missing, municipalities_missing) = missing_rows(conn)?;
+        if !codes_missing.is_empty() {
             crate::per_backend!(conn, |c| diesel::insert_into(codes::table)
-                .values(&missing)
+                .values(&codes_missing)
                 .execute(c))?;
         }
-        let known: Vec<String> = municipalities::table
-            .select(municipalities::code)
-            .load(conn)?;
-        let missing: Vec<MunicipalityRow> = read_csv::<MunicipalityRow>(MUNICIPALITIES_CSV)?
-            .into_iter()
-            .filter(|r| !known.contains(&r.code))
-            .collect();
-        if !missing.is_empty() {
+        if !municipalities_missing.is_empty() {
             crate::per_backend!(conn, |c| diesel::insert_into(municipalities::table)
-                .values(&missing)
+                .values(&municipalities_missing)
                 .execute(c))?;
         }
         Ok(())
     })
+}
+
+/// The codes and municipalities of the fixtures the database lacks.
+fn missing_rows(conn: &mut AnyConnection) -> anyhow::Result<(Vec<CodeRow>, Vec<MunicipalityRow>)> {
+    let known: Vec<(String, String)> =
+        codes::table.select((codes::list, codes::code)).load(conn)?;
+    let codes_missing: Vec<CodeRow> = read_csv::<CodeRow>(CODES_CSV)?
+        .into_iter()
+        .filter(|r| !known.iter().any(|(l, c)| *l == r.list && *c == r.code))
+        .collect();
+    let known: Vec<String> = municipalities::table
+        .select(municipalities::code)
+        .load(conn)?;
+    let municipalities_missing: Vec<MunicipalityRow> =
+        read_csv::<MunicipalityRow>(MUNICIPALITIES_CSV)?
+            .into_iter()
+            .filter(|r| !known.contains(&r.code))
+            .collect();
+    Ok((codes_missing, municipalities_missing))
+}
+
+/// How many codes and municipalities of the fixtures (`fixtures/`) the database lacks:
+/// `(0, 0)` when its reference data is complete (`dira check`).
+pub fn missing_fixtures(conn: &mut AnyConnection) -> anyhow::Result<(usize, usize)> {
+    let (codes, municipalities) = missing_rows(conn)?;
+    Ok((codes.len(), municipalities.len()))
 }
 
 fn read_csv<T: for<'de> Deserialize<'de>>(text: &str) -> anyhow::Result<Vec<T>> {

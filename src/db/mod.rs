@@ -4,6 +4,8 @@
 //! The backend follows the URL scheme: `sqlite://PATH` (the embedded default) or
 //! `postgres://…`.
 
+pub mod backup;
+pub mod check;
 pub mod columns;
 pub mod direct;
 pub mod schema;
@@ -70,6 +72,28 @@ impl Target {
 #[derive(Debug)]
 pub struct Manager {
     target: Target,
+}
+
+impl Manager {
+    /// One connection to `target`, with dira's pragmas, without migrating anything.
+    fn connect_to(target: &Target) -> Result<AnyConnection, r2d2::Error> {
+        Manager {
+            target: target.clone(),
+        }
+        .connect()
+    }
+}
+
+/// The versions of the migrations this build carries (the same on both backends).
+fn migration_versions() -> Vec<String> {
+    use diesel::migration::MigrationSource;
+    let migrations: Vec<Box<dyn diesel::migration::Migration<diesel::sqlite::Sqlite>>> =
+        MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS)
+            .unwrap_or_default();
+    migrations
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .collect()
 }
 
 impl ManageConnection for Manager {

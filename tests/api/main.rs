@@ -16,6 +16,7 @@ mod incidents_list;
 mod migrations;
 mod oidc;
 mod openapi;
+mod operations;
 mod pages;
 mod poldis;
 mod rdo;
