@@ -10,10 +10,9 @@
 //! - Counts of what it holds: incidents, history entries, audit entries, users.
 
 use diesel::prelude::*;
-use diesel_migrations::MigrationHarness;
 
 use super::schema::{audit_log, incident_history, incidents, users};
-use super::{AnyConnection, Target, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+use super::{AnyConnection, Target};
 
 /// One finding: what was checked, whether it holds, and what was found.
 #[derive(Debug, Clone)]
@@ -96,41 +95,22 @@ fn sqlite_integrity(path: &str) -> Finding {
 
 /// Every migration of this build applied, none unknown to it.
 fn schema(conn: &mut AnyConnection) -> Finding {
-    let state =
-        (|| -> Result<(usize, usize, Vec<String>), Box<dyn std::error::Error + Send + Sync>> {
-            let (pending, applied) = match conn {
-                AnyConnection::Sqlite(c) => (
-                    c.pending_migrations(SQLITE_MIGRATIONS)?.len(),
-                    c.applied_migrations()?,
-                ),
-                AnyConnection::Postgresql(c) => (
-                    c.pending_migrations(POSTGRES_MIGRATIONS)?.len(),
-                    c.applied_migrations()?,
-                ),
-            };
-            let known = super::migration_versions();
-            let unknown: Vec<String> = applied
-                .iter()
-                .map(|v| v.to_string())
-                .filter(|v| !known.contains(v))
-                .collect();
-            Ok((pending, applied.len(), unknown))
-        })();
-    match state {
-        Ok((0, applied, unknown)) if unknown.is_empty() => Finding::new(
+    match super::schema_state(conn) {
+        Ok(state) if state.is_current() => Finding::new(
             "schema",
             true,
-            format!("{applied} migrations applied, none pending"),
+            format!("{} migrations applied, none pending", state.applied),
         ),
-        Ok((pending, _, unknown)) => Finding::new(
+        Ok(state) => Finding::new(
             "schema",
             false,
             format!(
-                "{pending} migration(s) not applied; applied but unknown to this build: {}",
-                if unknown.is_empty() {
+                "{} migration(s) not applied; applied but unknown to this build: {}",
+                state.pending,
+                if state.unknown.is_empty() {
                     "none".to_owned()
                 } else {
-                    unknown.join(", ")
+                    state.unknown.join(", ")
                 }
             ),
         ),

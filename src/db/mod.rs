@@ -84,6 +84,54 @@ impl Manager {
     }
 }
 
+/// The schema as the migrations table tells it, against this build's migrations.
+#[derive(Debug, Clone)]
+pub struct SchemaState {
+    /// Migrations of this build not applied.
+    pub pending: usize,
+    /// Migrations applied.
+    pub applied: usize,
+    /// Applied migrations this build does not know (a newer dira migrated it).
+    pub unknown: Vec<String>,
+}
+
+impl SchemaState {
+    /// Every migration of this build applied and none other: the schema this build
+    /// expects.
+    pub fn is_current(&self) -> bool {
+        self.pending == 0 && self.unknown.is_empty()
+    }
+}
+
+/// Reads the schema's state (readiness; `dira check`).
+pub fn schema_state(conn: &mut AnyConnection) -> anyhow::Result<SchemaState> {
+    let (pending, applied) = match conn {
+        AnyConnection::Sqlite(c) => (
+            c.pending_migrations(SQLITE_MIGRATIONS)
+                .map_err(|e| anyhow!("{e}"))?
+                .len(),
+            c.applied_migrations().map_err(|e| anyhow!("{e}"))?,
+        ),
+        AnyConnection::Postgresql(c) => (
+            c.pending_migrations(POSTGRES_MIGRATIONS)
+                .map_err(|e| anyhow!("{e}"))?
+                .len(),
+            c.applied_migrations().map_err(|e| anyhow!("{e}"))?,
+        ),
+    };
+    let known = migration_versions();
+    let unknown = applied
+        .iter()
+        .map(|v| v.to_string())
+        .filter(|v| !known.contains(v))
+        .collect();
+    Ok(SchemaState {
+        pending,
+        applied: applied.len(),
+        unknown,
+    })
+}
+
 /// The versions of the migrations this build carries (the same on both backends).
 fn migration_versions() -> Vec<String> {
     use diesel::migration::MigrationSource;

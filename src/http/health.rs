@@ -31,6 +31,53 @@ pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError
     Ok(HttpResponse::Ok().json(serde_json::json!({"status": "ok"})))
 }
 
+/// Readiness for a load balancer: 200 when this replica can serve, 503 while it
+/// cannot: the database is unreachable, or its schema is not this build's (another
+/// replica is migrating it, or it was migrated by a newer dira). `HEAD` answers the
+/// same without a body. (`/health` is liveness: the process and its database answer.)
+#[utoipa::path(
+    method(get, head),
+    path = "/health/ready",
+    tag = "service",
+    responses(
+        (status = 200, description = "Ready to serve", body = Object, example = json!({"status": "ready"})),
+        (status = 503, description = "Not ready: database unreachable or schema not this build's", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[route("/health/ready", method = "GET", method = "HEAD")]
+pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    let checked = state
+        .db
+        .run(|db| {
+            let mut conn = db.conn()?;
+            Ok::<_, anyhow::Error>(crate::db::schema_state(&mut conn)?.is_current())
+        })
+        .await;
+    match checked {
+        Ok(true) => HttpResponse::Ok().json(serde_json::json!({"status": "ready"})),
+        Ok(false) => {
+            not_ready("the database schema is not this build's (a migration is pending or running)")
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready: the database cannot be reached");
+            not_ready("the database cannot be reached")
+        }
+    }
+}
+
+/// A 503 problem answer (RFC 9457) saying why.
+fn not_ready(detail: &str) -> HttpResponse {
+    HttpResponse::ServiceUnavailable()
+        .content_type("application/problem+json")
+        .insert_header((actix_web::http::header::RETRY_AFTER, "5"))
+        .json(serde_json::json!({
+            "type": "about:blank",
+            "title": "Service Unavailable",
+            "status": 503,
+            "detail": detail,
+        }))
+}
+
 /// Any method but GET and HEAD on `/health` (RFC 9110 §15.5.6).
 pub async fn method_not_allowed() -> HttpResponse {
     HttpResponse::MethodNotAllowed()

@@ -33,7 +33,7 @@ where
         InitError = (),
     >,
 {
-    app.service(health::health).service(
+    app.service(health::health).service(health::ready).service(
         scope("/api/v1")
             .wrap(actix_web::middleware::from_fn(crate::auth::guard::guard))
             .service(crate::codes::http::list_codes)
@@ -124,6 +124,7 @@ impl Application {
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", api))
                 // Any other method on /health: 405, not the web pages' sign-in.
                 .service(web::resource("/health").to(health::method_not_allowed))
+                .service(web::resource("/health/ready").to(health::method_not_allowed))
                 // Last: the web pages' guarded scope takes every path not matched above.
                 .configure(crate::web::routes)
         })

@@ -150,3 +150,33 @@ fn postgres_is_backed_up_with_its_own_tools_and_checked_by_dira() {
     assert_eq!(code, Some(0), "{report}");
     assert!(report.contains("ok\tschema"), "{report}");
 }
+
+/// Readiness: 200 while the schema is this build's, 503 with a reason (and
+/// `Retry-After`) when it is not, e.g. after a newer dira migrated the database.
+fn readiness_follows_the_schema(app: &crate::helpers::TestApp) {
+    let ready = send("GET", &app.url("/health/ready"), None, &[], None);
+    assert_eq!(
+        (ready.status, ready.body["status"].as_str()),
+        (200, Some("ready"))
+    );
+    diesel::sql_query("INSERT INTO __diesel_schema_migrations (version) VALUES ('29991231000000')")
+        .execute(&mut *app.db.conn().expect("conn"))
+        .expect("a migration of a newer build");
+    let not_ready = send("GET", &app.url("/health/ready"), None, &[], None);
+    assert_eq!(not_ready.status, 503);
+    assert_eq!(not_ready.content_type, "application/problem+json");
+    assert_eq!(
+        not_ready.header.get("retry-after").map(String::as_str),
+        Some("5")
+    );
+    assert!(not_ready.body["detail"]
+        .as_str()
+        .is_some_and(|d| d.contains("schema")));
+    assert_eq!(
+        send("GET", &app.url("/health"), None, &[], None).status,
+        200,
+        "still alive"
+    );
+}
+
+crate::on_both_backends!(readiness_follows_the_schema);
