@@ -21,6 +21,7 @@ mod pages;
 mod poldis;
 mod rdo;
 mod registration;
+mod replicas;
 mod screening;
 mod sign_in;
 mod web;

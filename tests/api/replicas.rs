@@ -1,0 +1,163 @@
+//! Two `dira serve` on one PostgreSQL database behave as one service (issue 17):
+//! clients spread over both get registration numbers that are unique and without
+//! gaps, a retry with the same `Idempotency-Key` on the other replica gets the first
+//! incident, and a SIGKILL of one replica under load loses no acknowledged
+//! registration.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use diesel::prelude::*;
+use dira::db::schema::incidents;
+use serde_json::json;
+
+use crate::cli::{dira, serve};
+use crate::helpers::{say, send, Backend, TestDb};
+
+const CLIENTS: usize = 8;
+/// Kill replica A once this many registrations have been acknowledged.
+const KILL_AFTER: usize = 400;
+/// Stop once this many have been acknowledged in all.
+const STOP_AFTER: usize = 700;
+
+#[test]
+fn two_replicas_on_one_postgresql_database_are_one_service() {
+    let Some(db) = TestDb::new(Backend::Postgres) else {
+        say("SKIPPED on PostgreSQL: replicas::two_replicas_on_one_postgresql_database_are_one_service");
+        return;
+    };
+    let out = dira(
+        &db,
+        &[
+            "token",
+            "create",
+            "--user",
+            "balie",
+            "--role",
+            "registrar",
+            "--scope",
+            "AMS",
+        ],
+    );
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let (mut a, base_a) = serve(&db);
+    let (mut b, base_b) = serve(&db);
+
+    // A retry on the other replica gets the first incident.
+    let body =
+        json!({"registration_type": "AANGIFTE", "channel": "BALIE", "grounds": ["HERKOMST"]});
+    let key = [("Idempotency-Key", "intake-over-replicas")];
+    let first = send(
+        "POST",
+        &format!("{base_a}/api/v1/incidents"),
+        Some(&token),
+        &key,
+        Some(&body),
+    );
+    let retry = send(
+        "POST",
+        &format!("{base_b}/api/v1/incidents"),
+        Some(&token),
+        &key,
+        Some(&body),
+    );
+    assert_eq!((first.status, retry.status), (201, 201));
+    assert_eq!(retry.body["id"], first.body["id"]);
+    assert_eq!(
+        retry.header.get("idempotent-replayed").map(String::as_str),
+        Some("true")
+    );
+
+    let acknowledged = Arc::new(Mutex::new(vec![first.body["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()]));
+    let count = Arc::new(AtomicUsize::new(1));
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|i| {
+            let base = if i % 2 == 0 {
+                base_a.clone()
+            } else {
+                base_b.clone()
+            };
+            let (acknowledged, count, token, body) = (
+                acknowledged.clone(),
+                count.clone(),
+                token.clone(),
+                body.clone(),
+            );
+            std::thread::spawn(move || {
+                let agent = ureq::AgentBuilder::new()
+                    .timeout(std::time::Duration::from_secs(10))
+                    .build();
+                let url = format!("{base}/api/v1/incidents");
+                // A client stops at its first failed request (its replica is gone) or
+                // once enough are acknowledged.
+                while count.load(Ordering::SeqCst) < STOP_AFTER {
+                    let Ok(r) = agent
+                        .post(&url)
+                        .set("Authorization", &format!("Bearer {token}"))
+                        .send_json(body.clone())
+                    else {
+                        break;
+                    };
+                    assert_eq!(r.status(), 201);
+                    let v: serde_json::Value = r.into_json().expect("json");
+                    acknowledged
+                        .lock()
+                        .expect("lock")
+                        .push(v["id"].as_str().unwrap_or_default().to_owned());
+                    count.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+    while count.load(Ordering::SeqCst) < KILL_AFTER {
+        std::thread::yield_now();
+    }
+    a.kill().expect("SIGKILL replica A");
+    a.wait().expect("reaped");
+    for c in clients {
+        c.join().expect("client");
+    }
+    let _ = b.kill();
+    let _ = b.wait();
+
+    let acknowledged = acknowledged.lock().expect("lock").clone();
+    let stored: Vec<(String, String)> = {
+        let db = dira::db::Db::open(&db.url).expect("reopen");
+        let mut conn = db.conn().expect("conn");
+        incidents::table
+            .select((incidents::id, incidents::registration_number))
+            .load(&mut conn)
+            .expect("incidents")
+    };
+    let ids: HashSet<&String> = stored.iter().map(|(id, _)| id).collect();
+    let lost: Vec<&String> = acknowledged.iter().filter(|id| !ids.contains(id)).collect();
+    // Per unit and year (a run across New Year's midnight starts a second series).
+    let mut series: std::collections::BTreeMap<&str, Vec<u32>> = Default::default();
+    for (_, number) in &stored {
+        let (prefix, seq) = number.rsplit_once('-').expect("UNIT-YEAR-NNNNNN");
+        series
+            .entry(prefix)
+            .or_default()
+            .push(seq.parse().expect("a number"));
+    }
+    say(&format!(
+        "replicas: {} acknowledged (replica A killed after {KILL_AFTER}), {} stored, {} lost",
+        acknowledged.len(),
+        stored.len(),
+        lost.len()
+    ));
+    assert!(acknowledged.len() >= KILL_AFTER);
+    assert!(lost.is_empty(), "lost acknowledged registrations: {lost:?}");
+    for (prefix, mut numbers) in series {
+        numbers.sort_unstable();
+        let expected: Vec<u32> = (1..=u32::try_from(numbers.len()).expect("count")).collect();
+        assert_eq!(
+            numbers, expected,
+            "{prefix}: registration numbers unique and without gaps"
+        );
+    }
+}
