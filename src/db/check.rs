@@ -52,7 +52,7 @@ pub fn run(url: &str) -> anyhow::Result<Vec<Finding>> {
             return Ok(findings);
         }
     }
-    let mut conn = match super::Manager::connect_to(&target) {
+    let mut conn = match super::connect_as_is(&target) {
         Ok(conn) => conn,
         Err(e) => return Ok(vec![Finding::new("connection", false, e.to_string())]),
     };

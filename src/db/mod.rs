@@ -74,14 +74,13 @@ pub struct Manager {
     target: Target,
 }
 
-impl Manager {
-    /// One connection to `target`, with dira's pragmas, without migrating anything.
-    fn connect_to(target: &Target) -> Result<AnyConnection, r2d2::Error> {
-        Manager {
-            target: target.clone(),
-        }
-        .connect()
-    }
+/// One connection to `target` for reading it as it is: no migration, and for SQLite
+/// none of the pool's pragmas (switching to WAL would write to the file checked).
+fn connect_as_is(target: &Target) -> anyhow::Result<AnyConnection> {
+    Ok(match target {
+        Target::Sqlite(path) => AnyConnection::Sqlite(diesel::SqliteConnection::establish(path)?),
+        Target::Postgres(url) => AnyConnection::Postgresql(diesel::PgConnection::establish(url)?),
+    })
 }
 
 /// The schema as the migrations table tells it, against this build's migrations.

@@ -70,12 +70,13 @@ fn not_ready(detail: &str) -> HttpResponse {
     HttpResponse::ServiceUnavailable()
         .content_type("application/problem+json")
         .insert_header((actix_web::http::header::RETRY_AFTER, "5"))
-        .json(serde_json::json!({
-            "type": "about:blank",
-            "title": "Service Unavailable",
-            "status": 503,
-            "detail": detail,
-        }))
+        .json(Problem {
+            kind: "about:blank".to_owned(),
+            title: "Service Unavailable".to_owned(),
+            status: 503,
+            detail: Some(detail.to_owned()),
+            errors: Vec::new(),
+        })
 }
 
 /// Any method but GET and HEAD on `/health` (RFC 9110 §15.5.6).

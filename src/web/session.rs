@@ -19,15 +19,10 @@ use crate::auth::sessions::{self, Grant, Method};
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// The sign-in page, with `message` (an error, announced and focused, the fields
-/// marked invalid and the typed user name kept) when there is one.
-pub fn sign_in_page(state: &AppState, message: Option<&str>, user: &str) -> maud::Markup {
-    sign_in_page_marked(state, message, user, message.is_some())
-}
-
-/// [`sign_in_page`], with the fields marked invalid only when `fields_wrong` (a wrong
-/// name or password; not a throttled or refused form).
-fn sign_in_page_marked(
+/// The sign-in page, with `message` (an error, announced and focused, and the typed
+/// user name kept) when there is one; the fields are marked invalid only when
+/// `fields_wrong` (a wrong name or password; not a throttled or refused form).
+pub fn sign_in_page(
     state: &AppState,
     message: Option<&str>,
     user: &str,
@@ -69,7 +64,7 @@ fn sign_in_page_marked(
 
 /// GET `/inloggen`: the sign-in page.
 pub async fn sign_in_form(state: web::Data<AppState>) -> HttpResponse {
-    layout::ok(sign_in_page(&state, None, ""))
+    layout::ok(sign_in_page(&state, None, "", false))
 }
 
 #[derive(Deserialize)]
@@ -145,7 +140,7 @@ pub async fn sign_in(
         let fields_wrong = status == StatusCode::UNAUTHORIZED;
         layout::with_status(
             status,
-            sign_in_page_marked(&state, Some(message), &user, fields_wrong),
+            sign_in_page(&state, Some(message), &user, fields_wrong),
         )
     };
     if crate::http::headers::is_cross_site_form_post(&req) {
