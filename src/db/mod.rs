@@ -7,6 +7,7 @@
 pub mod backup;
 pub mod check;
 pub mod columns;
+pub mod copy_out;
 pub mod direct;
 pub mod schema;
 mod writer;
@@ -184,25 +185,32 @@ impl ManageConnection for Manager {
 
 pub type Conn = PooledConnection<Manager>;
 
+/// Where a [`Db`]'s data is.
+#[derive(Debug, Clone, Copy)]
+pub enum Location<'a> {
+    /// The path of the SQLite file.
+    SqliteFile(&'a str),
+    /// The PostgreSQL URL.
+    Postgres(&'a str),
+}
+
 /// The database: a pool for reads (and PostgreSQL writes), plus for SQLite the one
 /// writer thread that group-commits every write ([`writer`]).
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<Manager>,
     writer: Option<writer::Writer>,
-    /// The SQLite file, for the bulk paths that read or write it directly.
-    sqlite_path: Option<Arc<str>>,
+    /// The SQLite file or the PostgreSQL URL, for the bulk paths that go to the data
+    /// directly.
+    target: Arc<Target>,
 }
 
 impl Db {
     /// Connects, brings the schema up to date and loads missing reference data.
     pub fn open(url: &str) -> anyhow::Result<Db> {
         let target = Target::parse(url)?;
-        let sqlite_path = match &target {
-            Target::Sqlite(path) => Some(Arc::from(path.as_str())),
-            Target::Postgres(_) => None,
-        };
-        let sqlite = sqlite_path.is_some();
+        let sqlite = matches!(target, Target::Sqlite(_));
+        let location = Arc::new(target.clone());
         let manager = Manager { target };
         let pool = Pool::builder()
             .max_size(if sqlite { 8 } else { 12 })
@@ -229,7 +237,7 @@ impl Db {
         Ok(Db {
             pool,
             writer,
-            sqlite_path,
+            target: location,
         })
     }
 
@@ -250,7 +258,18 @@ impl Db {
 
     /// The SQLite file, when that is the backend.
     pub fn sqlite_path(&self) -> Option<&str> {
-        self.sqlite_path.as_deref()
+        match self.location() {
+            Location::SqliteFile(path) => Some(path),
+            Location::Postgres(_) => None,
+        }
+    }
+
+    /// Where the data is, for the bulk paths that go to it directly.
+    pub fn location(&self) -> Location<'_> {
+        match &*self.target {
+            Target::Sqlite(path) => Location::SqliteFile(path),
+            Target::Postgres(url) => Location::Postgres(url),
+        }
     }
 
     /// Runs `f` as one transaction and returns once it is committed. On SQLite it goes

@@ -1,20 +1,16 @@
 //! Writing the exchange CSV: RFC 4180, RFC 3339 timestamps with the Amsterdam offset,
-//! streamed in pages so memory stays flat however many incidents there are. Rows come
-//! in the order they were stored in: SQLite's storage order, PostgreSQL's id order
-//! (ids are time-ordered), so an export of an import keeps the file's order.
+//! streamed so memory stays flat however many incidents there are. Rows come in the
+//! order they were stored in: SQLite's storage order, PostgreSQL's id order (ids are
+//! time-ordered), so an export of an import keeps the file's order.
 
 use std::io::Write;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 
 use super::columns::COLUMNS;
 use crate::dates;
-use crate::db::schema::incidents;
-use crate::db::{AnyConnection, Db};
+use crate::db::{Db, Location};
 use crate::incidents::IncidentRow;
-
-const PAGE: i64 = 5000;
 
 /// Which incidents to export: by registration year (Europe/Amsterdam) and unit.
 #[derive(Debug, Default, Clone)]
@@ -28,7 +24,7 @@ pub fn write_header<W: Write>(out: &mut csv::Writer<W>) -> csv::Result<()> {
 }
 
 /// One field of an exchange record, as the incident holds it: from an
-/// [`IncidentRow`] ([`fields`]) or from the stored text (the SQLite path).
+/// [`IncidentRow`] ([`fields`]) or from the stored text (the bulk paths).
 enum Field<'a> {
     /// Absent: an empty field.
     Empty,
@@ -113,9 +109,9 @@ pub fn export<W: Write>(
     out: W,
     progress: &dyn Fn(u64),
 ) -> anyhow::Result<u64> {
-    match db.sqlite_path() {
-        Some(path) => sqlite::export(path, filter, out, progress),
-        None => export_diesel(&mut *db.conn()?, filter, out, progress),
+    match db.location() {
+        Location::SqliteFile(path) => sqlite::export(path, filter, out, progress),
+        Location::Postgres(url) => postgres::export(url, filter, out, progress),
     }
 }
 
@@ -128,50 +124,83 @@ fn year_bounds(filter: &ExportFilter) -> Option<(NaiveDateTime, NaiveDateTime)> 
     })
 }
 
-/// PostgreSQL: pages by id through diesel.
-fn export_diesel<W: Write>(
-    conn: &mut AnyConnection,
-    filter: &ExportFilter,
-    out: W,
-    progress: &dyn Fn(u64),
-) -> anyhow::Result<u64> {
-    let mut out = csv::Writer::from_writer(out);
-    write_header(&mut out)?;
-    let bounds = year_bounds(filter);
-    // Pages by id: the primary key index makes each page a range scan, so the export
-    // stays linear in size. (Ids are time-ordered for everything dira stores.)
-    let mut after: Option<String> = None;
-    let mut count = 0u64;
-    loop {
-        let mut q = incidents::table
-            .select(IncidentRow::as_select())
-            .into_boxed();
-        if let Some(unit) = &filter.unit {
-            q = q.filter(incidents::unit.eq(unit.clone()));
-        }
-        if let Some((from, until)) = bounds {
-            q = q.filter(
-                incidents::registered_at
-                    .ge(from)
-                    .and(incidents::registered_at.lt(until)),
-            );
-        }
-        if let Some(id) = &after {
-            q = q.filter(incidents::id.gt(id.clone()));
-        }
-        let page: Vec<IncidentRow> = q.order(incidents::id).limit(PAGE).load(conn)?;
-        for row in &page {
-            write_row(&mut out, row)?;
-        }
-        count += page.len() as u64;
+/// PostgreSQL: one `COPY (SELECT … ORDER BY id) TO STDOUT` of exactly the exchange
+/// columns, decoded and written row by row as it arrives.
+mod postgres {
+    use super::*;
+    use crate::db::copy_out::{literal, CopiedRow, CopyOut};
+    use crate::db::direct;
+
+    /// Rows between two progress reports.
+    const REPORT_EVERY: u64 = 10_000;
+
+    pub fn export<W: Write>(
+        url: &str,
+        filter: &ExportFilter,
+        out: W,
+        progress: &dyn Fn(u64),
+    ) -> anyhow::Result<u64> {
+        let mut copy = CopyOut::connect(url)?;
+        let mut out = csv::Writer::from_writer(out);
+        write_header(&mut out)?;
+        let mut offsets = dates::AmsterdamOffsets::default();
+        let select = format!(
+            "SELECT {} FROM incidents WHERE {} ORDER BY id",
+            COLUMNS.join(", "),
+            condition(filter)?
+        );
+        let mut count = 0u64;
+        copy.rows(&select, |row| {
+            for (i, name) in COLUMNS.iter().enumerate() {
+                write_field(&mut out, &mut offsets, copied(name, row, i)?)?;
+            }
+            out.write_record(None::<&[u8]>)?;
+            count += 1;
+            if count % REPORT_EVERY == 0 {
+                progress(count);
+            }
+            Ok(())
+        })?;
         progress(count);
-        match page.last() {
-            Some(last) if page.len() as i64 == PAGE => after = Some(last.id.clone()),
-            _ => break,
-        }
+        out.flush()?;
+        Ok(count)
     }
-    out.flush()?;
-    Ok(count)
+
+    /// The SQL condition of the filter, values as literals (COPY takes no
+    /// parameters).
+    fn condition(filter: &ExportFilter) -> anyhow::Result<String> {
+        let mut parts = vec!["true".to_owned()];
+        if let Some(unit) = &filter.unit {
+            parts.push(format!("unit = {}", literal(unit)?));
+        }
+        if let Some((from, until)) = year_bounds(filter) {
+            for (op, at) in [(">=", from), ("<", until)] {
+                let at = literal(&direct::timestamp_text(at))?;
+                parts.push(format!("registered_at {op} {at}::timestamp"));
+            }
+        }
+        Ok(parts.join(" AND "))
+    }
+
+    /// The field of column `name`, the `i`th of the row, from PostgreSQL's text form:
+    /// timestamps as [`direct::stored_timestamp`] reads them, `suspect_known` as
+    /// `0`/`1`, dates and text as they are.
+    fn copied<'a>(name: &str, row: &CopiedRow<'a>, i: usize) -> anyhow::Result<Field<'a>> {
+        let Some(value) = row.bytes(i) else {
+            return Ok(Field::Empty);
+        };
+        Ok(match name {
+            "registered_at" | "screened_at" => {
+                let text = row.required(i)?;
+                Field::At(
+                    direct::stored_timestamp(text)
+                        .ok_or_else(|| anyhow::anyhow!("{text:?} is not a timestamp"))?,
+                )
+            }
+            "suspect_known" => Field::Flag(row.integer(i)?.unwrap_or_default().into()),
+            _ => Field::Text(value),
+        })
+    }
 }
 
 /// SQLite: the table cut into ranges of rows that two workers read and format at

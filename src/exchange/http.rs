@@ -8,6 +8,7 @@ use utoipa::IntoParams;
 use super::import::{audit_summary, import, ImportFailure, ImportOptions, ImportReport};
 use crate::auth::guard::AuditNote;
 use crate::auth::Principal;
+use crate::db::RetryableError;
 use crate::error::{AppError, FieldError};
 use crate::http::error::Problem;
 use crate::state::AppState;
@@ -61,10 +62,15 @@ pub async fn import_csv(
     let report = state
         .db
         // A refused import is not a failed transaction: the outcome travels inside Ok
-        // and becomes the answer after the commit.
-        .write_async(move |conn| {
-            Ok::<_, AppError>(import(conn, &catalog, &body[..], &options, &|_| {}))
-        })
+        // and becomes the answer after the commit. A number stored meanwhile by
+        // another import or replica (PostgreSQL) fails the transaction instead, so it
+        // is run again, and then finds the number in use.
+        .write_async(
+            move |conn| match import(conn, &catalog, &body[..], &options, &|_| {}) {
+                Err(ImportFailure::Database(e)) if e.is_retryable() => Err(AppError::from(e)),
+                outcome => Ok(outcome),
+            },
+        )
         .await?;
     let (outcome, detail) = audit_summary(&report);
     req.extensions_mut()

@@ -3,11 +3,14 @@
 //! caller audits the import with [`audit_summary`].
 //!
 //! `read` parses and validates the file on a thread of its own; `store` hands what
-//! it validated to a `Store`: diesel's on either backend (`diesel_store`: the HTTP
-//! import, and `dira import` on PostgreSQL) or rusqlite's bulk path on SQLite
-//! (`sqlite`: `dira import`).
+//! it validated to a `Store`, one per backend and path:
+//! - `postgres`: `COPY … FROM STDIN` in the caller's transaction (`dira import` and
+//!   the HTTP import on PostgreSQL);
+//! - `sqlite`: rusqlite on a connection of its own (`dira import` on SQLite);
+//! - `diesel_store`: the SQLite writer's connection (the HTTP import on SQLite).
 
 mod diesel_store;
+mod postgres;
 mod read;
 mod sqlite;
 mod store;
@@ -72,9 +75,9 @@ pub enum ImportFailure {
 }
 
 /// Reads and stores `input` inside the caller's connection (the HTTP import runs in
-/// the SQLite writer's transaction; the CLI on PostgreSQL); rolls back and answers
-/// [`ImportFailure::Invalid`] when a row is invalid and `skip_invalid` is off.
-/// `progress` is told how many bytes have been read.
+/// the SQLite writer's transaction; on PostgreSQL in a transaction of its own); rolls
+/// back and answers [`ImportFailure::Invalid`] when a row is invalid and
+/// `skip_invalid` is off. `progress` is told how many bytes have been read.
 pub fn import(
     conn: &mut AnyConnection,
     catalog: &Catalog,
@@ -82,13 +85,21 @@ pub fn import(
     options: &ImportOptions,
     progress: &dyn Fn(u64),
 ) -> Result<ImportReport, ImportFailure> {
-    conn.transaction(|conn| {
-        let mut target = diesel_store::DieselStore(conn);
-        let report = store::read_and_store(&mut target, catalog, input, options, progress)?;
-        if !report.errors.is_empty() && !options.skip_invalid {
-            return Err(ImportFailure::Invalid(report));
-        }
-        Ok(report)
+    conn.transaction(|conn| match conn {
+        AnyConnection::Postgresql(pg) => store::read_and_store(
+            &mut postgres::CopyStore(pg),
+            catalog,
+            input,
+            options,
+            progress,
+        ),
+        AnyConnection::Sqlite(_) => store::read_and_store(
+            &mut diesel_store::DieselStore::new(conn, &options.user)?,
+            catalog,
+            input,
+            options,
+            progress,
+        ),
     })
 }
 

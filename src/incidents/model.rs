@@ -94,7 +94,7 @@ impl fmt::Display for Status {
 /// One row of `incidents`. Multi-valued codes are stored joined by `|`, as in the
 /// exchange CSV; `suspect_known` as 0/1.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = incidents, treat_none_as_null = true)]
+#[diesel(table_name = incidents, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct IncidentRow {
     pub id: String,
     pub registration_number: String,

@@ -1,7 +1,7 @@
 //! Loading the rows the report needs, in one pass, into polars frames: one row per
 //! registration, and one row per value of each multi-valued field. The rows are read
-//! by diesel on PostgreSQL ([`diesel_rows`]) and by rusqlite on SQLite ([`sqlite`]),
-//! both into the same [`columns::Columns`].
+//! with `COPY … TO STDOUT` on PostgreSQL ([`postgres`]) and by rusqlite on SQLite
+//! ([`sqlite`]), both into the same [`columns::Columns`].
 
 use std::collections::HashMap;
 
@@ -9,10 +9,10 @@ use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::codes::Catalog;
-use crate::db::Db;
+use crate::db::{Db, Location};
 
-/// The columns of `incidents` the report reads, in the order of [`columns::Fields`]: the
-/// selection of the diesel path, and (by their names) of the SQLite path's SQL.
+/// The columns of `incidents` the report reads, in the order of [`columns::Fields`]
+/// (by their names, in the SQL of both paths).
 macro_rules! selection {
     () => {{
         use $crate::db::schema::incidents;
@@ -39,7 +39,7 @@ macro_rules! selection {
 
 mod columns;
 mod dict;
-mod diesel_rows;
+mod postgres;
 mod sqlite;
 
 pub use dict::Dict;
@@ -105,9 +105,9 @@ fn fingerprint(first: Sha256, second: Sha256) -> String {
 /// the two halves of the table are read in parallel, each on its own connection.
 pub fn load(db: &Db, catalog: &Catalog, unit: Option<&str>) -> anyhow::Result<Frames> {
     let successors = successors(catalog);
-    let (columns, print) = match db.sqlite_path() {
-        Some(path) => sqlite::load(path, unit),
-        None => diesel_rows::load(&mut *db.conn()?, unit),
+    let (columns, print) = match db.location() {
+        Location::SqliteFile(path) => sqlite::load(path, unit),
+        Location::Postgres(url) => postgres::load(url, unit),
     }?;
     Ok(columns.into_frames(print, &successors)?)
 }

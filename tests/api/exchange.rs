@@ -194,7 +194,8 @@ fn export_then_import_reproduces_the_incidents(backend: Backend) {
         return;
     };
     let dir = tempfile::tempdir().expect("dir");
-    let tricky = "\"Riep \"\"rot op\"\", naar huis;\nzegt getuige Zoë — één keer\"";
+    // Quotes, a new line, a tab and backslashes: what CSV quotes and COPY escapes.
+    let tricky = "\"Riep \"\"rot op\"\", naar huis;\nzegt\tgetuige Zoë — één keer \\N \\\"";
     let lines = vec![
         HEADER.to_owned(),
         row("AMS-2024-000001", set("narrative", tricky)),
@@ -258,7 +259,7 @@ fn export_then_import_reproduces_the_incidents(backend: Backend) {
     let by_number = |n: &str| rows.iter().find(|r| &r[0] == n).cloned().expect("row");
     assert_eq!(
         &by_number("AMS-2024-000001")[18],
-        "Riep \"rot op\", naar huis;\nzegt getuige Zoë — één keer"
+        "Riep \"rot op\", naar huis;\nzegt\tgetuige Zoë — één keer \\N \\"
     );
     assert_eq!(&by_number("AMS-2024-000002")[19], "REJECTED");
     assert_eq!(&by_number("AMS-2024-000002")[20], "DUBBELE_REGISTRATIE");
@@ -374,7 +375,117 @@ fn the_api_imports_for_admins_with_the_same_rules(app: &TestApp) {
     assert_eq!(list.body["items"].as_array().map(Vec::len), Some(2));
 }
 
-crate::on_both_backends!(the_api_imports_for_admins_with_the_same_rules);
+
+/// The HTTP import's store (COPY on PostgreSQL, the writer's connection on SQLite)
+/// keeps what the row-by-row path kept: numbers in use refused, one history entry
+/// per incident, the counters moved past the imported numbers, and a text field with
+/// every character COPY escapes stored as it came.
+fn the_api_import_keeps_numbers_history_and_counters(app: &TestApp) {
+    let admin = app.token("beheer", Role::Admin, "*");
+    let registrar = app.token("balie", Role::Registrar, "AMS");
+    let post = |text: String, query: &str| {
+        let response = ureq::post(&app.url(&format!("/api/v1/imports{query}")))
+            .set("Authorization", &format!("Bearer {admin}"))
+            .set("Content-Type", "text/csv")
+            .send_string(&text);
+        let r = match response {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        (
+            r.status(),
+            r.into_json::<serde_json::Value>().unwrap_or_default(),
+        )
+    };
+    let year: i32 = chrono::Utc::now().format("%Y").to_string().parse().expect("year");
+    // Both years: the registration below is numbered in the year it is made.
+    let tricky = "\"tab\there, backslash \\N \\\\ and\r\nnew line; \"\"quoted\"\"\"";
+    let file = [
+        HEADER.to_owned(),
+        row(&format!("AMS-{year}-000041"), set("narrative", tricky)),
+        row(&format!("AMS-{}-000041", year + 1), |_| {}),
+        row("AMS-2024-000001", |_| {}),
+    ]
+    .join("\n");
+    let (status, report) = post(file.clone(), "");
+    assert_eq!(status, 201, "{report}");
+    assert_eq!(report["stored"], 3);
+
+    let (status, problem) = post(file.clone(), "");
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["line"], 2);
+    assert_eq!(problem["errors"][0]["field"], "registration_number");
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("is already in use"),
+        "{problem}"
+    );
+    assert_eq!(problem["errors"].as_array().map(Vec::len), Some(3));
+    let partly = [file, row("AMS-2024-000002", |_| {})].join("\n");
+    let (status, report) = post(partly, "?skip_invalid=true");
+    assert_eq!(status, 201, "{report}");
+    assert_eq!(report["stored"], 1);
+    assert_eq!(report["invalid_lines"], 3);
+
+    let mut conn = app.db.conn().expect("conn");
+    let history: Vec<(String, String, i32, String)> = incident_history::table
+        .inner_join(incidents::table.on(incidents::id.eq(incident_history::incident_id)))
+        .order((incidents::registration_number, incident_history::id))
+        .select((
+            incidents::registration_number,
+            incident_history::action,
+            incident_history::version,
+            incident_history::user_name,
+        ))
+        .load(&mut *conn)
+        .expect("history");
+    let numbers: Vec<&str> = history.iter().map(|h| h.0.as_str()).collect();
+    let mut expected = vec![
+        "AMS-2024-000001".to_owned(),
+        "AMS-2024-000002".to_owned(),
+        format!("AMS-{year}-000041"),
+        format!("AMS-{}-000041", year + 1),
+    ];
+    expected.sort();
+    assert_eq!(numbers, expected, "one history entry per imported incident");
+    assert!(history
+        .iter()
+        .all(|h| h.1 == "imported" && h.2 == 1 && h.3 == "beheer"));
+    let narrative: Option<String> = incidents::table
+        .filter(incidents::registration_number.eq(format!("AMS-{year}-000041")))
+        .select(incidents::narrative)
+        .first(&mut *conn)
+        .expect("narrative");
+    assert_eq!(
+        narrative.as_deref(),
+        // (The import keeps a new line as `\n`.)
+        Some("tab\there, backslash \\N \\\\ and\nnew line; \"quoted\"")
+    );
+    drop(conn);
+
+    let registered = crate::helpers::post(
+        app,
+        "/api/v1/incidents",
+        &registrar,
+        &serde_json::json!({
+            "registration_type": "AANGIFTE", "channel": "BALIE",
+            "municipality": "GM0363", "grounds": ["HERKOMST"],
+            "manifestations": ["BELEDIGING"], "articles": ["SR137C"],
+            "summary": "Na de import",
+        }),
+    );
+    assert_eq!(registered.status, 201, "{:?}", registered.body);
+    let number = registered.body["registration_number"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        number.ends_with("-000042"),
+        "numbering continues after the imported numbers: {number}"
+    );
+}
 
 /// On SQLite `dira import` takes the file to itself when nobody else has it open (a
 /// rollback journal, see `db::direct::take_alone`), imports beside a running service
@@ -425,4 +536,9 @@ crate::cli_on_both_backends!(
     skip_invalid_stores_the_valid_rows,
     export_then_import_reproduces_the_incidents,
     unreadable_files_exit_2
+);
+
+crate::on_both_backends!(
+    the_api_imports_for_admins_with_the_same_rules,
+    the_api_import_keeps_numbers_history_and_counters
 );

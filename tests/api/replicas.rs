@@ -2,7 +2,7 @@
 //! clients spread over both get registration numbers that are unique and without
 //! gaps, a retry with the same `Idempotency-Key` on the other replica gets the first
 //! incident, and a SIGKILL of one replica under load loses no acknowledged
-//! registration.
+//! registration, and the same file imported through both at once is stored once.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -160,4 +160,78 @@ fn two_replicas_on_one_postgresql_database_are_one_service() {
             "{prefix}: registration numbers unique and without gaps"
         );
     }
+}
+
+/// The same file imported through both replicas at once: stored once, in full. The
+/// import that loses the race on the unique numbers is run again by its replica and
+/// then refuses every row as already in use; nothing of it is stored.
+#[test]
+fn one_file_imported_through_both_replicas_at_once_is_stored_once() {
+    let Some(db) = TestDb::new(Backend::Postgres) else {
+        say("SKIPPED on PostgreSQL: replicas::one_file_imported_through_both_replicas_at_once_is_stored_once");
+        return;
+    };
+    const ROWS: usize = 3000;
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("rows.csv");
+    let path = file.display().to_string();
+    let made = dira(&db, &["synthetic", "--count", &ROWS.to_string(), "--out", &path]);
+    assert_eq!(made.status.code(), Some(0));
+    let out = dira(
+        &db,
+        &["token", "create", "--user", "beheer", "--role", "admin", "--scope", "*"],
+    );
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let body = std::fs::read_to_string(&file).expect("rows");
+    let (mut a, base_a) = serve(&db);
+    let (mut b, base_b) = serve(&db);
+
+    let start = Arc::new(std::sync::Barrier::new(2));
+    let imports: Vec<_> = [base_a, base_b]
+        .into_iter()
+        .map(|base| {
+            let (start, token, body) = (start.clone(), token.clone(), body.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                let response = ureq::post(&format!("{base}/api/v1/imports"))
+                    .set("Authorization", &format!("Bearer {token}"))
+                    .set("Content-Type", "text/csv")
+                    .send_string(&body);
+                let r = match response {
+                    Ok(r) => r,
+                    Err(ureq::Error::Status(_, r)) => r,
+                    Err(e) => panic!("{e}"),
+                };
+                (
+                    r.status(),
+                    r.into_json::<serde_json::Value>().unwrap_or_default(),
+                )
+            })
+        })
+        .collect();
+    let mut answers: Vec<(u16, serde_json::Value)> = imports
+        .into_iter()
+        .map(|t| t.join().expect("import"))
+        .collect();
+    let _ = (a.kill(), b.kill(), a.wait(), b.wait());
+    answers.sort_by_key(|(status, _)| *status);
+    let [(stored, report), (refused, problem)] = &answers[..] else {
+        panic!("two answers");
+    };
+    assert_eq!((*stored, *refused), (201, 422), "{report} {problem}");
+    assert_eq!(report["stored"], ROWS);
+    assert_eq!(problem["errors"][0]["line"], 2);
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("is already in use"),
+        "{problem}"
+    );
+    let db = dira::db::Db::open(&db.url).expect("reopen");
+    let count: i64 = incidents::table
+        .count()
+        .get_result(&mut db.conn().expect("conn"))
+        .expect("count");
+    assert_eq!(count, ROWS as i64);
 }

@@ -1,5 +1,6 @@
 //! The SQLite bulk path of `dira import`: rusqlite on a connection of its own, one
-//! prepared statement per table, the history written in one statement at the end.
+//! prepared statement per table, the history written in one statement at the end
+//! ([`history_insert`], which the HTTP import on SQLite shares).
 
 use std::io::Read;
 use std::time::Instant;
@@ -58,38 +59,27 @@ fn load_sqlite(
     progress: &dyn Fn(u64),
 ) -> Result<ImportReport, ImportFailure> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let last: i64 = tx.query_row("SELECT coalesce(max(rowid), 0) FROM incidents", [], |r| {
-        r.get(0)
-    })?;
     // The indexes stay: rows come mostly in time order, so their index entries are
     // appended, which measured faster than dropping the indexes and sorting them
     // anew after the load.
     let report = read_and_store(
-        &mut SqliteStore::new(&tx)?,
+        &mut SqliteStore::new(&tx, &options.user)?,
         catalog,
         input,
         options,
         progress,
     )?;
-    if !report.errors.is_empty() && !options.skip_invalid {
-        return Err(ImportFailure::Invalid(report));
-    }
     let clock = Instant::now();
-    // One history entry per stored incident, all in one statement.
-    tx.execute(
-        &history_insert(),
-        rusqlite::params![options.user, IMPORTED, last],
-    )?;
-    let history = clock.elapsed();
     tx.commit()?;
-    tracing::debug!(?history, committing = ?clock.elapsed() - history, "load done");
+    tracing::debug!(committing = ?clock.elapsed(), "load done");
     Ok(report)
 }
 
 /// The statement that writes the history entry of every incident stored after rowid
 /// `?3`, by `?1` with action `?2`: each column of `incident_history` beside the value
-/// it gets (the columns' names from the schema).
-fn history_insert() -> String {
+/// it gets (the columns' names from the schema). One statement for the history of a
+/// whole import, on either SQLite path.
+pub(super) fn history_insert() -> String {
     let values = [
         (incident_history::incident_id::NAME, "id"),
         (incident_history::version::NAME, "1"),
@@ -107,15 +97,25 @@ fn history_insert() -> String {
     )
 }
 
+/// The highest rowid of `incidents` before an import: its rows come after it.
+pub(super) const LAST_ROWID: &str = "SELECT coalesce(max(rowid), 0) AS last FROM incidents";
+
 /// A SQLite transaction of rusqlite with its statements prepared once.
 struct SqliteStore<'t> {
     incident: rusqlite::Statement<'t>,
     counter: rusqlite::Statement<'t>,
+    history: rusqlite::Statement<'t>,
+    /// The rowid after which this import's rows are.
+    last: i64,
+    user: String,
 }
 
 impl<'t> SqliteStore<'t> {
-    fn new(tx: &'t rusqlite::Transaction<'_>) -> rusqlite::Result<Self> {
+    fn new(tx: &'t rusqlite::Transaction<'_>, user: &str) -> rusqlite::Result<Self> {
         Ok(SqliteStore {
+            last: tx.query_row(LAST_ROWID, [], |r| r.get(0))?,
+            user: user.to_owned(),
+            history: tx.prepare(&history_insert())?,
             // The number's UNIQUE constraint decides whether it is free: one index
             // probe instead of a look-up and an insert.
             incident: tx.prepare(&format!(
@@ -192,6 +192,15 @@ impl Store for SqliteStore<'_> {
 
     fn set_counter(&mut self, unit: &str, year: i32, last: i32) -> Result<(), ImportFailure> {
         self.counter.execute(rusqlite::params![unit, year, last])?;
+        Ok(())
+    }
+
+    /// One history entry per stored incident, all in one statement.
+    fn finish(&mut self) -> Result<(), ImportFailure> {
+        let clock = Instant::now();
+        self.history
+            .execute(rusqlite::params![self.user, IMPORTED, self.last])?;
+        tracing::debug!(history = ?clock.elapsed(), "history written");
         Ok(())
     }
 }

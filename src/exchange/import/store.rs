@@ -60,10 +60,18 @@ pub(super) trait Store {
 
     /// Registration numbers handed out later continue after `last`.
     fn set_counter(&mut self, unit: &str, year: i32, last: i32) -> Result<(), ImportFailure>;
+
+    /// Called once after the last row of an import that is kept: writes what the
+    /// stored rows need besides themselves (a store that leaves the history entries
+    /// to the end writes them here).
+    fn finish(&mut self) -> Result<(), ImportFailure> {
+        Ok(())
+    }
 }
 
 /// Parses and validates on a thread of its own while this one stores what it has
-/// validated so far.
+/// validated so far. Answers [`ImportFailure::Invalid`] when a row is invalid and
+/// `skip_invalid` is off: the caller rolls back what was stored.
 pub(super) fn read_and_store(
     store: &mut dyn Store,
     catalog: &Catalog,
@@ -112,18 +120,23 @@ pub(super) fn read_and_store(
         let fingerprint = parser
             .join()
             .map_err(|_| ImportFailure::Unreadable("reading the file failed".into()))?;
-        for ((unit, year), last) in &stored.counters {
-            store.set_counter(unit, *year, *last)?;
-        }
         errors.trim();
-        Ok(ImportReport {
+        let report = ImportReport {
             rows: stored.rows,
             stored: stored.stored,
             fingerprint,
             error_count: errors.count,
             invalid_lines: errors.lines.len() as u64,
             errors: errors.kept,
-        })
+        };
+        if !report.errors.is_empty() && !options.skip_invalid {
+            return Err(ImportFailure::Invalid(report));
+        }
+        for ((unit, year), last) in &stored.counters {
+            store.set_counter(unit, *year, *last)?;
+        }
+        store.finish()?;
+        Ok(report)
     })
 }
 

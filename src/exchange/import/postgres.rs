@@ -1,0 +1,96 @@
+//! The import on PostgreSQL (`dira import` and `POST /api/v1/imports`): each chunk's
+//! free rows and their history entries sent with `COPY … FROM STDIN` in PostgreSQL's
+//! binary format (diesel's `copy_from`), inside the caller's transaction, so all or
+//! nothing holds as for any other statement.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{Integer, Text};
+use diesel::PgConnection;
+
+use super::store::Store;
+use super::{ImportFailure, IMPORTED};
+use crate::db::schema::{incident_history, incidents};
+use crate::incidents::IncidentRow;
+
+/// The caller's PostgreSQL connection, inside its transaction.
+pub(super) struct CopyStore<'c>(pub &'c mut PgConnection);
+
+/// The history entry of an imported incident, as `COPY` sends it.
+#[derive(Insertable)]
+#[diesel(table_name = incident_history, treat_none_as_default_value = false)]
+struct FirstEntry<'a> {
+    incident_id: &'a str,
+    version: i32,
+    at: NaiveDateTime,
+    user_name: &'a str,
+    action: &'a str,
+    changes: &'a str,
+}
+
+impl Store for CopyStore<'_> {
+    fn insert(
+        &mut self,
+        rows: &[(u64, IncidentRow)],
+        user: &str,
+    ) -> Result<Vec<usize>, ImportFailure> {
+        // `COPY` has no ON CONFLICT: the numbers in use are looked up first, in one
+        // statement per chunk. (The reader already refused a number repeated in the
+        // file; a registration committed meanwhile with one of these numbers makes
+        // the `COPY` fail on the unique index, and the import with it.)
+        let numbers: Vec<&str> = rows
+            .iter()
+            .map(|(_, r)| r.registration_number.as_str())
+            .collect();
+        let in_use: HashSet<String> = incidents::table
+            .filter(incidents::registration_number.eq_any(&numbers))
+            .select(incidents::registration_number)
+            .load::<String>(self.0)?
+            .into_iter()
+            .collect();
+        let mut taken = Vec::new();
+        let mut free = Vec::with_capacity(rows.len());
+        for (i, (_, r)) in rows.iter().enumerate() {
+            match in_use.contains(&r.registration_number) {
+                true => taken.push(i),
+                false => free.push(r),
+            }
+        }
+        if free.is_empty() {
+            return Ok(taken);
+        }
+        let entries: Vec<FirstEntry<'_>> = free
+            .iter()
+            .map(|r| FirstEntry {
+                incident_id: &r.id,
+                version: 1,
+                at: r.updated_at,
+                user_name: user,
+                action: IMPORTED,
+                changes: "{}",
+            })
+            .collect();
+        diesel::copy_from(incidents::table)
+            .from_insertable(free)
+            .execute(self.0)?;
+        diesel::copy_from(incident_history::table)
+            .from_insertable(entries)
+            .execute(self.0)?;
+        Ok(taken)
+    }
+
+    fn set_counter(&mut self, unit: &str, year: i32, last: i32) -> Result<(), ImportFailure> {
+        diesel::sql_query(
+            "INSERT INTO registration_counters (unit, year, last) VALUES ($1, $2, $3) \
+             ON CONFLICT (unit, year) \
+             DO UPDATE SET last = greatest(registration_counters.last, excluded.last)",
+        )
+        .bind::<Text, _>(unit)
+        .bind::<Integer, _>(year)
+        .bind::<Integer, _>(last)
+        .execute(self.0)?;
+        Ok(())
+    }
+}
