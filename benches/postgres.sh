@@ -7,7 +7,9 @@
 #   (no validation, no history); `dira import` into SQLite for comparison;
 # - Poldis: `dira report poldis` on PostgreSQL against the same report on SQLite;
 # - export: `dira export` from PostgreSQL against `COPY (SELECT <the exchange
-#   columns> FROM incidents ORDER BY id) TO STDOUT` written to a file by psql.
+#   columns> FROM incidents ORDER BY id) TO STDOUT` written to a file by psql;
+# - the HTTP import (`POST /api/v1/imports`) of 50,000 incidents through `dira serve`
+#   on each backend.
 #
 # Needs a PostgreSQL server (default: the local one as user postgres); the run makes
 # a database of its own and drops it at the end.
@@ -25,6 +27,7 @@ PG="$SERVER/$BENCH_DB"
 OUT=bench-out/postgres
 need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }; }
 need psql postgresql-client
+need curl curl
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 if [ -z "${DIRA_BIN:-}" ]; then cargo build --release --locked --quiet; fi
 DIRA=${DIRA_BIN:-target/release/dira}
@@ -58,8 +61,11 @@ psql_run -c "CREATE TABLE floor (LIKE incidents INCLUDING ALL);
     ALTER created_by SET DEFAULT 'bench', ALTER updated_at SET DEFAULT now(),
     ALTER suspect_known TYPE boolean USING suspect_known::int::boolean;"
 
+# Empty fields of the NOT NULL columns are empty text, as dira stores them.
+not_null=$(psql -Atq "$PG" -c "SELECT string_agg(column_name, ', ') FROM information_schema.columns
+  WHERE table_name = 'floor' AND is_nullable = 'NO' AND column_default IS NULL AND data_type = 'text'")
 read -r pimp_s pimp_kb < <(timed pg-import "$DIRA" --database "$PG" import "$OUT/rows.csv")
-read -r copy_s copy_kb < <(timed pg-copy psql -q -v ON_ERROR_STOP=1 "$PG" -c "\\copy floor ($header) FROM '$OUT/rows.csv' WITH (FORMAT csv, HEADER true)")
+read -r copy_s copy_kb < <(timed pg-copy psql -q -v ON_ERROR_STOP=1 "$PG" -c "\\copy floor ($header) FROM '$OUT/rows.csv' WITH (FORMAT csv, HEADER true, FORCE_NOT_NULL ($not_null))")
 read -r simp_s simp_kb < <(timed sqlite-import "$DIRA" --database "sqlite://$OUT/dira.db" import "$OUT/rows.csv")
 stored=$(psql -Atq "$PG" -c "SELECT count(*) FROM incidents")
 [ "$stored" = "$ROWS" ] || { echo "stored $stored of $ROWS in PostgreSQL"; exit 1; }
@@ -73,6 +79,30 @@ read -r pexp_s pexp_kb < <(timed pg-export "$DIRA" --database "$PG" export --out
 read -r cout_s cout_kb < <(timed pg-copy-out psql -q -v ON_ERROR_STOP=1 "$PG" -c "\\copy (SELECT $header FROM incidents ORDER BY id) TO '$OUT/copy-out.csv' WITH (FORMAT csv, HEADER true)")
 [ "$(wc -l < "$OUT/pg-export.csv")" = "$(wc -l < "$OUT/copy-out.csv")" ] || echo "WARNING: export line count differs"
 
+# The HTTP import (`POST /api/v1/imports`, at most 32 MiB) of HTTP_ROWS incidents of
+# their own into a fresh database of each backend, through a running `dira serve`.
+HTTP_ROWS=${HTTP_ROWS:-50000}
+"$DIRA" --database "sqlite://$OUT/gen-http.db" synthetic --count "$HTTP_ROWS" --out "$OUT/http.csv" 2> /dev/null
+http_import() { # database URL: prints seconds
+  local url=$1 port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  token=$("$DIRA" --database "$url" token create --user bench --role admin --scope '*')
+  "$DIRA" --database "$url" serve --bind "127.0.0.1:$port" > /dev/null 2>&1 &
+  local pid=$!
+  until curl -sf "http://127.0.0.1:$port/health" > /dev/null; do sleep 0.1; done
+  local secs
+  secs=$(curl -sf -o "$OUT/http-$pid.json" -w '%{time_total}' -H "Authorization: Bearer $token" \
+    -H 'Content-Type: text/csv' --data-binary "@$OUT/http.csv" "http://127.0.0.1:$port/api/v1/imports")
+  kill "$pid"; wait "$pid" 2> /dev/null || true
+  python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['stored'] == r['rows'] > 0, r" \
+    "$OUT/http-$pid.json" || { echo "HTTP import failed: $(cat "$OUT/http-$pid.json")" >&2; exit 1; }
+  echo "$secs"
+}
+psql -q "$SERVER/postgres" -c "CREATE DATABASE ${BENCH_DB}_http"
+trap 'psql -q "$SERVER/postgres" -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" -c "DROP DATABASE IF EXISTS ${BENCH_DB}_http WITH (FORCE)"' EXIT
+phttp_s=$(http_import "$SERVER/${BENCH_DB}_http")
+shttp_s=$(http_import "sqlite://$OUT/http.db")
+
 printf "%-36s %9s %10s %8s\n" step seconds rows/s "peak MB"
 line() { printf "%-36s %9s %10s %8s\n" "$1" "$2" "$(rate "$2")" "$3"; }
 line "dira import, PostgreSQL" "$pimp_s" $((pimp_kb / 1024))
@@ -82,6 +112,9 @@ line "dira report poldis, PostgreSQL" "$ppol_s" $((ppol_kb / 1024))
 line "dira report poldis, SQLite" "$spol_s" $((spol_kb / 1024))
 line "dira export, PostgreSQL" "$pexp_s" $((pexp_kb / 1024))
 line "psql \\copy (SELECT …) TO (floor)" "$cout_s" "$((cout_kb / 1024)) (psql)"
+hline() { printf "%-36s %9s %10s %8s\n" "$1" "$2" "$(python3 -c "print(round($HTTP_ROWS / $2))")" -; }
+hline "HTTP import of $HTTP_ROWS, PostgreSQL" "$phttp_s"
+hline "HTTP import of $HTTP_ROWS, SQLite" "$shttp_s"
 python3 - "$copy_s" "$pimp_s" "$ppol_s" "$spol_s" "$cout_s" "$pexp_s" <<'PY'
 import sys
 copy, imp, pp, sp, cout, exp = map(float, sys.argv[1:])

@@ -113,6 +113,12 @@ impl From<diesel::result::Error> for AppError {
             {
                 AppError::Busy
             }
+            // Lost a race with a concurrent transaction (PostgreSQL): worth repeating.
+            ref e @ Error::DatabaseError(K::SerializationFailure | K::Unknown, _)
+                if crate::db::RetryableError::is_retryable(e) =>
+            {
+                AppError::Busy
+            }
             other => AppError::Internal(other.into()),
         }
     }
@@ -122,6 +128,6 @@ impl crate::db::RetryableError for AppError {
     fn is_retryable(&self) -> bool {
         // Repeating the transaction either succeeds (the race is gone) or finds the
         // taken key by looking first and answers with a precise error.
-        matches!(self, AppError::Duplicate(_))
+        matches!(self, AppError::Duplicate(_) | AppError::Busy)
     }
 }

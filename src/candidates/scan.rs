@@ -331,10 +331,16 @@ fn store(
             )
         })
         .collect();
+    // A scan of the same file running at once elsewhere (another replica, another
+    // operator) may have stored a reference since the look-up: it keeps it, this one
+    // counts only what it stored.
+    let mut stored = 0;
     for chunk in rows.chunks(500) {
-        crate::per_backend!(&mut *conn, |c| diesel::insert_into(candidates::table)
+        let insert = diesel::insert_into(candidates::table)
             .values(chunk)
-            .execute(c))?;
+            .on_conflict(candidates::source_reference)
+            .do_nothing();
+        stored += crate::per_backend!(&mut *conn, |c| insert.execute(c))?;
     }
-    Ok(rows.len() as u64)
+    Ok(stored as u64)
 }

@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::operator::{audit, operator};
 use super::Database;
 use crate::codes::Catalog;
-use crate::db::Db;
+use crate::db::{Db, RetryableError};
 use crate::exchange::{self, ExportFilter, ImportFailure, ImportOptions};
 use crate::synthetic::Generator;
 
@@ -139,7 +139,26 @@ fn import(
             db = open()?;
             result
         }
-        None => exchange::import(&mut *db.conn()?, &catalog, input, &options, &show),
+        None => {
+            let mut input = Some(input);
+            let mut attempt = 1;
+            loop {
+                let source = match input.take() {
+                    Some(input) => input,
+                    None => std::io::BufReader::with_capacity(1 << 20, File::open(file)?),
+                };
+                match exchange::import(&mut *db.conn()?, &catalog, source, &options, &show) {
+                    // Another import stored one of these numbers meanwhile (or lost a
+                    // deadlock): nothing of this one is stored. Run again, it finds
+                    // the numbers in use and reports them by line.
+                    Err(ImportFailure::Database(e)) if e.is_retryable() && attempt < 3 => {
+                        tracing::warn!("{e}: importing again");
+                        attempt += 1;
+                    }
+                    result => break result,
+                }
+            }
+        }
     };
     progress.finish_and_clear();
     let (outcome, detail) = exchange::audit_summary(&result);

@@ -2,74 +2,323 @@
 //! Poldis load. Rows arrive in PostgreSQL's text format and are decoded in place,
 //! one reused buffer for every row.
 //!
-//! It runs on a connection of its own (the `postgres` crate), opened for the one
-//! read and closed after it: diesel's `copy_to` copies whole tables only (no
-//! `WHERE`, no `ORDER BY`) and leaves its connection in COPY state afterwards
+//! It runs on a libpq connection of its own (pq-sys, the library under diesel's
+//! `PgConnection`, so the URL, `PGPASSWORD`, `~/.pgpass` and every other libpq
+//! setting mean what they mean for the pool), opened for the one read and closed
+//! after it: diesel's `copy_to` copies whole tables only (no `WHERE`, no `ORDER BY`)
+//! and leaves its connection in COPY state afterwards
 //! (`../shared/notes/stack-check-2.md`, section 6), which would poison the pool.
-//! The connection uses the same URL as the pool; like the pool's (pq-sys built
-//! without OpenSSL) it speaks no TLS.
+//! At most [`AT_ONCE`] such reads run at once in a process; more wait their turn.
 
-use std::io::BufRead;
+use std::ffi::{CStr, CString};
 use std::ops::Range;
+use std::os::raw::c_char;
+use std::ptr::NonNull;
+use std::sync::{mpsc, Condvar, Mutex};
 
 use anyhow::{bail, Context};
+use pq_sys::{ConnStatusType, ExecStatusType};
+
+/// Bulk reads at once per process, at most: each holds a connection beside the
+/// pool's, so a burst of reports cannot use up the server's `max_connections`.
+pub const AT_ONCE: usize = 4;
 
 /// A connection for one consistent bulk read: every statement sees the same
 /// snapshot (`REPEATABLE READ`, read only) until it is dropped.
 pub struct CopyOut {
-    client: postgres::Client,
+    conn: Libpq,
+    _slot: Slot,
 }
 
 impl CopyOut {
-    /// Connects to `url` and starts the read's transaction, with the settings the
-    /// text format is decoded with: ISO dates (`YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS[.f]`,
-    /// which [`super::direct::stored_timestamp`] reads) and standard strings (so
+    /// Waits for one of the [`AT_ONCE`] slots, connects to `url` and starts the
+    /// read's transaction, with the settings the text format is decoded with: ISO
+    /// dates (`YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS[.f]`, which
+    /// [`super::direct::stored_timestamp`] reads), UTF-8, and standard strings (so
     /// [`literal`] needs no backslash escapes).
     pub fn connect(url: &str) -> anyhow::Result<CopyOut> {
-        let mut client = postgres::Client::connect(url, postgres::NoTls)
+        let slot = Slot::take();
+        let mut conn = Libpq::connect(url)
             .with_context(|| format!("cannot connect to {}", super::redact(url)))?;
-        client.batch_execute(
+        conn.execute(
             "SET DateStyle = ISO; SET standard_conforming_strings = on; \
              SET client_encoding = 'UTF8'; \
              BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
         )?;
-        Ok(CopyOut { client })
+        Ok(CopyOut { conn, _slot: slot })
     }
 
     /// The single number `sql` answers (a `count(*)`).
     pub fn number(&mut self, sql: &str) -> anyhow::Result<i64> {
-        Ok(self.client.query_one(sql, &[])?.try_get(0)?)
+        let text = self.conn.value(sql)?;
+        text.parse()
+            .with_context(|| format!("{sql:?} answered {text:?}, not a number"))
     }
 
     /// Runs `COPY (select) TO STDOUT` and hands every row to `each`, in the order
     /// the query gives; answers how many rows there were. `select` is SQL text: COPY
     /// takes no parameters, so values go in as [`literal`]s.
+    ///
+    /// A thread of its own receives the rows (the protocol, the socket) into batches
+    /// while this one decodes them and runs `each`: the two take about as long.
     pub fn rows(
         &mut self,
         select: &str,
         mut each: impl FnMut(&CopiedRow<'_>) -> anyhow::Result<()>,
     ) -> anyhow::Result<u64> {
-        let mut reader = self
-            .client
-            .copy_out(format!("COPY ({select}) TO STDOUT").as_str())?;
-        let (mut line, mut data, mut fields) = (Vec::new(), Vec::new(), Vec::new());
-        let mut count = 0;
-        loop {
-            line.clear();
-            if reader.read_until(b'\n', &mut line)? == 0 {
+        let conn = &mut self.conn;
+        let command = format!("COPY ({select}) TO STDOUT");
+        let (full, received) = mpsc::sync_channel::<anyhow::Result<Vec<u8>>>(AHEAD);
+        // Decoded batches go back to be filled again.
+        let (give_back, returned) = mpsc::channel::<Vec<u8>>();
+        std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .name("copy-receive".into())
+                .spawn_scoped(s, move || {
+                    if let Err(e) = receive(conn, &command, &full, &returned) {
+                        let _ = full.send(Err(e));
+                    }
+                })
+                .context("cannot start receiving")?;
+            let (mut data, mut fields) = (Vec::new(), Vec::new());
+            let mut count = 0;
+            for batch in received {
+                let mut batch = batch?;
+                // Every batch holds whole rows, each ending in a new line.
+                for row in batch.split_inclusive(|&b| b == b'\n') {
+                    let Some(row) = row.strip_suffix(b"\n") else {
+                        bail!("COPY sent a row without its end");
+                    };
+                    decode(row, &mut data, &mut fields);
+                    each(&CopiedRow::new(&data, &fields))?;
+                    count += 1;
+                }
+                batch.clear();
+                let _ = give_back.send(batch);
+            }
+            Ok(count)
+        })
+    }
+}
+
+/// Bytes of rows per batch handed from the receiving thread to the decoding one.
+const BATCH: usize = 1 << 20;
+/// Batches received ahead of the one being decoded, at most.
+const AHEAD: usize = 4;
+
+/// Runs `command` and sends its rows in batches of whole rows, until the end or
+/// until nobody listens.
+fn receive(
+    conn: &mut Libpq,
+    command: &str,
+    full: &mpsc::SyncSender<anyhow::Result<Vec<u8>>>,
+    returned: &mpsc::Receiver<Vec<u8>>,
+) -> anyhow::Result<()> {
+    conn.start_copy_out(command)?;
+    let mut ended = false;
+    while !ended {
+        let mut batch = returned
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(BATCH + (64 << 10)));
+        while batch.len() < BATCH {
+            let Some(row) = conn.copy_row()? else {
+                ended = true;
                 break;
-            }
-            if line.pop() != Some(b'\n') {
-                bail!("COPY ended inside a row");
-            }
-            decode(&line, &mut data, &mut fields);
-            each(&CopiedRow {
-                data: &data,
-                fields: &fields,
-            })?;
-            count += 1;
+            };
+            batch.extend_from_slice(row.bytes());
         }
-        Ok(count)
+        if full.send(Ok(batch)).is_err() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// One of the [`AT_ONCE`] bulk reads, given back when dropped.
+struct Slot;
+
+static SLOTS: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
+
+impl Slot {
+    fn take() -> Slot {
+        let (used, freed) = &SLOTS;
+        let mut used = used.lock().unwrap_or_else(|e| e.into_inner());
+        while *used >= AT_ONCE {
+            used = freed.wait(used).unwrap_or_else(|e| e.into_inner());
+        }
+        *used += 1;
+        Slot
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let (used, freed) = &SLOTS;
+        let mut used = used.lock().unwrap_or_else(|e| e.into_inner());
+        *used -= 1;
+        freed.notify_one();
+    }
+}
+
+/// A libpq connection (`PGconn`), closed when dropped. The few calls dira needs
+/// beyond diesel, each checked: connect, run a statement, receive a COPY.
+struct Libpq(NonNull<pq_sys::PGconn>);
+
+// SAFETY: libpq allows a connection to be used from any thread as long as one thread
+// at a time uses it; every use goes through `&mut self`.
+unsafe impl Send for Libpq {}
+
+impl Libpq {
+    /// Connects with libpq's own reading of `url` (a URI or `key=value` string) and
+    /// of the `PG*` environment, as diesel does.
+    fn connect(url: &str) -> anyhow::Result<Libpq> {
+        let info = CString::new(url).context("the database URL holds a NUL character")?;
+        // SAFETY: `info` is a NUL-terminated string that outlives the call; libpq
+        // answers null only when it cannot allocate.
+        let raw = unsafe { pq_sys::PQconnectdb(info.as_ptr()) };
+        let conn = Libpq(NonNull::new(raw).context("libpq could not allocate a connection")?);
+        // SAFETY: `conn.0` is a live connection (closed only by `Drop`).
+        if unsafe { pq_sys::PQstatus(conn.0.as_ptr()) } != ConnStatusType::CONNECTION_OK {
+            bail!("{}", conn.error());
+        }
+        Ok(conn)
+    }
+
+    /// libpq's message about the last failure on this connection.
+    fn error(&self) -> String {
+        // SAFETY: the connection is live; libpq answers a NUL-terminated string it
+        // owns, valid until the next call on the connection, and copied here.
+        let message = unsafe { CStr::from_ptr(pq_sys::PQerrorMessage(self.0.as_ptr())) };
+        message.to_string_lossy().trim().to_owned()
+    }
+
+    /// Runs `sql` (one or more statements that answer no rows).
+    fn execute(&mut self, sql: &str) -> anyhow::Result<()> {
+        self.run(sql, ExecStatusType::PGRES_COMMAND_OK).map(drop)
+    }
+
+    /// The first value of the first row `sql` answers, as text.
+    fn value(&mut self, sql: &str) -> anyhow::Result<String> {
+        let result = self.run(sql, ExecStatusType::PGRES_TUPLES_OK)?;
+        // SAFETY: the result is live; row 0 and column 0 exist when it has a row,
+        // and libpq answers a NUL-terminated string owned by the result.
+        unsafe {
+            if pq_sys::PQntuples(result.0.as_ptr()) < 1 {
+                bail!("{sql:?} answered no row");
+            }
+            let value = pq_sys::PQgetvalue(result.0.as_ptr(), 0, 0);
+            Ok(CStr::from_ptr(value).to_string_lossy().into_owned())
+        }
+    }
+
+    /// Starts `COPY … TO STDOUT`; the rows then come from [`Libpq::copy_row`].
+    fn start_copy_out(&mut self, command: &str) -> anyhow::Result<()> {
+        self.run(command, ExecStatusType::PGRES_COPY_OUT).map(drop)
+    }
+
+    /// The next row of the COPY under way (with its new line), `None` after the
+    /// last; then the COPY's own outcome is checked.
+    fn copy_row(&mut self) -> anyhow::Result<Option<CopyData>> {
+        let mut buffer: *mut c_char = std::ptr::null_mut();
+        // SAFETY: the connection is live and in COPY OUT state (after
+        // `start_copy_out`); blocking mode (0). On success libpq hands over a buffer
+        // of `n` bytes that `CopyData` frees.
+        let n = unsafe { pq_sys::PQgetCopyData(self.0.as_ptr(), &mut buffer, 0) };
+        match (n, NonNull::new(buffer)) {
+            (n, Some(bytes)) if n > 0 => Ok(Some(CopyData {
+                bytes,
+                len: n as usize,
+            })),
+            (-1, _) => {
+                self.finish_copy()?;
+                Ok(None)
+            }
+            _ => bail!("receiving the rows failed: {}", self.error()),
+        }
+    }
+
+    /// The outcome of the COPY that just ended, and every result after it.
+    fn finish_copy(&mut self) -> anyhow::Result<()> {
+        let mut failure = None;
+        // SAFETY: the connection is live; each result is owned by `Answer`.
+        while let Some(result) = NonNull::new(unsafe { pq_sys::PQgetResult(self.0.as_ptr()) }) {
+            let result = Answer(result);
+            if failure.is_none() && result.status() != ExecStatusType::PGRES_COMMAND_OK {
+                failure = Some(result.error());
+            }
+        }
+        match failure {
+            Some(message) => bail!("the COPY failed: {message}"),
+            None => Ok(()),
+        }
+    }
+
+    /// Runs `sql` and checks that its (last) result has the status `expected`.
+    fn run(&mut self, sql: &str, expected: ExecStatusType) -> anyhow::Result<Answer> {
+        let sql = CString::new(sql).context("an SQL statement holds a NUL character")?;
+        // SAFETY: the connection is live and `sql` is a NUL-terminated string that
+        // outlives the call; the result (null only when out of memory) is owned by
+        // `Answer`.
+        let result = unsafe { pq_sys::PQexec(self.0.as_ptr(), sql.as_ptr()) };
+        let Some(result) = NonNull::new(result).map(Answer) else {
+            bail!("{}", self.error());
+        };
+        if result.status() != expected {
+            bail!("{}", result.error());
+        }
+        Ok(result)
+    }
+}
+
+impl Drop for Libpq {
+    fn drop(&mut self) {
+        // SAFETY: the connection is live and not used after this.
+        unsafe { pq_sys::PQfinish(self.0.as_ptr()) }
+    }
+}
+
+/// A statement's result (`PGresult`), cleared when dropped.
+struct Answer(NonNull<pq_sys::PGresult>);
+
+impl Answer {
+    fn status(&self) -> ExecStatusType {
+        // SAFETY: the result is live.
+        unsafe { pq_sys::PQresultStatus(self.0.as_ptr()) }
+    }
+
+    fn error(&self) -> String {
+        // SAFETY: the result is live; the message is a NUL-terminated string it
+        // owns, copied here.
+        let message = unsafe { CStr::from_ptr(pq_sys::PQresultErrorMessage(self.0.as_ptr())) };
+        message.to_string_lossy().trim().to_owned()
+    }
+}
+
+impl Drop for Answer {
+    fn drop(&mut self) {
+        // SAFETY: the result is live and not used after this.
+        unsafe { pq_sys::PQclear(self.0.as_ptr()) }
+    }
+}
+
+/// One row as libpq received it, freed when dropped.
+struct CopyData {
+    bytes: NonNull<c_char>,
+    len: usize,
+}
+
+impl CopyData {
+    fn bytes(&self) -> &[u8] {
+        // SAFETY: libpq handed over `len` initialised bytes at `bytes`, alive until
+        // `Drop` frees them.
+        unsafe { std::slice::from_raw_parts(self.bytes.as_ptr().cast::<u8>(), self.len) }
+    }
+}
+
+impl Drop for CopyData {
+    fn drop(&mut self) {
+        // SAFETY: the buffer came from `PQgetCopyData` and is freed once.
+        unsafe { pq_sys::PQfreemem(self.bytes.as_ptr().cast()) }
     }
 }
 
@@ -80,6 +329,10 @@ pub struct CopiedRow<'a> {
 }
 
 impl<'a> CopiedRow<'a> {
+    fn new(data: &'a [u8], fields: &'a [Option<Range<usize>>]) -> Self {
+        CopiedRow { data, fields }
+    }
+
     /// The field's bytes, `None` for SQL NULL (or a position past the last field).
     pub fn bytes(&self, i: usize) -> Option<&'a [u8]> {
         let data = self.data;
@@ -96,8 +349,7 @@ impl<'a> CopiedRow<'a> {
 
     /// The field as text; an error when it is NULL.
     pub fn required(&self, i: usize) -> anyhow::Result<&'a str> {
-        self.text(i)?
-            .with_context(|| format!("column {i} is NULL"))
+        self.text(i)?.with_context(|| format!("column {i} is NULL"))
     }
 
     /// The field as a whole number.
@@ -181,7 +433,11 @@ fn unescape(line: &[u8], at: usize, data: &mut Vec<u8>) -> usize {
         data.push(byte);
         return at + 1;
     }
-    let (radix, start, most) = if c == b'x' { (16, at + 1, 2) } else { (8, at, 3) };
+    let (radix, start, most) = if c == b'x' {
+        (16, at + 1, 2)
+    } else {
+        (8, at, 3)
+    };
     let digits = line[start..]
         .iter()
         .take(most)
@@ -237,7 +493,7 @@ mod tests {
 
     #[test]
     fn literals_double_quotes_and_refuse_nul() {
-        assert_eq!(literal("O'Brien \\").unwrap(), "'O''Brien \\'");
+        assert_eq!(literal("O'Brien \\").expect("a literal"), "'O''Brien \\'");
         assert!(literal("a\0b").is_err());
     }
 }

@@ -228,8 +228,7 @@ impl Db {
             })
             .with_context(|| format!("cannot open database {}", redact(url)))?;
         let mut conn = pool.get().context("no database connection available")?;
-        migrate(&mut conn)?;
-        crate::codes::load_fixtures(&mut conn)?;
+        prepare(&mut conn)?;
         let writer = match sqlite {
             true => Some(writer::Writer::start(move || Ok(manager.connect()?))?),
             false => None,
@@ -334,30 +333,41 @@ pub trait RetryableError {
 impl RetryableError for diesel::result::Error {
     fn is_retryable(&self) -> bool {
         use diesel::result::{DatabaseErrorKind as K, Error};
-        matches!(
-            self,
-            Error::DatabaseError(K::UniqueViolation | K::SerializationFailure, _)
-        )
+        match self {
+            Error::DatabaseError(K::UniqueViolation | K::SerializationFailure, _) => true,
+            // PostgreSQL's 40P01, which diesel does not name.
+            Error::DatabaseError(K::Unknown, info) => info.message().contains("deadlock detected"),
+            _ => false,
+        }
     }
+}
+
+/// Brings the schema up to date and loads missing reference data. On PostgreSQL
+/// under an advisory lock: replicas starting at once do it once, one after the other.
+fn prepare(conn: &mut AnyConnection) -> anyhow::Result<()> {
+    let lock = |conn: &mut AnyConnection, what: &str| -> anyhow::Result<()> {
+        if let AnyConnection::Postgresql(c) = conn {
+            diesel::sql_query(format!("SELECT pg_advisory_{what}({MIGRATION_LOCK})")).execute(c)?;
+        }
+        Ok(())
+    };
+    lock(conn, "lock")?;
+    let result = migrate(conn).and_then(|()| crate::codes::load_fixtures(conn));
+    lock(conn, "unlock")?;
+    result
 }
 
 fn migrate(conn: &mut AnyConnection) -> anyhow::Result<()> {
     match conn {
-        AnyConnection::Sqlite(c) => {
-            c.run_pending_migrations(SQLITE_MIGRATIONS)
-                .map_err(|e| anyhow!("migrating the SQLite database failed: {e}"))?;
-        }
-        AnyConnection::Postgresql(c) => {
-            diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).execute(c)?;
-            let result = c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|_| ())
-                .map_err(|e| anyhow!("migrating the PostgreSQL database failed: {e}"));
-            diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).execute(c)?;
-            result?;
-        }
+        AnyConnection::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|_| ())
+            .map_err(|e| anyhow!("migrating the SQLite database failed: {e}")),
+        AnyConnection::Postgresql(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|_| ())
+            .map_err(|e| anyhow!("migrating the PostgreSQL database failed: {e}")),
     }
-    Ok(())
 }
 
 /// SQLite's `synchronous` setting: NORMAL unless DIRA_SQLITE_SYNCHRONOUS=FULL
@@ -366,11 +376,16 @@ pub fn synchronous() -> &'static str {
     crate::config::sqlite_synchronous()
 }
 
-/// The URL without a password, for messages.
+/// `url` fit for messages and logs: the user and password, and the query (which may
+/// carry `password=…` and other secrets), left out.
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
-        _ => url.to_owned(),
+    let (base, query) = match url.split_once('?') {
+        Some((base, _)) => (base, "?…"),
+        None => (url, ""),
+    };
+    match (base.find("://"), base.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…@{}{query}", &base[..s], &base[at + 1..]),
+        _ => format!("{base}{query}"),
     }
 }
 
@@ -395,5 +410,9 @@ mod tests {
     #[test]
     fn redact_hides_credentials() {
         assert_eq!(redact("postgres://u:secret@h/db"), "postgres://…@h/db");
+        assert_eq!(
+            redact("postgres://h/db?user=u&password=s@cret"),
+            "postgres://h/db?…"
+        );
     }
 }

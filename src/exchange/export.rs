@@ -156,7 +156,7 @@ mod postgres {
             }
             out.write_record(None::<&[u8]>)?;
             count += 1;
-            if count % REPORT_EVERY == 0 {
+            if count.is_multiple_of(REPORT_EVERY) {
                 progress(count);
             }
             Ok(())

@@ -375,7 +375,6 @@ fn the_api_imports_for_admins_with_the_same_rules(app: &TestApp) {
     assert_eq!(list.body["items"].as_array().map(Vec::len), Some(2));
 }
 
-
 /// The HTTP import's store (COPY on PostgreSQL, the writer's connection on SQLite)
 /// keeps what the row-by-row path kept: numbers in use refused, one history entry
 /// per incident, the counters moved past the imported numbers, and a text field with
@@ -398,7 +397,11 @@ fn the_api_import_keeps_numbers_history_and_counters(app: &TestApp) {
             r.into_json::<serde_json::Value>().unwrap_or_default(),
         )
     };
-    let year: i32 = chrono::Utc::now().format("%Y").to_string().parse().expect("year");
+    let year: i32 = chrono::Utc::now()
+        .format("%Y")
+        .to_string()
+        .parse()
+        .expect("year");
     // Both years: the registration below is numbered in the year it is made.
     let tricky = "\"tab\there, backslash \\N \\\\ and\r\nnew line; \"\"quoted\"\"\"";
     let file = [

@@ -175,11 +175,16 @@ fn one_file_imported_through_both_replicas_at_once_is_stored_once() {
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("rows.csv");
     let path = file.display().to_string();
-    let made = dira(&db, &["synthetic", "--count", &ROWS.to_string(), "--out", &path]);
+    let made = dira(
+        &db,
+        &["synthetic", "--count", &ROWS.to_string(), "--out", &path],
+    );
     assert_eq!(made.status.code(), Some(0));
     let out = dira(
         &db,
-        &["token", "create", "--user", "beheer", "--role", "admin", "--scope", "*"],
+        &[
+            "token", "create", "--user", "beheer", "--role", "admin", "--scope", "*",
+        ],
     );
     let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     let body = std::fs::read_to_string(&file).expect("rows");
@@ -234,4 +239,198 @@ fn one_file_imported_through_both_replicas_at_once_is_stored_once() {
         .get_result(&mut db.conn().expect("conn"))
         .expect("count");
     assert_eq!(count, ROWS as i64);
+}
+
+/// Two candidate scans of the same general-incident file started at once (from two
+/// hosts, say) both finish, and each incident is a candidate once.
+#[test]
+fn two_candidate_scans_at_once_store_each_candidate_once() {
+    let Some(db) = TestDb::new(Backend::Postgres) else {
+        say("SKIPPED on PostgreSQL: replicas::two_candidate_scans_at_once_store_each_candidate_once");
+        return;
+    };
+    const ROWS: usize = 4000;
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("general.csv");
+    let mut text =
+        String::from("source_reference,registered_at,unit,municipality,incident_code,narrative\n");
+    for i in 0..ROWS {
+        text.push_str(&format!(
+            "G{i},2024-03-01T10:00:00+01:00,AMS,,B100,Het slachtoffer werd uitgemaakt voor homo.\n"
+        ));
+    }
+    std::fs::write(&file, text).expect("write");
+    // Migrations first, so the two scans race on the candidates, not on the schema.
+    assert!(dira(&db, &["audit"]).status.success());
+    let path = file.display().to_string();
+    let scans: Vec<_> = (0..2)
+        .map(|_| {
+            std::process::Command::new(crate::cli::BIN)
+                .args(["candidates", "scan", &path])
+                .env("DIRA_DATABASE_URL", &db.url)
+                .env("DIRA_LOG", "warn")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start a scan")
+        })
+        .collect();
+    let mut stored = 0;
+    for scan in scans {
+        let out = scan.wait_with_output().expect("scan");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        let new: usize = stderr
+            .split(" new candidates")
+            .next()
+            .and_then(|s| s.rsplit(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no count in {stderr}"));
+        stored += new;
+    }
+    let db = dira::db::Db::open(&db.url).expect("reopen");
+    let count: i64 = dira::db::schema::candidates::table
+        .count()
+        .get_result(&mut db.conn().expect("conn"))
+        .expect("count");
+    assert_eq!(count, ROWS as i64, "each incident a candidate once");
+    assert_eq!(stored, ROWS, "the scans' counts add up to what is stored");
+}
+
+/// Three processes starting at once on a new database: the migrations and the
+/// reference data are loaded once, under the advisory lock, and all three start.
+#[test]
+fn processes_starting_at_once_on_a_new_database_all_start() {
+    let Some(db) = TestDb::new(Backend::Postgres) else {
+        say("SKIPPED on PostgreSQL: replicas::processes_starting_at_once_on_a_new_database_all_start");
+        return;
+    };
+    let starts: Vec<_> = (0..3)
+        .map(|_| {
+            std::process::Command::new(crate::cli::BIN)
+                .args(["audit"])
+                .env("DIRA_DATABASE_URL", &db.url)
+                .env("DIRA_LOG", "warn")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start")
+        })
+        .collect();
+    for start in starts {
+        let out = start.wait_with_output().expect("wait");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// An import whose numbers run ahead of a unit's counter while that unit registers:
+/// no deadlock, no error. Registrations wait for the import and continue after its
+/// numbers (or, made before it, are found in use by it).
+#[test]
+fn registrations_during_an_import_of_their_unit_and_year_neither_fail_nor_collide() {
+    let Some(db) = TestDb::new(Backend::Postgres) else {
+        say("SKIPPED on PostgreSQL: replicas::registrations_during_an_import_of_their_unit_and_year_neither_fail_nor_collide");
+        return;
+    };
+    const ROWS: usize = 30_000;
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let header = "registration_number,registered_at,unit,registration_type,channel,grounds,status";
+    let mut file = format!("{header}\n");
+    for n in 1..=ROWS {
+        file.push_str(&format!(
+            "AMS-{year}-{n:06},2024-03-01T10:00:00+01:00,AMS,AANGIFTE,BALIE,HERKOMST,INCOMPLETE\n"
+        ));
+    }
+    let token = |role: &str, scope: &str| {
+        let out = dira(
+            &db,
+            &[
+                "token", "create", "--user", role, "--role", role, "--scope", scope,
+            ],
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    let (admin, registrar) = (token("admin", "*"), token("registrar", "AMS"));
+    let (mut service, base) = serve(&db);
+    let url = format!("{base}/api/v1/incidents");
+    let import = {
+        let base = base.clone();
+        std::thread::spawn(move || {
+            let response = ureq::post(&format!("{base}/api/v1/imports"))
+                .set("Authorization", &format!("Bearer {admin}"))
+                .set("Content-Type", "text/csv")
+                .send_string(&file);
+            match response {
+                Ok(r) | Err(ureq::Error::Status(_, r)) => (
+                    r.status(),
+                    r.into_json::<serde_json::Value>().unwrap_or_default(),
+                ),
+                Err(e) => panic!("{e}"),
+            }
+        })
+    };
+    // Registrations start once the import is storing (its first COPY has run).
+    let mut watch = diesel::PgConnection::establish(&db.url).expect("connect");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let copying: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "(SELECT count(*) FROM pg_stat_activity \
+              WHERE query LIKE 'COPY \"incidents\"%' AND pid <> pg_backend_pid())",
+        ))
+        .get_result(&mut watch)
+        .expect("pg_stat_activity");
+        if copying > 0 || import.is_finished() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import did not start"
+        );
+        std::thread::yield_now();
+    }
+    let body =
+        json!({"registration_type": "AANGIFTE", "channel": "BALIE", "grounds": ["HERKOMST"]});
+    let mut numbers = Vec::new();
+    for _ in 0..20 {
+        let r = send("POST", &url, Some(&registrar), &[], Some(&body));
+        assert_eq!(r.status, 201, "{:?}", r.body);
+        numbers.push(
+            r.body["registration_number"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+    let (imported, answer) = import.join().expect("import");
+    let _ = (service.kill(), service.wait());
+    say(&format!(
+        "replicas: the import during registrations answered {imported}"
+    ));
+    match imported {
+        201 => assert_eq!(answer["stored"], ROWS),
+        // Registrations made before the import reached the counter.
+        422 => assert!(
+            answer["errors"]
+                .as_array()
+                .is_some_and(|e| e.iter().all(|e| e["message"]
+                    .as_str()
+                    .is_some_and(|m| m.ends_with("is already in use")))),
+            "{answer}"
+        ),
+        other => panic!("the import answered {other}: {answer}"),
+    }
+    let unique: HashSet<&String> = numbers.iter().collect();
+    assert_eq!(unique.len(), numbers.len(), "numbers unique: {numbers:?}");
+    if imported == 201 {
+        let imported_numbers: HashSet<String> =
+            (1..=ROWS).map(|n| format!("AMS-{year}-{n:06}")).collect();
+        assert!(
+            numbers.iter().all(|n| !imported_numbers.contains(n)),
+            "no registration took an imported number: {numbers:?}"
+        );
+    }
 }

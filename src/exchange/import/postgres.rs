@@ -3,14 +3,14 @@
 //! binary format (diesel's `copy_from`), inside the caller's transaction, so all or
 //! nothing holds as for any other statement.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
 use diesel::PgConnection;
 
-use super::store::Store;
+use super::store::{numbered, Store};
 use super::{ImportFailure, IMPORTED};
 use crate::db::schema::{incident_history, incidents};
 use crate::incidents::IncidentRow;
@@ -36,10 +36,23 @@ impl Store for CopyStore<'_> {
         rows: &[(u64, IncidentRow)],
         user: &str,
     ) -> Result<Vec<usize>, ImportFailure> {
+        // The counters first: a registration in one of these units and years then
+        // waits for the import and continues after its numbers, instead of taking
+        // one of them (and waiting on the unique index while holding the counter
+        // the import needs: a deadlock).
+        let mut counters = BTreeMap::new();
+        for (unit, year, n) in rows.iter().filter_map(|(_, r)| numbered(r)) {
+            let last = counters.entry((unit, year)).or_insert(n);
+            *last = (*last).max(n);
+        }
+        for ((unit, year), last) in counters {
+            self.set_counter(&unit, year, last)?;
+        }
         // `COPY` has no ON CONFLICT: the numbers in use are looked up first, in one
         // statement per chunk. (The reader already refused a number repeated in the
-        // file; a registration committed meanwhile with one of these numbers makes
-        // the `COPY` fail on the unique index, and the import with it.)
+        // file; another import storing one of these numbers at the same time makes
+        // the `COPY` fail on the unique index, and the import with it: run again,
+        // it finds the number in use.)
         let numbers: Vec<&str> = rows
             .iter()
             .map(|(_, r)| r.registration_number.as_str())

@@ -166,13 +166,18 @@ impl Stored {
     }
 }
 
-/// `{UNIT}-{YYYY}-{NNNNNN}` numbers of the row's own unit, so new registrations
-/// continue after them.
-fn numbered(row: &IncidentRow) -> Option<(String, i32, i32)> {
+/// `{UNIT}-{YYYY}-{NNNNNN}` numbers of the row's own unit (domain.md: six digits), so
+/// new registrations continue after them. Other numbers move no counter: a number
+/// past 999999 would leave the unit's registrations no number to take.
+pub(super) fn numbered(row: &IncidentRow) -> Option<(String, i32, i32)> {
     let rest = row
         .registration_number
         .strip_prefix(&row.unit)?
         .strip_prefix('-')?;
     let (year, n) = rest.split_once('-')?;
+    let digits = |t: &str, len: usize| t.len() == len && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(year, 4) || !digits(n, 6) {
+        return None;
+    }
     Some((row.unit.clone(), year.parse().ok()?, n.parse().ok()?))
 }
