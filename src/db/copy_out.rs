@@ -8,7 +8,8 @@
 //! after it: diesel's `copy_to` copies whole tables only (no `WHERE`, no `ORDER BY`)
 //! and leaves its connection in COPY state afterwards
 //! (`../shared/notes/stack-check-2.md`, section 6), which would poison the pool.
-//! At most [`AT_ONCE`] such reads run at once in a process; more wait their turn.
+//! At most [`AT_ONCE`] such connections are open at once in a process; more wait
+//! their turn.
 
 use std::ffi::{CStr, CString};
 use std::ops::Range;
@@ -19,7 +20,7 @@ use std::sync::{mpsc, Condvar, Mutex};
 use anyhow::{bail, Context};
 use pq_sys::{ConnStatusType, ExecStatusType};
 
-/// Bulk reads at once per process, at most: each holds a connection beside the
+/// Bulk-read connections open at once per process, at most: each is one beside the
 /// pool's, so a burst of reports cannot use up the server's `max_connections`.
 pub const AT_ONCE: usize = 4;
 
@@ -27,7 +28,8 @@ pub const AT_ONCE: usize = 4;
 /// snapshot (`REPEATABLE READ`, read only) until it is dropped.
 pub struct CopyOut {
     conn: Libpq,
-    _slot: Slot,
+    /// Given back when the last of the parts that share it is dropped.
+    _slot: std::sync::Arc<Slot>,
 }
 
 impl CopyOut {
@@ -37,15 +39,50 @@ impl CopyOut {
     /// [`super::direct::stored_timestamp`] reads), UTF-8, and standard strings (so
     /// [`literal`] needs no backslash escapes).
     pub fn connect(url: &str) -> anyhow::Result<CopyOut> {
-        let slot = Slot::take();
-        let mut conn = Libpq::connect(url)
-            .with_context(|| format!("cannot connect to {}", super::redact(url)))?;
-        conn.execute(
-            "SET DateStyle = ISO; SET standard_conforming_strings = on; \
-             SET client_encoding = 'UTF8'; \
-             BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-        )?;
-        Ok(CopyOut { conn, _slot: slot })
+        let mut all = CopyOut::connect_parts(url, 1)?;
+        all.pop().context("no connection")
+    }
+
+    /// `parts` connections (at most [`AT_ONCE`]) as [`CopyOut::connect`] makes one,
+    /// all reading the first one's snapshot (`pg_export_snapshot`), so parts of one
+    /// read can be read at once and fit together exactly.
+    pub fn connect_parts(url: &str, parts: usize) -> anyhow::Result<Vec<CopyOut>> {
+        let parts = parts.clamp(1, AT_ONCE);
+        let slot = Slot::take(parts);
+        let connect = || {
+            let mut conn = Libpq::connect(url)
+                .with_context(|| format!("cannot connect to {}", super::redact(url)))?;
+            conn.execute(
+                "SET DateStyle = ISO; SET standard_conforming_strings = on; \
+                 SET client_encoding = 'UTF8'; \
+                 BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+            )?;
+            anyhow::Ok(conn)
+        };
+        let mut first = connect()?;
+        let mut conns = Vec::with_capacity(parts);
+        if parts > 1 {
+            let snapshot = literal(&first.value("SELECT pg_export_snapshot()")?)?;
+            for _ in 1..parts {
+                let mut conn = connect()?;
+                conn.execute(&format!("SET TRANSACTION SNAPSHOT {snapshot}"))?;
+                conns.push(conn);
+            }
+        }
+        conns.insert(0, first);
+        let slot = std::sync::Arc::new(slot);
+        Ok(conns
+            .into_iter()
+            .map(|conn| CopyOut {
+                conn,
+                _slot: slot.clone(),
+            })
+            .collect())
+    }
+
+    /// The single value `sql` answers, as text.
+    pub fn text(&mut self, sql: &str) -> anyhow::Result<String> {
+        self.conn.value(sql)
     }
 
     /// The single number `sql` answers (a `count(*)`).
@@ -134,20 +171,22 @@ fn receive(
     Ok(())
 }
 
-/// One of the [`AT_ONCE`] bulk reads, given back when dropped.
-struct Slot;
+/// Connections of the [`AT_ONCE`] bulk-read connections, given back when dropped.
+struct Slot(usize);
 
 static SLOTS: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
 
 impl Slot {
-    fn take() -> Slot {
+    /// Waits until `n` (at most [`AT_ONCE`]) are free, and takes them together: a read
+    /// in parts never holds some while waiting for the others.
+    fn take(n: usize) -> Slot {
         let (used, freed) = &SLOTS;
         let mut used = used.lock().unwrap_or_else(|e| e.into_inner());
-        while *used >= AT_ONCE {
+        while *used + n > AT_ONCE {
             used = freed.wait(used).unwrap_or_else(|e| e.into_inner());
         }
-        *used += 1;
-        Slot
+        *used += n;
+        Slot(n)
     }
 }
 
@@ -155,8 +194,8 @@ impl Drop for Slot {
     fn drop(&mut self) {
         let (used, freed) = &SLOTS;
         let mut used = used.lock().unwrap_or_else(|e| e.into_inner());
-        *used -= 1;
-        freed.notify_one();
+        *used -= self.0;
+        freed.notify_all();
     }
 }
 

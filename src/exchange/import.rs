@@ -26,7 +26,7 @@ use crate::error::FieldError;
 pub use sqlite::import_sqlite;
 
 /// Rows validated and stored together.
-const CHUNK: usize = 1000;
+const CHUNK: usize = 5000;
 
 /// The action of the history entry of an imported incident.
 const IMPORTED: &str = "imported";

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{Integer, Text};
+use diesel::sql_types::{Array, Integer, Text};
 use diesel::PgConnection;
 
 use super::store::{numbered, Store};
@@ -30,6 +30,39 @@ struct FirstEntry<'a> {
     changes: &'a str,
 }
 
+impl CopyStore<'_> {
+    /// Moves the counters of the units and years of `rows` past their numbers, in one
+    /// statement, in the order of unit and year (so two imports lock them in the
+    /// same order).
+    fn move_counters(&mut self, rows: &[(u64, IncidentRow)]) -> Result<(), ImportFailure> {
+        let mut counters = BTreeMap::new();
+        for (unit, year, n) in rows.iter().filter_map(|(_, r)| numbered(r)) {
+            let last = counters.entry((unit, year)).or_insert(n);
+            *last = (*last).max(n);
+        }
+        if counters.is_empty() {
+            return Ok(());
+        }
+        let (mut units, mut years, mut lasts) = (Vec::new(), Vec::new(), Vec::new());
+        for ((unit, year), last) in counters {
+            units.push(unit);
+            years.push(year);
+            lasts.push(last);
+        }
+        diesel::sql_query(
+            "INSERT INTO registration_counters (unit, year, last) \
+             SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) ORDER BY 1, 2 \
+             ON CONFLICT (unit, year) \
+             DO UPDATE SET last = greatest(registration_counters.last, excluded.last)",
+        )
+        .bind::<Array<Text>, _>(units)
+        .bind::<Array<Integer>, _>(years)
+        .bind::<Array<Integer>, _>(lasts)
+        .execute(self.0)?;
+        Ok(())
+    }
+}
+
 impl Store for CopyStore<'_> {
     fn insert(
         &mut self,
@@ -40,14 +73,7 @@ impl Store for CopyStore<'_> {
         // waits for the import and continues after its numbers, instead of taking
         // one of them (and waiting on the unique index while holding the counter
         // the import needs: a deadlock).
-        let mut counters = BTreeMap::new();
-        for (unit, year, n) in rows.iter().filter_map(|(_, r)| numbered(r)) {
-            let last = counters.entry((unit, year)).or_insert(n);
-            *last = (*last).max(n);
-        }
-        for ((unit, year), last) in counters {
-            self.set_counter(&unit, year, last)?;
-        }
+        self.move_counters(rows)?;
         // `COPY` has no ON CONFLICT: the numbers in use are looked up first, in one
         // statement per chunk. (The reader already refused a number repeated in the
         // file; another import storing one of these numbers at the same time makes

@@ -1,8 +1,7 @@
 //! PostgreSQL: the rows streamed with `COPY (SELECT …) TO STDOUT` ([`CopyOut`]) in
-//! id order, decoded in place; the fingerprint's halves split at the middle row,
-//! counted first in the same snapshot.
-
-use sha2::Sha256;
+//! id order, decoded in place; the two halves of the rows (split at the middle row,
+//! the fingerprint's halves) read at once on two connections that share one snapshot,
+//! as the SQLite path reads the two halves of its table.
 
 use super::columns::{Columns, Fields};
 use super::fingerprint;
@@ -12,30 +11,60 @@ use crate::db::direct;
 
 /// The rows of all units, or of `unit`, in id order, and their fingerprint.
 pub(super) fn load(url: &str, unit: Option<&str>) -> anyhow::Result<(Columns, String)> {
-    let mut copy = CopyOut::connect(url)?;
-    let filter = match unit {
-        Some(unit) => format!("WHERE unit = {}", literal(unit)?),
-        None => String::new(),
+    let mut parts = CopyOut::connect_parts(url, 2)?;
+    let (Some(mut second), Some(mut first)) = (parts.pop(), parts.pop()) else {
+        anyhow::bail!("two connections were asked for");
     };
-    let rows = copy.number(&format!("SELECT count(*) FROM incidents {filter}"))?;
-    let half = (rows / 2) as u64;
-    let mut columns = Columns::with_capacity(rows as usize);
-    let mut first_half = Sha256::default();
-    let mut n = 0u64;
-    let select = format!(
-        "SELECT {} FROM incidents {filter} ORDER BY id",
-        sql_list(names_of(&selection!()))
+    let unit = match unit {
+        Some(unit) => format!("unit = {}", literal(unit)?),
+        None => "true".to_owned(),
+    };
+    let rows = first.number(&format!("SELECT count(*) FROM incidents WHERE {unit}"))?;
+    if rows == 0 {
+        return Ok((
+            Columns::default(),
+            fingerprint(Default::default(), Default::default()),
+        ));
+    }
+    let half = rows / 2;
+    let middle = literal(&first.text(&format!(
+        "SELECT id FROM incidents WHERE {unit} ORDER BY id OFFSET {half} LIMIT 1"
+    ))?)?;
+    let select = |condition: &str| {
+        format!(
+            "SELECT {} FROM incidents WHERE {unit} AND {condition} ORDER BY id",
+            sql_list(names_of(&selection!()))
+        )
+    };
+    let (early, late) = (
+        select(&format!("id < {middle}")),
+        select(&format!("id >= {middle}")),
     );
-    copy.rows(&select, |r| {
-        if n == half {
-            first_half = std::mem::take(&mut columns.hash);
-        }
-        n += 1;
+    // The first half's columns get room for both halves, so appending the second
+    // does not move them.
+    let (first, second) = std::thread::scope(|s| {
+        let later = s.spawn(|| read(&mut second, &late, (rows - half) as usize));
+        let first = read(&mut first, &early, rows as usize);
+        (first, later.join())
+    });
+    let mut first = first?;
+    let mut second = second.map_err(|_| anyhow::anyhow!("reading rows failed"))??;
+    let print = fingerprint(
+        std::mem::take(&mut first.hash),
+        std::mem::take(&mut second.hash),
+    );
+    first.append(second);
+    Ok((first, print))
+}
+
+/// The rows `select` answers, into columns with room for `capacity` rows.
+fn read(copy: &mut CopyOut, select: &str, capacity: usize) -> anyhow::Result<Columns> {
+    let mut columns = Columns::with_capacity(capacity);
+    copy.rows(select, |r| {
         columns.push(fields(r)?);
         Ok(())
     })?;
-    let second_half = std::mem::take(&mut columns.hash);
-    Ok((columns, fingerprint(first_half, second_half)))
+    Ok(columns)
 }
 
 /// The columns of `selection!`, in its order.
