@@ -10,7 +10,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::operator::{audit, operator};
-use super::Database;
+use super::{usage_error, Database};
 use crate::codes::Catalog;
 use crate::db::{Db, RetryableError};
 use crate::exchange::{self, ExportFilter, ImportFailure, ImportOptions};
@@ -47,13 +47,20 @@ pub struct ExportArgs {
 }
 
 impl ExportArgs {
-    /// Exports the incidents of the year and unit asked, all when not asked.
+    /// Exports the incidents of the year and unit asked, all when not asked. An
+    /// unknown unit is a usage error (exit 2) naming the unit codes, not an empty file.
     pub fn run(self, database: &Database) -> anyhow::Result<ExitCode> {
+        let db = database.open()?;
+        if let Some(unit) = &self.unit {
+            Catalog::load(&mut *db.conn()?)?
+                .check_unit(unit)
+                .map_err(|e| usage_error(crate::error::AppError::Validation(vec![e])))?;
+        }
         let filter = ExportFilter {
             year: self.year,
             unit: self.unit,
         };
-        export(&database.open()?, filter, self.out.as_deref())?;
+        export(&db, filter, self.out.as_deref())?;
         Ok(ExitCode::SUCCESS)
     }
 }

@@ -304,6 +304,16 @@ fn export_then_import_reproduces_the_incidents(backend: Backend) {
             .count(),
         2
     );
+
+    // A unit that does not exist (here: in lower case) is refused, not an empty file.
+    let refused = dira(&a, &["export", "--unit", "rtm"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("--unit: unknown unit \"rtm\"; allowed: ") && stderr.contains("RTM"),
+        "{stderr}"
+    );
+    assert!(refused.stdout.is_empty());
 }
 
 fn unreadable_files_exit_2(backend: Backend) {
