@@ -8,7 +8,7 @@ use dira::db::schema::{audit_log, incident_history, incidents};
 use dira::db::Db;
 
 use crate::cli::dira;
-use crate::helpers::{send, Backend, TestApp, TestDb};
+use crate::helpers::{post_csv, send, Backend, TestApp, TestDb};
 
 const HEADER: &str = "registration_number,source_reference,registered_at,occurred_from,occurred_to,unit,district,basic_team,municipality,registration_type,channel,grounds,manifestations,domain,articles,victim_kind,suspect_known,summary,narrative,status,rejection_reason,screened_at,prosecution_status,forwarded_on,event_id";
 
@@ -343,21 +343,8 @@ fn the_api_imports_for_admins_with_the_same_rules(app: &TestApp) {
     let registrar = app.token("balie", Role::Registrar, "AMS");
     let url = app.url("/api/v1/imports");
     let body = |lines: &[String]| lines.join("\n");
-    let post = |token: &str, text: String, query: &str| {
-        let response = ureq::post(&format!("{url}{query}"))
-            .set("Authorization", &format!("Bearer {token}"))
-            .set("Content-Type", "text/csv")
-            .send_string(&text);
-        let r = match response {
-            Ok(r) => r,
-            Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("{e}"),
-        };
-        (
-            r.status(),
-            r.into_json::<serde_json::Value>().unwrap_or_default(),
-        )
-    };
+    let post =
+        |token: &str, text: String, query: &str| post_csv(&format!("{url}{query}"), token, &text);
     let good = body(&[HEADER.to_owned(), row("AMS-2024-000001", |_| {})]);
     assert_eq!(post(&registrar, good.clone(), "").0, 403);
     let (status, report) = post(&admin, good, "");
@@ -393,19 +380,7 @@ fn the_api_import_keeps_numbers_history_and_counters(app: &TestApp) {
     let admin = app.token("beheer", Role::Admin, "*");
     let registrar = app.token("balie", Role::Registrar, "AMS");
     let post = |text: String, query: &str| {
-        let response = ureq::post(&app.url(&format!("/api/v1/imports{query}")))
-            .set("Authorization", &format!("Bearer {admin}"))
-            .set("Content-Type", "text/csv")
-            .send_string(&text);
-        let r = match response {
-            Ok(r) => r,
-            Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("{e}"),
-        };
-        (
-            r.status(),
-            r.into_json::<serde_json::Value>().unwrap_or_default(),
-        )
+        post_csv(&app.url(&format!("/api/v1/imports{query}")), &admin, &text)
     };
     let year: i32 = chrono::Utc::now()
         .format("%Y")

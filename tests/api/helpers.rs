@@ -281,6 +281,21 @@ pub fn send(
     }
 }
 
+/// POSTs `csv` as `text/csv` with a bearer token (an import); the status and the JSON
+/// answer.
+pub fn post_csv(url: &str, token: &str, csv: &str) -> (u16, Value) {
+    let response = ureq::post(url)
+        .set("Authorization", &format!("Bearer {token}"))
+        .set("Content-Type", "text/csv")
+        .send_string(csv);
+    let r = match response {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("POST {url}: {e}"),
+    };
+    (r.status(), r.into_json::<Value>().unwrap_or_default())
+}
+
 pub fn get(app: &TestApp, path: &str, token: &str) -> Resp {
     send("GET", &app.url(path), Some(token), &[], None)
 }

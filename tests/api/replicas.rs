@@ -13,7 +13,7 @@ use dira::db::schema::incidents;
 use serde_json::json;
 
 use crate::cli::{dira, serve};
-use crate::helpers::{say, send, Backend, TestDb};
+use crate::helpers::{post_csv, say, send, Backend, TestDb};
 
 const CLIENTS: usize = 8;
 /// Kill replica A once this many registrations have been acknowledged.
@@ -198,19 +198,7 @@ fn one_file_imported_through_both_replicas_at_once_is_stored_once() {
             let (start, token, body) = (start.clone(), token.clone(), body.clone());
             std::thread::spawn(move || {
                 start.wait();
-                let response = ureq::post(&format!("{base}/api/v1/imports"))
-                    .set("Authorization", &format!("Bearer {token}"))
-                    .set("Content-Type", "text/csv")
-                    .send_string(&body);
-                let r = match response {
-                    Ok(r) => r,
-                    Err(ureq::Error::Status(_, r)) => r,
-                    Err(e) => panic!("{e}"),
-                };
-                (
-                    r.status(),
-                    r.into_json::<serde_json::Value>().unwrap_or_default(),
-                )
+                post_csv(&format!("{base}/api/v1/imports"), &token, &body)
             })
         })
         .collect();
@@ -264,16 +252,7 @@ fn two_candidate_scans_at_once_store_each_candidate_once() {
     assert!(dira(&db, &["audit"]).status.success());
     let path = file.display().to_string();
     let scans: Vec<_> = (0..2)
-        .map(|_| {
-            std::process::Command::new(crate::cli::BIN)
-                .args(["candidates", "scan", &path])
-                .env("DIRA_DATABASE_URL", &db.url)
-                .env("DIRA_LOG", "warn")
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .expect("start a scan")
-        })
+        .map(|_| start(&db, &["candidates", "scan", &path]))
         .collect();
     let mut stored = 0;
     for scan in scans {
@@ -305,18 +284,7 @@ fn processes_starting_at_once_on_a_new_database_all_start() {
         say("SKIPPED on PostgreSQL: replicas::processes_starting_at_once_on_a_new_database_all_start");
         return;
     };
-    let starts: Vec<_> = (0..3)
-        .map(|_| {
-            std::process::Command::new(crate::cli::BIN)
-                .args(["audit"])
-                .env("DIRA_DATABASE_URL", &db.url)
-                .env("DIRA_LOG", "warn")
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .expect("start")
-        })
-        .collect();
+    let starts: Vec<_> = (0..3).map(|_| start(&db, &["audit"])).collect();
     for start in starts {
         let out = start.wait_with_output().expect("wait");
         assert!(
@@ -359,19 +327,7 @@ fn registrations_during_an_import_of_their_unit_and_year_neither_fail_nor_collid
     let url = format!("{base}/api/v1/incidents");
     let import = {
         let base = base.clone();
-        std::thread::spawn(move || {
-            let response = ureq::post(&format!("{base}/api/v1/imports"))
-                .set("Authorization", &format!("Bearer {admin}"))
-                .set("Content-Type", "text/csv")
-                .send_string(&file);
-            match response {
-                Ok(r) | Err(ureq::Error::Status(_, r)) => (
-                    r.status(),
-                    r.into_json::<serde_json::Value>().unwrap_or_default(),
-                ),
-                Err(e) => panic!("{e}"),
-            }
-        })
+        std::thread::spawn(move || post_csv(&format!("{base}/api/v1/imports"), &admin, &file))
     };
     // Registrations start once the import is storing (its first COPY has run).
     let mut watch = diesel::PgConnection::establish(&db.url).expect("connect");
@@ -433,4 +389,16 @@ fn registrations_during_an_import_of_their_unit_and_year_neither_fail_nor_collid
             "no registration took an imported number: {numbers:?}"
         );
     }
+}
+
+/// `dira ARGS` on the test database, started and left running (stderr kept).
+fn start(db: &TestDb, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(crate::cli::BIN)
+        .args(args)
+        .env("DIRA_DATABASE_URL", &db.url)
+        .env("DIRA_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start dira")
 }
