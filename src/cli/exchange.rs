@@ -32,6 +32,39 @@ impl ImportArgs {
     }
 }
 
+/// The import on PostgreSQL, run again (up to three times in all) when it lost a race
+/// with another import or a deadlock, so that it reports the numbers it found in use
+/// by line; only from a regular file (a pipe cannot be read a second time).
+fn import_postgres(
+    db: &Db,
+    catalog: &Catalog,
+    file: &Path,
+    input: std::io::BufReader<File>,
+    options: &ImportOptions,
+    show: &dyn Fn(u64),
+) -> anyhow::Result<Result<exchange::ImportReport, ImportFailure>> {
+    let rereadable = std::fs::metadata(file).is_ok_and(|m| m.is_file());
+    let mut input = Some(input);
+    let mut attempt = 1;
+    loop {
+        let source = match input.take() {
+            Some(input) => input,
+            None => match File::open(file) {
+                Ok(f) => std::io::BufReader::with_capacity(1 << 20, f),
+                Err(e) => return Ok(Err(ImportFailure::Unreadable(format!("cannot read: {e}")))),
+            },
+        };
+        match exchange::import(&mut *db.conn()?, catalog, source, options, show) {
+            // Nothing of this attempt is stored; the next finds the numbers in use.
+            Err(ImportFailure::Database(e)) if e.is_retryable() && attempt < 3 && rereadable => {
+                tracing::warn!("{e}: importing again");
+                attempt += 1;
+            }
+            result => return Ok(result),
+        }
+    }
+}
+
 /// The arguments of `dira export`.
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
@@ -146,26 +179,7 @@ fn import(
             db = open()?;
             result
         }
-        None => {
-            let mut input = Some(input);
-            let mut attempt = 1;
-            loop {
-                let source = match input.take() {
-                    Some(input) => input,
-                    None => std::io::BufReader::with_capacity(1 << 20, File::open(file)?),
-                };
-                match exchange::import(&mut *db.conn()?, &catalog, source, &options, &show) {
-                    // Another import stored one of these numbers meanwhile (or lost a
-                    // deadlock): nothing of this one is stored. Run again, it finds
-                    // the numbers in use and reports them by line.
-                    Err(ImportFailure::Database(e)) if e.is_retryable() && attempt < 3 => {
-                        tracing::warn!("{e}: importing again");
-                        attempt += 1;
-                    }
-                    result => break result,
-                }
-            }
-        }
+        None => import_postgres(&db, &catalog, file, input, &options, &show)?,
     };
     progress.finish_and_clear();
     let (outcome, detail) = exchange::audit_summary(&result);

@@ -58,13 +58,19 @@ impl Target {
     fn parse(url: &str) -> anyhow::Result<Self> {
         if let Some(path) = url.strip_prefix("sqlite://") {
             if path.is_empty() {
-                bail!("database URL {url:?} names no file: use sqlite://PATH");
+                bail!(
+                    "database URL {:?} names no file: use sqlite://PATH",
+                    redact(url)
+                );
             }
             Ok(Target::Sqlite(path.to_owned()))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Target::Postgres(url.to_owned()))
         } else {
-            bail!("database URL {url:?} is not supported: use sqlite://PATH or postgres://…")
+            bail!(
+                "database URL {:?} is not supported: use sqlite://PATH or postgres://…",
+                redact(url)
+            )
         }
     }
 }
@@ -103,32 +109,45 @@ impl SchemaState {
     }
 }
 
-/// Reads the schema's state (readiness; `dira check`).
+/// Reads the schema's state (readiness; `dira check`) with plain reads of diesel's
+/// table of applied migrations: no statement that writes, so it works on a read-only
+/// connection and never races the migrations of a process starting beside it (a
+/// missing table means none applied).
 pub fn schema_state(conn: &mut AnyConnection) -> anyhow::Result<SchemaState> {
-    let (pending, applied) = match conn {
-        AnyConnection::Sqlite(c) => (
-            c.pending_migrations(SQLITE_MIGRATIONS)
-                .map_err(|e| anyhow!("{e}"))?
-                .len(),
-            c.applied_migrations().map_err(|e| anyhow!("{e}"))?,
-        ),
-        AnyConnection::Postgresql(c) => (
-            c.pending_migrations(POSTGRES_MIGRATIONS)
-                .map_err(|e| anyhow!("{e}"))?
-                .len(),
-            c.applied_migrations().map_err(|e| anyhow!("{e}"))?,
-        ),
+    #[derive(diesel::QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Applied {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        version: String,
+    }
+    let exists = match conn {
+        AnyConnection::Sqlite(_) => {
+            "SELECT count(*) AS n FROM sqlite_master \
+             WHERE type = 'table' AND name = '__diesel_schema_migrations'"
+        }
+        AnyConnection::Postgresql(_) => {
+            "SELECT count(*) AS n FROM (SELECT to_regclass('__diesel_schema_migrations') AS t) r \
+             WHERE t IS NOT NULL"
+        }
+    };
+    let exists = diesel::sql_query(exists).get_result::<Found>(conn)?.n > 0;
+    let applied: Vec<String> = match exists {
+        true => diesel::sql_query("SELECT version FROM __diesel_schema_migrations")
+            .load::<Applied>(conn)?
+            .into_iter()
+            .map(|a| a.version)
+            .collect(),
+        false => Vec::new(),
     };
     let known = migration_versions();
-    let unknown = applied
-        .iter()
-        .map(|v| v.to_string())
-        .filter(|v| !known.contains(v))
-        .collect();
     Ok(SchemaState {
-        pending,
+        pending: known.iter().filter(|v| !applied.contains(v)).count(),
         applied: applied.len(),
-        unknown,
+        unknown: applied.into_iter().filter(|v| !known.contains(v)).collect(),
     })
 }
 

@@ -143,6 +143,20 @@ fn postgres_is_backed_up_with_its_own_tools_and_checked_by_dira() {
     let Some(db) = TestDb::new(Backend::Postgres) else {
         return;
     };
+    // On an empty database `dira check` fails the schema and writes nothing: not even
+    // the table of applied migrations, which a process starting beside it would be
+    // creating under the migrations' lock.
+    let (code, report) = check(&db.url);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(report.contains("FAILED\tschema"), "{report}");
+    let mut conn = diesel::PgConnection::establish(&db.url).expect("connect");
+    let tables: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "(SELECT count(*) FROM pg_tables WHERE schemaname = current_schema())",
+    ))
+    .get_result(&mut conn)
+    .expect("tables");
+    assert_eq!(tables, 0, "dira check created tables");
+
     let refused = dira(&db, &["backup", "--out", "/tmp/never-written.db"]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("pg_dump"));
