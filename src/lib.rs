@@ -26,6 +26,7 @@ pub mod http;
 pub mod incidents;
 pub mod poldis;
 pub mod rdo;
+pub mod retention;
 pub mod screening;
 pub mod server;
 pub mod spreadsheet;

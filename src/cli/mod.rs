@@ -11,6 +11,7 @@ mod maintenance;
 mod operator;
 mod rdo;
 mod report;
+mod retention;
 mod serve;
 mod token;
 mod user;
@@ -73,6 +74,11 @@ enum Command {
     /// Check a database (after a restore): integrity (SQLite), schema, reference data,
     /// counts. Nothing is changed; exit 1 when a check fails.
     Check,
+    /// Remove personal and free-text data past the retention term (docs/retention.md).
+    Retention {
+        #[command(subcommand)]
+        command: retention::RetentionCommand,
+    },
     /// Write synthetic incidents as an exchange CSV (test and benchmark data).
     Synthetic(exchange::SyntheticArgs),
     /// Fill a database (default sqlite://dira-demo.db) with synthetic incidents, print
@@ -171,6 +177,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(args) => args.run(&database),
         Command::Backup(args) => args.run(&database),
         Command::Check => maintenance::check(&database),
+        Command::Retention { command } => command.run(&database),
         Command::Synthetic(args) => args.run(&database),
         Command::Demo(args) => args.run(&database),
     }

@@ -80,6 +80,13 @@ pub const OIDC_UNIT_GROUP: &str = "DIRA_OIDC_UNIT_GROUP";
 /// admin), with `{role}`; default `dira-{role}`.
 pub const OIDC_NATIONAL_GROUP: &str = "DIRA_OIDC_NATIONAL_GROUP";
 
+/// `DIRA_RETENTION_REMOVE_YEARS`: personal and free-text data of an incident is
+/// removed this many whole years after its registration (`docs/retention.md`).
+pub const RETENTION_REMOVE_YEARS: &str = "DIRA_RETENTION_REMOVE_YEARS";
+/// `DIRA_RETENTION_KEEP_WHILE`: prosecution statuses, comma-separated, during which an
+/// incident is kept past the removal term.
+pub const RETENTION_KEEP_WHILE: &str = "DIRA_RETENTION_KEEP_WHILE";
+
 /// One environment variable as the README lists it.
 #[derive(Debug, Clone, Copy)]
 pub struct Variable {
@@ -198,6 +205,18 @@ pub const VARIABLES: &[Variable] = &[
         allowed: "a pattern with `{role}`",
     },
     Variable {
+        name: RETENTION_REMOVE_YEARS,
+        meaning: "`dira retention run` removes the personal and free-text data of incidents registered this many years ago or longer (Wet politiegegevens art. 8; `docs/retention.md`)",
+        default: "`5`",
+        allowed: "a whole number of years, 1 to 100; anything else stops the command with an error",
+    },
+    Variable {
+        name: RETENTION_KEEP_WHILE,
+        meaning: "prosecution statuses during which an incident is kept past the removal term",
+        default: "`INGEZONDEN,DAGVAARDING` (decision or trial pending)",
+        allowed: "codes of the `prosecution_status` list, comma-separated; empty keeps none",
+    },
+    Variable {
         name: USER,
         meaning: "who runs a command on the server, recorded as `cli:NAME` in the audit log and the history",
         default: "`operator`",
@@ -239,6 +258,33 @@ fn target_days_from(value: Option<&str>) -> i64 {
         .and_then(|v| v.parse().ok())
         .filter(|d: &i64| *d > 0)
         .unwrap_or(DEFAULT_SCREENING_TARGET_DAYS)
+}
+
+/// The removal term in years from [`RETENTION_REMOVE_YEARS`]: 5 when unset, an error
+/// naming the variable for anything but a whole number of 1 to 100.
+pub fn retention_remove_years() -> anyhow::Result<u32> {
+    match read(RETENTION_REMOVE_YEARS) {
+        None => Ok(5),
+        Some(v) => v
+            .trim()
+            .parse()
+            .ok()
+            .filter(|y| (1..=100).contains(y))
+            .ok_or_else(|| {
+                anyhow::anyhow!("{RETENTION_REMOVE_YEARS}={v:?}: a whole number of years, 1 to 100")
+            }),
+    }
+}
+
+/// The prosecution statuses of [`RETENTION_KEEP_WHILE`]: `INGEZONDEN,DAGVAARDING` when
+/// unset (checked against the code list by the retention policy).
+pub fn retention_keep_while() -> Vec<String> {
+    read(RETENTION_KEEP_WHILE)
+        .unwrap_or_else(|| "INGEZONDEN,DAGVAARDING".into())
+        .split(',')
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+        .collect()
 }
 
 /// The operator's login name from [`USER`]; `operator` when unset.

@@ -192,6 +192,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    retention_removals (incident_id) {
+        incident_id -> Text,
+        removed_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     published_reports,
@@ -204,4 +211,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     incident_history,
     registration_counters,
     idempotency_keys,
+    retention_removals,
 );

@@ -22,6 +22,7 @@ mod poldis;
 mod rdo;
 mod registration;
 mod replicas;
+mod retention;
 mod screening;
 mod sign_in;
 mod web;

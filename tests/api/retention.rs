@@ -1,0 +1,246 @@
+//! Retention under the Police Data Act (issue 18): `dira retention run` erases the
+//! personal and free-text data of incidents past the term, in the incident and its
+//! history, keeps every figure, and says how much it removed, per unit and year.
+
+use diesel::prelude::*;
+use dira::db::schema::{audit_log, incident_history, incidents, retention_removals};
+use dira::db::Db;
+
+use crate::cli::dira;
+use crate::helpers::{Backend, TestDb};
+
+const HEADER: &str = "registration_number,source_reference,registered_at,occurred_from,unit,district,basic_team,municipality,registration_type,channel,grounds,manifestations,domain,articles,victim_kind,suspect_known,summary,narrative,status,screened_at,prosecution_status,forwarded_on,event_id";
+
+/// A CONFIRMED incident with every personal and free-text field filled, screened and
+/// (with a prosecution status) forwarded a few days after `registered`.
+fn row(number: &str, unit: &str, registered: &str, prosecution: &str) -> String {
+    let day = |days: i64| {
+        let at = dira::dates::parse_timestamp(registered).expect("a timestamp");
+        (at + chrono::Duration::days(days)).date_naive()
+    };
+    let screened = format!("{}T09:00:00Z", day(4));
+    let forwarded = match prosecution {
+        "" => String::new(),
+        _ => day(10).to_string(),
+    };
+    let occurred = day(-1);
+    format!(
+        "{number},BVH-{number},{registered},{occurred},{unit},{unit}-D1,{unit}-BT2,GM0363,AANGIFTE,BALIE,HERKOMST,BELEDIGING,OPENBARE_RUIMTE,SR137C,PERSOON,false,Samenvatting {number},\"Verhaal van {number}, met naam\",CONFIRMED,{screened},{prosecution},{forwarded},EVT-{unit}"
+    )
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The personal fields of an incident.
+type Personal = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The personal fields of an incident, by number.
+fn personal(db: &Db, number: &str) -> Vec<Option<String>> {
+    let (a, b, c, d, e): Personal = incidents::table
+        .filter(incidents::registration_number.eq(number))
+        .select((
+            incidents::narrative,
+            incidents::summary,
+            incidents::source_reference,
+            incidents::district,
+            incidents::basic_team,
+        ))
+        .first(&mut *db.conn().expect("conn"))
+        .expect("incident");
+    vec![a, b, c, d, e]
+}
+
+fn the_run_erases_personal_data_past_the_term_and_keeps_the_figures(backend: Backend) {
+    let Some(test_db) = TestDb::new(backend) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("in.csv");
+    let lines = [
+        HEADER.to_owned(),
+        row("AMS-2019-000001", "AMS", "2019-03-01T10:00:00+01:00", ""),
+        row("RTM-2019-000001", "RTM", "2019-12-31T23:30:00Z", "SEPOT"),
+        // Kept past the term: the prosecution is still open.
+        row(
+            "AMS-2019-000002",
+            "AMS",
+            "2019-03-02T10:00:00+01:00",
+            "INGEZONDEN",
+        ),
+        row("AMS-2025-000001", "AMS", "2025-03-01T10:00:00+01:00", ""),
+    ];
+    std::fs::write(&file, lines.join("\n") + "\n").expect("write");
+    let imported = dira(&test_db, &["import", &file.display().to_string()]);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let db = Db::open(&test_db.url).expect("open");
+    // A correction of the narrative, as the history keeps it.
+    let old_id: String = incidents::table
+        .filter(incidents::registration_number.eq("AMS-2019-000001"))
+        .select(incidents::id)
+        .first(&mut *db.conn().expect("conn"))
+        .expect("id");
+    diesel::insert_into(incident_history::table)
+        .values((
+            incident_history::incident_id.eq(&old_id),
+            incident_history::version.eq(2),
+            incident_history::at.eq(chrono::NaiveDate::from_ymd_opt(2019, 3, 3)
+                .and_then(|d| d.and_hms_opt(9, 0, 0))
+                .expect("time")),
+            incident_history::user_name.eq("balie"),
+            incident_history::action.eq("corrected"),
+            incident_history::changes.eq(r#"{"narrative":{"old":"Jan de Vries riep","new":"Verhaal"},"grounds":{"old":["HERKOMST"],"new":["HERKOMST"]}}"#),
+        ))
+        .execute(&mut *db.conn().expect("conn"))
+        .expect("history");
+    let report = |year: &str| {
+        stdout(&dira(
+            &test_db,
+            &["report", "poldis", "--year", year, "--format", "json"],
+        ))
+    };
+    let before = (report("2019"), report("2020"), report("2025"));
+    let export_before = stdout(&dira(&test_db, &["export"]));
+
+    // A dry run counts and changes nothing.
+    let sqlite_file = test_db.url.strip_prefix("sqlite://").map(str::to_owned);
+    let bytes = || {
+        sqlite_file
+            .as_ref()
+            .map(|f| std::fs::read(f).expect("db file"))
+    };
+    let file_before = bytes();
+    let dry = dira(&test_db, &["retention", "run", "--dry-run"]);
+    assert_eq!(
+        stdout(&dry),
+        "unit\tyear\tincidents\nAMS\t2019\t1\nRTM\t2020\t1\n"
+    );
+    assert!(String::from_utf8_lossy(&dry.stderr).contains("would remove the data of 2 incidents"));
+    assert_eq!(
+        file_before,
+        bytes(),
+        "a dry run leaves the database file as it was"
+    );
+    assert!(personal(&db, "AMS-2019-000001").iter().all(Option::is_some));
+
+    let run = dira(&test_db, &["retention", "run"]);
+    assert_eq!(
+        stdout(&run),
+        "unit\tyear\tincidents\nAMS\t2019\t1\nRTM\t2020\t1\n"
+    );
+    for number in ["AMS-2019-000001", "RTM-2019-000001"] {
+        assert_eq!(personal(&db, number), vec![None; 5], "{number} erased");
+    }
+    for number in ["AMS-2019-000002", "AMS-2025-000001"] {
+        assert!(
+            personal(&db, number).iter().all(Option::is_some),
+            "{number} kept"
+        );
+    }
+    let history: Vec<String> = incident_history::table
+        .filter(incident_history::incident_id.eq(&old_id))
+        .order(incident_history::version)
+        .select(incident_history::changes)
+        .load(&mut *db.conn().expect("conn"))
+        .expect("history");
+    assert_eq!(history.len(), 2, "the entries stay");
+    let corrected: serde_json::Value = serde_json::from_str(&history[1]).expect("json");
+    assert_eq!(
+        corrected["narrative"],
+        serde_json::json!({"old": null, "new": null})
+    );
+    assert_eq!(corrected["grounds"]["new"], serde_json::json!(["HERKOMST"]));
+    assert!(!history.iter().any(|h| h.contains("Jan de Vries")));
+
+    // Every figure and the fingerprint are the same.
+    assert_eq!((report("2019"), report("2020"), report("2025")), before);
+    let export_after = stdout(&dira(&test_db, &["export"]));
+    assert_ne!(export_after, export_before);
+    assert!(!export_after.contains("Verhaal van AMS-2019-000001"));
+    assert!(export_after.contains("Verhaal van AMS-2025-000001"));
+
+    // Audited once, with the counts and the policy; a second run removes nothing.
+    let details: Vec<String> = audit_log::table
+        .filter(audit_log::action.eq("retention"))
+        .select(audit_log::detail)
+        .load::<String>(&mut *db.conn().expect("conn"))
+        .expect("audit");
+    assert_eq!(details.len(), 1, "{details:?}");
+    assert!(
+        details[0].contains("incidents=2 [AMS/2019=1 RTM/2020=1]"),
+        "{details:?}"
+    );
+    assert!(details[0].contains("remove after 5 years"), "{details:?}");
+    assert_eq!(
+        stdout(&dira(&test_db, &["retention", "run"])),
+        "unit\tyear\tincidents\n"
+    );
+    let removed: i64 = retention_removals::table
+        .count()
+        .get_result(&mut *db.conn().expect("conn"))
+        .expect("count");
+    assert_eq!(removed, 2);
+
+    // The export of removed incidents still imports.
+    let again = TestDb::new(backend).expect("db");
+    let exported = dir.path().join("export.csv");
+    std::fs::write(&exported, export_after).expect("write");
+    let reimported = dira(&again, &["import", &exported.display().to_string()]);
+    assert!(
+        reimported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reimported.stderr)
+    );
+}
+
+/// The term is counted to the moment with the settable `now`: an incident registered
+/// exactly five years before is not yet due, one a second earlier is.
+fn the_term_ends_exactly_five_years_after_the_registration(backend: Backend) {
+    let Some(test_db) = TestDb::new(backend) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("in.csv");
+    let lines = [
+        HEADER.to_owned(),
+        row("AMS-2020-000001", "AMS", "2020-06-01T10:00:00Z", ""),
+        row("AMS-2020-000002", "AMS", "2020-06-01T10:00:01Z", ""),
+    ];
+    std::fs::write(&file, lines.join("\n") + "\n").expect("write");
+    assert!(dira(&test_db, &["import", &file.display().to_string()])
+        .status
+        .success());
+    let db = Db::open(&test_db.url).expect("open");
+    let mut conn = db.conn().expect("conn");
+    let catalog = dira::codes::Catalog::load(&mut conn).expect("catalog");
+    let policy = dira::retention::Policy::from_env(&catalog).expect("policy");
+    let now = chrono::NaiveDate::from_ymd_opt(2025, 6, 1)
+        .and_then(|d| d.and_hms_opt(10, 0, 1))
+        .expect("now");
+    let outcome = dira::retention::run(&mut conn, &policy, now, false).expect("run");
+    assert_eq!(outcome.incidents(), 1);
+    drop(conn);
+    assert_eq!(personal(&db, "AMS-2020-000001"), vec![None; 5]);
+    assert!(personal(&db, "AMS-2020-000002").iter().all(Option::is_some));
+}
+
+crate::cli_on_both_backends!(
+    the_run_erases_personal_data_past_the_term_and_keeps_the_figures,
+    the_term_ends_exactly_five_years_after_the_registration
+);
