@@ -69,7 +69,12 @@ fn serve(db: &Db, bind: &str, workers: Option<usize>) -> anyhow::Result<()> {
     let listener = TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
     // The bound address, not the asked one: with port 0 the system picks a free port.
     let address = listener.local_addr()?;
+    // The retention policy is checked before the service starts: a wrong setting stops it.
+    let policy =
+        crate::retention::Policy::from_env(&crate::codes::Catalog::load(&mut *db.conn()?)?)?;
+    let clock = settings.clock.clone();
     let app = Application::build(db.clone(), listener, settings)?;
+    crate::retention::start(db.clone(), policy, clock)?;
     tracing::info!(%address, "dira serves; API documentation at /docs");
     actix_web::rt::System::new().block_on(app.run_until_stopped())?;
     tracing::info!("stopped cleanly");

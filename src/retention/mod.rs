@@ -12,6 +12,7 @@
 //! status, event id, version, and the history entries themselves (who did what,
 //! when). The incident's version does not move: a removal is not a correction.
 
+mod daily;
 mod policy;
 
 use std::collections::BTreeMap;
@@ -20,6 +21,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
+pub use daily::{run_once, start, SYSTEM_USER};
 pub use policy::Policy;
 
 use crate::db::schema::{

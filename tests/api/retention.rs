@@ -240,7 +240,54 @@ fn the_term_ends_exactly_five_years_after_the_registration(backend: Backend) {
     assert!(personal(&db, "AMS-2020-000002").iter().all(Option::is_some));
 }
 
+/// The service's run: audited by `system:retention`; on PostgreSQL one replica at a
+/// time (a run finds the advisory lock of another replica's run taken, and skips).
+fn the_service_runs_it_one_replica_at_a_time(backend: Backend) {
+    let Some(test_db) = TestDb::new(backend) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("in.csv");
+    let lines = [
+        HEADER.to_owned(),
+        row("AMS-2019-000001", "AMS", "2019-03-01T10:00:00+01:00", ""),
+    ];
+    std::fs::write(&file, lines.join("\n") + "\n").expect("write");
+    assert!(dira(&test_db, &["import", &file.display().to_string()])
+        .status
+        .success());
+    let db = Db::open(&test_db.url).expect("open");
+    let catalog = dira::codes::Catalog::load(&mut db.conn().expect("conn")).expect("catalog");
+    let policy = dira::retention::Policy::from_env(&catalog).expect("policy");
+    let now = chrono::Utc::now().naive_utc();
+    if backend == Backend::Postgres {
+        // Another replica's run holds the lock (0x0d1a_0002).
+        let mut other = diesel::PgConnection::establish(&test_db.url).expect("connect");
+        diesel::sql_query("SELECT pg_advisory_lock(219807746)")
+            .execute(&mut other)
+            .expect("lock");
+        let skipped = dira::retention::run_once(&db, &policy, now).expect("run");
+        assert!(skipped.is_none(), "ran beside another replica's run");
+        assert!(personal(&db, "AMS-2019-000001").iter().all(Option::is_some));
+        diesel::sql_query("SELECT pg_advisory_unlock(219807746)")
+            .execute(&mut other)
+            .expect("unlock");
+    }
+    let outcome = dira::retention::run_once(&db, &policy, now)
+        .expect("run")
+        .expect("the lock is free");
+    assert_eq!(outcome.incidents(), 1);
+    assert_eq!(personal(&db, "AMS-2019-000001"), vec![None; 5]);
+    let by: Vec<String> = audit_log::table
+        .filter(audit_log::action.eq("retention"))
+        .select(audit_log::user_name)
+        .load(&mut *db.conn().expect("conn"))
+        .expect("audit");
+    assert_eq!(by, [dira::retention::SYSTEM_USER]);
+}
+
 crate::cli_on_both_backends!(
     the_run_erases_personal_data_past_the_term_and_keeps_the_figures,
-    the_term_ends_exactly_five_years_after_the_registration
+    the_term_ends_exactly_five_years_after_the_registration,
+    the_service_runs_it_one_replica_at_a_time
 );

@@ -1,0 +1,68 @@
+//! The daily run inside `dira serve`: every replica starts one, the database lets one
+//! at a time do the work (PostgreSQL: an advisory lock held by the run's
+//! transaction; the others find it taken and skip that turn; SQLite: the single
+//! writer).
+
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{run, Outcome, Policy};
+use crate::auth::Principal;
+use crate::clock::Clock;
+use crate::db::{AnyConnection, Db};
+use crate::error::AppError;
+
+/// The advisory lock of a retention run (beside the migrations' `0x0d1a_0001`).
+const RETENTION_LOCK: i64 = 0x0d1a_0002;
+
+/// Time between two runs of a service.
+const EVERY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Who a run of the service is in the audit log and the history.
+pub const SYSTEM_USER: &str = "system:retention";
+
+/// Runs the policy once at `now` as the service does: one transaction, audited as one
+/// entry by [`SYSTEM_USER`]. `None` when another replica holds the run (PostgreSQL).
+pub fn run_once(db: &Db, policy: &Policy, now: NaiveDateTime) -> Result<Option<Outcome>, AppError> {
+    let policy = policy.clone();
+    db.write(move |conn| {
+        if let AnyConnection::Postgresql(c) = conn {
+            let taken: bool = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                &format!("pg_try_advisory_xact_lock({RETENTION_LOCK})"),
+            ))
+            .get_result(c)?;
+            if !taken {
+                return Ok(None);
+            }
+        }
+        let outcome = run(conn, &policy, now, false)?;
+        let by = Principal::operator(SYSTEM_USER);
+        let entry = crate::audit::Entry::new(now, Some(&by), "retention", "incidents", "ok")
+            .with_detail(outcome.audit_detail(&policy));
+        crate::audit::record(conn, &entry)?;
+        Ok(Some(outcome))
+    })
+}
+
+/// Starts the service's daily run on a thread of its own: now, then every 24 hours.
+/// A failed run is logged and tried again at the next turn.
+pub fn start(db: Db, policy: Policy, clock: Clock) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("retention".into())
+        .spawn(move || loop {
+            match run_once(&db, &policy, clock.now()) {
+                Ok(Some(outcome)) => tracing::info!(
+                    incidents = outcome.incidents(),
+                    history_entries = outcome.history_entries,
+                    candidates = outcome.candidates,
+                    "retention: personal data past the term removed"
+                ),
+                Ok(None) => tracing::debug!("retention: another replica runs it"),
+                Err(e) => tracing::error!("retention run failed: {e}"),
+            }
+            std::thread::sleep(EVERY);
+        })
+        .map(drop)
+}
