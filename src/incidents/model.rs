@@ -270,6 +270,11 @@ pub struct Incident {
     /// Every change, oldest first (not in lists).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<HistoryEntry>>,
+    /// When the retention policy removed the incident's personal and free-text data
+    /// (RFC 3339, Europe/Amsterdam offset; `docs/retention.md`); absent while it has
+    /// not (and in lists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub personal_data_removed_at: Option<String>,
 }
 
 impl Incident {
@@ -328,6 +333,7 @@ impl Incident {
             event_id: row.event_id,
             version: row.version,
             history,
+            personal_data_removed_at: None,
         }
     }
 }

@@ -347,7 +347,10 @@ pub fn view(
     principal: &crate::auth::Principal,
 ) -> Result<super::Incident, AppError> {
     let history = history(conn, &row.id)?;
-    Ok(super::Incident::view(row, principal, Some(history)))
+    let removed = crate::retention::removed_at(conn, &row.id)?;
+    let mut incident = super::Incident::view(row, principal, Some(history));
+    incident.personal_data_removed_at = removed.map(crate::dates::to_rfc3339);
+    Ok(incident)
 }
 
 /// Stores a changed row if it is still at `expected` version; 412 otherwise.

@@ -93,6 +93,15 @@ impl Outcome {
     }
 }
 
+/// When the personal and free-text data of incident `id` was removed (UTC), if it was.
+pub fn removed_at(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<NaiveDateTime>> {
+    retention_removals::table
+        .find(id)
+        .select(retention_removals::removed_at)
+        .first(conn)
+        .optional()
+}
+
 /// Removes what `policy` says is due at `now`, in one transaction; with `dry_run`
 /// only counts, and changes nothing. Running it again removes nothing more (removed
 /// incidents are kept in `retention_removals`).

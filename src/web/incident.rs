@@ -32,6 +32,9 @@ fn incident_markup(state: &AppState, i: &Incident) -> Markup {
     html! {
         dl.fields {
             dt { "Status" } dd #status { (i.status) }
+            @if let Some(at) = &i.personal_data_removed_at {
+                dt { "Bewaartermijn" } dd #verwijderd { "Gegevens verwijderd op " (at) }
+            }
             @if !i.missing.is_empty() {
                 dt { "Ontbreekt" } dd { (i.missing.iter().map(|f| field_label(f)).collect::<Vec<_>>().join(", ")) }
             }

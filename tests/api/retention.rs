@@ -2,6 +2,7 @@
 //! personal and free-text data of incidents past the term, in the incident and its
 //! history, keeps every figure, and says how much it removed, per unit and year.
 
+use chrono::Timelike;
 use diesel::prelude::*;
 use dira::db::schema::{audit_log, incident_history, incidents, retention_removals};
 use dira::db::Db;
@@ -259,7 +260,11 @@ fn the_service_runs_it_one_replica_at_a_time(backend: Backend) {
     let db = Db::open(&test_db.url).expect("open");
     let catalog = dira::codes::Catalog::load(&mut db.conn().expect("conn")).expect("catalog");
     let policy = dira::retention::Policy::from_env(&catalog).expect("policy");
-    let now = chrono::Utc::now().naive_utc();
+    // Whole seconds: PostgreSQL keeps microseconds.
+    let now = chrono::Utc::now()
+        .naive_utc()
+        .with_nanosecond(0)
+        .expect("a time");
     if backend == Backend::Postgres {
         // Another replica's run holds the lock (0x0d1a_0002).
         let mut other = diesel::PgConnection::establish(&test_db.url).expect("connect");
@@ -273,11 +278,27 @@ fn the_service_runs_it_one_replica_at_a_time(backend: Backend) {
             .execute(&mut other)
             .expect("unlock");
     }
+    let id: String = incidents::table
+        .select(incidents::id)
+        .first(&mut *db.conn().expect("conn"))
+        .expect("id");
+    let read = |db: &Db| {
+        let operator = dira::auth::Principal::operator("beheer");
+        dira::incidents::store::read_visible(&mut db.conn().expect("conn"), &operator, &id)
+            .expect("read")
+            .personal_data_removed_at
+    };
+    assert_eq!(read(&db), None);
     let outcome = dira::retention::run_once(&db, &policy, now)
         .expect("run")
         .expect("the lock is free");
     assert_eq!(outcome.incidents(), 1);
     assert_eq!(personal(&db, "AMS-2019-000001"), vec![None; 5]);
+    assert_eq!(
+        read(&db),
+        Some(dira::dates::to_rfc3339(now)),
+        "a read says when the data was removed"
+    );
     let by: Vec<String> = audit_log::table
         .filter(audit_log::action.eq("retention"))
         .select(audit_log::user_name)
