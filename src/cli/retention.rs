@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::operator::audit;
+use super::operator::operator;
 use super::Database;
 use crate::codes::Catalog;
 use crate::retention::{self, Policy};
@@ -30,16 +30,20 @@ impl RetentionCommand {
         let mut conn = db.conn()?;
         let policy = Policy::from_env(&Catalog::load(&mut conn)?)?;
         let now = crate::clock::Clock::system().now();
-        let outcome = retention::run(&mut conn, &policy, now, dry_run)?;
-        if !dry_run {
-            audit(
-                &mut conn,
-                "retention",
-                "incidents".into(),
-                "ok",
-                outcome.audit_detail(&policy),
-            )?;
-        }
+        let outcome = match dry_run {
+            true => retention::run(&mut conn, &policy, now, true)?,
+            false => {
+                drop(conn);
+                let by = crate::auth::Principal::operator(operator());
+                match retention::run_audited(&db, &policy, now, &by)? {
+                    Some(outcome) => outcome,
+                    None => {
+                        eprintln!("another retention run is under way; nothing was done");
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                }
+            }
+        };
         let mut out = std::io::stdout().lock();
         writeln!(out, "unit\tyear\tincidents")?;
         for r in &outcome.removed {

@@ -214,7 +214,7 @@ pub const VARIABLES: &[Variable] = &[
         name: RETENTION_KEEP_WHILE,
         meaning: "prosecution statuses during which an incident is kept past the removal term",
         default: "`INGEZONDEN,DAGVAARDING` (decision or trial pending)",
-        allowed: "codes of the `prosecution_status` list, comma-separated; empty keeps none",
+        allowed: "codes of the `prosecution_status` list, comma-separated, or `NONE` (keeps none); anything else (also empty) stops the command with an error",
     },
     Variable {
         name: USER,
@@ -277,14 +277,26 @@ pub fn retention_remove_years() -> anyhow::Result<u32> {
 }
 
 /// The prosecution statuses of [`RETENTION_KEEP_WHILE`]: `INGEZONDEN,DAGVAARDING` when
-/// unset (checked against the code list by the retention policy).
-pub fn retention_keep_while() -> Vec<String> {
-    read(RETENTION_KEEP_WHILE)
-        .unwrap_or_else(|| "INGEZONDEN,DAGVAARDING".into())
+/// unset, none for `NONE` (checked against the code list by the retention policy). An
+/// empty value is an error: it would silently keep nothing, and erasure cannot be
+/// undone.
+pub fn retention_keep_while() -> anyhow::Result<Vec<String>> {
+    let value = read(RETENTION_KEEP_WHILE).unwrap_or_else(|| "INGEZONDEN,DAGVAARDING".into());
+    if value.trim() == "NONE" {
+        return Ok(Vec::new());
+    }
+    let codes: Vec<String> = value
         .split(',')
         .map(|c| c.trim().to_owned())
         .filter(|c| !c.is_empty())
-        .collect()
+        .collect();
+    if codes.is_empty() {
+        anyhow::bail!(
+            "{RETENTION_KEEP_WHILE}={value:?}: prosecution status codes, comma-separated, \
+             or NONE to keep no incident past the term"
+        );
+    }
+    Ok(codes)
 }
 
 /// The operator's login name from [`USER`]; `operator` when unset.

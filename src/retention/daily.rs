@@ -23,11 +23,19 @@ const EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 /// Who a run of the service is in the audit log and the history.
 pub const SYSTEM_USER: &str = "system:retention";
 
-/// Runs the policy once at `now` as the service does: one transaction, audited as one
-/// entry by [`SYSTEM_USER`]. `None` when another replica holds the run (PostgreSQL).
-pub fn run_once(db: &Db, policy: &Policy, now: NaiveDateTime) -> Result<Option<Outcome>, AppError> {
-    let policy = policy.clone();
-    db.write(move |conn| {
+/// Runs the policy once at `now` and audits it as done by `by`, in the same
+/// transaction (a removal is never stored without its audit entry). `None` when
+/// another run holds the lock (PostgreSQL: another replica or operator). On SQLite the
+/// write-ahead log is then emptied into the file, so the erased text is not left
+/// behind in it.
+pub fn run_audited(
+    db: &Db,
+    policy: &Policy,
+    now: NaiveDateTime,
+    by: &Principal,
+) -> Result<Option<Outcome>, AppError> {
+    let (policy, by) = (policy.clone(), by.clone());
+    let outcome = db.write(move |conn| -> Result<Option<Outcome>, AppError> {
         if let AnyConnection::Postgresql(c) = conn {
             let taken: bool = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(
                 &format!("pg_try_advisory_xact_lock({RETENTION_LOCK})"),
@@ -38,12 +46,21 @@ pub fn run_once(db: &Db, policy: &Policy, now: NaiveDateTime) -> Result<Option<O
             }
         }
         let outcome = run(conn, &policy, now, false)?;
-        let by = Principal::operator(SYSTEM_USER);
         let entry = crate::audit::Entry::new(now, Some(&by), "retention", "incidents", "ok")
             .with_detail(outcome.audit_detail(&policy));
         crate::audit::record(conn, &entry)?;
         Ok(Some(outcome))
-    })
+    })?;
+    if db.sqlite_path().is_some() {
+        let mut conn = db.conn()?;
+        diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *conn)?;
+    }
+    Ok(outcome)
+}
+
+/// [`run_audited`] as the service does it, by [`SYSTEM_USER`].
+pub fn run_once(db: &Db, policy: &Policy, now: NaiveDateTime) -> Result<Option<Outcome>, AppError> {
+    run_audited(db, policy, now, &Principal::operator(SYSTEM_USER))
 }
 
 /// Starts the service's daily run on a thread of its own: now, then every 24 hours.

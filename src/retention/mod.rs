@@ -21,7 +21,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-pub use daily::{run_once, start, SYSTEM_USER};
+pub use daily::{run_audited, run_once, start, SYSTEM_USER};
 pub use policy::Policy;
 
 use crate::db::schema::{
@@ -37,6 +37,10 @@ pub const PERSONAL_FIELDS: &[&str] = &[
     "district",
     "basic_team",
 ];
+
+/// Free text that history entries keep besides the incident's fields: a screening
+/// decision's `note`, a reopening's `reason`. Erased with them.
+pub const HISTORY_FREE_TEXT: &[&str] = &["note", "reason"];
 
 /// Incidents handled per statement.
 const CHUNK: usize = 500;
@@ -112,7 +116,18 @@ pub fn run(
     dry_run: bool,
 ) -> anyhow::Result<Outcome> {
     let before = policy.removed_before(now)?;
-    conn.transaction(|conn| {
+    let sqlite = matches!(conn, AnyConnection::Sqlite(_));
+    if sqlite && !dry_run {
+        // Erased text is overwritten in the file, not left in freed space.
+        diesel::sql_query("PRAGMA secure_delete = ON").execute(conn)?;
+    }
+    let result = conn.transaction(|conn| {
+        if sqlite && !dry_run {
+            // The write lock before the first read: a read that turns into a write
+            // fails at once when another connection wrote in between, where waiting
+            // for the lock waits its turn (busy timeout).
+            diesel::sql_query("DELETE FROM retention_removals WHERE 0").execute(conn)?;
+        }
         let due = due(conn, policy, before)?;
         let mut outcome = Outcome {
             removed_before: before,
@@ -140,11 +155,16 @@ pub fn run(
         }
         outcome.candidates = erase_candidates(conn, &ids, before, dry_run)?;
         anyhow::Ok(outcome)
-    })
+    });
+    if sqlite && !dry_run {
+        diesel::sql_query("PRAGMA secure_delete = OFF").execute(conn)?;
+    }
+    result
 }
 
-/// Incidents registered before `before`, not removed yet, and not kept by an open
-/// prosecution: id, unit, registration time.
+/// Incidents registered before `before` and not kept by an open prosecution that
+/// were not removed yet, or hold personal data again (put back by a correction after
+/// their removal): id, unit, registration time.
 fn due(
     conn: &mut AnyConnection,
     policy: &Policy,
@@ -155,7 +175,14 @@ fn due(
         .select(retention_removals::incident_id);
     incidents::table
         .filter(incidents::registered_at.lt(before))
-        .filter(diesel::dsl::not(diesel::dsl::exists(removed)))
+        .filter(
+            diesel::dsl::not(diesel::dsl::exists(removed))
+                .or(incidents::narrative.is_not_null())
+                .or(incidents::summary.is_not_null())
+                .or(incidents::source_reference.is_not_null())
+                .or(incidents::district.is_not_null())
+                .or(incidents::basic_team.is_not_null()),
+        )
         .filter(incidents::prosecution_status.is_null().or(diesel::dsl::not(
             incidents::prosecution_status.eq_any(policy.keep_while.clone()),
         )))
@@ -203,7 +230,11 @@ fn erase_incidents(conn: &mut AnyConnection, ids: &[&str], now: NaiveDateTime) -
             )
         })
         .collect();
-    let insert = diesel::insert_into(retention_removals::table).values(&rows);
+    // An incident removed before keeps the moment of its first removal.
+    let insert = diesel::insert_into(retention_removals::table)
+        .values(&rows)
+        .on_conflict(retention_removals::incident_id)
+        .do_nothing();
     crate::per_backend!(conn, |c| insert.execute(c))?;
     Ok(())
 }
@@ -231,14 +262,15 @@ fn erase_history(conn: &mut AnyConnection, ids: &[&str], dry_run: bool) -> anyho
 }
 
 /// `changes` (a JSON object of `{"old": …, "new": …}` per field) with the values of
-/// [`PERSONAL_FIELDS`] set to null; `None` when it holds none that is not null.
+/// [`PERSONAL_FIELDS`] and [`HISTORY_FREE_TEXT`] set to null; `None` when it holds
+/// none that is not null.
 fn erased_changes(changes: &str) -> anyhow::Result<Option<String>> {
     let mut value: serde_json::Value = serde_json::from_str(changes)?;
     let Some(fields) = value.as_object_mut() else {
         return Ok(None);
     };
     let mut touched = false;
-    for name in PERSONAL_FIELDS {
+    for name in PERSONAL_FIELDS.iter().chain(HISTORY_FREE_TEXT) {
         let Some(change) = fields.get_mut(*name).and_then(|c| c.as_object_mut()) else {
             continue;
         };
@@ -252,8 +284,10 @@ fn erased_changes(changes: &str) -> anyhow::Result<Option<String>> {
     Ok(touched.then(|| value.to_string()))
 }
 
-/// Erases the narratives of the candidates promoted to the incidents `ids` and of
-/// every candidate registered before `before`; answers how many held one.
+/// Erases the narratives (and dismissal reasons) of the candidates promoted to the
+/// incidents `ids` and of every candidate registered before `before`; answers how many
+/// held a narrative. (Their source reference stays: it is what keeps a scan of the
+/// same general incidents from storing their narratives again.)
 fn erase_candidates(
     conn: &mut AnyConnection,
     ids: &[&str],
@@ -261,15 +295,21 @@ fn erase_candidates(
     dry_run: bool,
 ) -> QueryResult<u64> {
     let mut erased = 0;
-    let held = candidates::narrative.ne("");
+    let held = candidates::narrative
+        .ne("")
+        .or(candidates::reason.is_not_null());
     let old = candidates::table
         .filter(candidates::registered_at.lt(before))
         .filter(held);
+    let erase = || {
+        (
+            candidates::narrative.eq(""),
+            candidates::reason.eq(None::<String>),
+        )
+    };
     erased += match dry_run {
         true => old.count().get_result::<i64>(conn)? as u64,
-        false => diesel::update(old)
-            .set(candidates::narrative.eq(""))
-            .execute(conn)? as u64,
+        false => diesel::update(old).set(erase()).execute(conn)? as u64,
     };
     for chunk in ids.chunks(CHUNK) {
         let promoted = candidates::table
@@ -278,9 +318,7 @@ fn erase_candidates(
             .filter(held);
         erased += match dry_run {
             true => promoted.count().get_result::<i64>(conn)? as u64,
-            false => diesel::update(promoted)
-                .set(candidates::narrative.eq(""))
-                .execute(conn)? as u64,
+            false => diesel::update(promoted).set(erase()).execute(conn)? as u64,
         };
     }
     Ok(erased)

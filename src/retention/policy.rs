@@ -25,7 +25,7 @@ impl Policy {
     /// error names the variable and the allowed values.
     pub fn from_env(catalog: &Catalog) -> anyhow::Result<Policy> {
         let remove_after_years = config::retention_remove_years()?;
-        let keep_while = config::retention_keep_while();
+        let keep_while = config::retention_keep_while()?;
         for code in &keep_while {
             let known = catalog.list("prosecution_status");
             if !known.iter().any(|c| &c.code == code) {

@@ -106,7 +106,7 @@ fn the_run_erases_personal_data_past_the_term_and_keeps_the_figures(backend: Bac
                 .expect("time")),
             incident_history::user_name.eq("balie"),
             incident_history::action.eq("corrected"),
-            incident_history::changes.eq(r#"{"narrative":{"old":"Jan de Vries riep","new":"Verhaal"},"grounds":{"old":["HERKOMST"],"new":["HERKOMST"]}}"#),
+            incident_history::changes.eq(r#"{"narrative":{"old":"Jan de Vries riep","new":"Verhaal"},"grounds":{"old":["HERKOMST"],"new":["HERKOMST"]},"note":{"old":null,"new":"Piet belde, Kerkstraat 1"}}"#),
         ))
         .execute(&mut *db.conn().expect("conn"))
         .expect("history");
@@ -162,6 +162,16 @@ fn the_run_erases_personal_data_past_the_term_and_keeps_the_figures(backend: Bac
     );
     assert!(personal(&db, "AMS-2019-000001").iter().all(Option::is_some));
 
+    let in_file = |text: &str| {
+        sqlite_file.as_ref().map(|path| {
+            let mut bytes = std::fs::read(path).expect("db file");
+            bytes.extend(std::fs::read(format!("{path}-wal")).unwrap_or_default());
+            bytes.windows(text.len()).any(|w| w == text.as_bytes())
+        })
+    };
+    if sqlite_file.is_some() {
+        assert_eq!(in_file("Verhaal van AMS-2019-000001"), Some(true));
+    }
     let run = dira(&test_db, &["retention", "run"]);
     assert_eq!(
         stdout(&run),
@@ -189,7 +199,16 @@ fn the_run_erases_personal_data_past_the_term_and_keeps_the_figures(backend: Bac
         serde_json::json!({"old": null, "new": null})
     );
     assert_eq!(corrected["grounds"]["new"], serde_json::json!(["HERKOMST"]));
-    assert!(!history.iter().any(|h| h.contains("Jan de Vries")));
+    assert!(!history
+        .iter()
+        .any(|h| h.contains("Jan de Vries") || h.contains("Kerkstraat")));
+    assert_eq!(
+        corrected["note"],
+        serde_json::json!({"old": null, "new": null})
+    );
+    // Erased, not left behind in freed space or the write-ahead log (SQLite).
+    assert_ne!(in_file("Verhaal van AMS-2019-000001"), Some(true));
+    assert_ne!(in_file("Kerkstraat"), Some(true));
 
     // Every figure and the fingerprint are the same.
     assert_eq!(
@@ -207,7 +226,7 @@ fn the_run_erases_personal_data_past_the_term_and_keeps_the_figures(backend: Bac
         .select(audit_log::detail)
         .load::<String>(&mut *db.conn().expect("conn"))
         .expect("audit");
-    assert_eq!(details.len(), 1, "{details:?}");
+    assert_eq!(details.len(), 1, "one entry per run: {details:?}");
     assert!(
         details[0].contains("incidents=2 [AMS/2019=1 RTM/2020=1]"),
         "{details:?}"
@@ -217,6 +236,25 @@ fn the_run_erases_personal_data_past_the_term_and_keeps_the_figures(backend: Bac
         stdout(&dira(&test_db, &["retention", "run"])),
         "unit\tyear\tincidents\n"
     );
+    // Data put back after the removal (a correction) is removed by the next run.
+    diesel::update(incidents::table.filter(incidents::registration_number.eq("AMS-2019-000001")))
+        .set(incidents::narrative.eq("Teruggezet verhaal"))
+        .execute(&mut *db.conn().expect("conn"))
+        .expect("put back");
+    assert_eq!(
+        stdout(&dira(&test_db, &["retention", "run"])),
+        "unit\tyear\tincidents\nAMS\t2019\t1\n"
+    );
+    assert_eq!(personal(&db, "AMS-2019-000001"), vec![None; 5]);
+    // A setting that would silently keep nothing is refused, naming the variable.
+    let refused = std::process::Command::new(crate::cli::BIN)
+        .args(["retention", "run", "--dry-run"])
+        .env("DIRA_DATABASE_URL", &test_db.url)
+        .env("DIRA_RETENTION_KEEP_WHILE", " ")
+        .output()
+        .expect("run");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("DIRA_RETENTION_KEEP_WHILE"));
     let removed: i64 = retention_removals::table
         .count()
         .get_result(&mut *db.conn().expect("conn"))
