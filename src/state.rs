@@ -18,4 +18,25 @@ pub struct AppState {
     pub clock: Clock,
     /// How people sign in to the web pages.
     pub sign_in: SignInSettings,
+    /// Registrars no longer find incidents registered this many years ago or longer
+    /// (`DIRA_RETENTION_RESTRICT_YEARS`; `docs/retention.md`).
+    pub restrict_after_years: u32,
+}
+
+impl AppState {
+    /// Incidents registered before this moment (UTC) are out of `principal`'s reach:
+    /// `Some` for registrars (the first term of the Police Data Act is over), `None`
+    /// for everyone else.
+    pub fn restricted_before(
+        &self,
+        principal: &crate::auth::Principal,
+    ) -> Option<chrono::NaiveDateTime> {
+        (principal.role == crate::auth::Role::Registrar)
+            .then(|| {
+                self.clock
+                    .now()
+                    .checked_sub_months(chrono::Months::new(self.restrict_after_years * 12))
+            })
+            .flatten()
+    }
 }

@@ -83,6 +83,9 @@ pub const OIDC_NATIONAL_GROUP: &str = "DIRA_OIDC_NATIONAL_GROUP";
 /// `DIRA_RETENTION_REMOVE_YEARS`: personal and free-text data of an incident is
 /// removed this many whole years after its registration (`docs/retention.md`).
 pub const RETENTION_REMOVE_YEARS: &str = "DIRA_RETENTION_REMOVE_YEARS";
+/// `DIRA_RETENTION_RESTRICT_YEARS`: registrars no longer find incidents registered
+/// this many whole years ago or longer (`docs/retention.md`).
+pub const RETENTION_RESTRICT_YEARS: &str = "DIRA_RETENTION_RESTRICT_YEARS";
 /// `DIRA_RETENTION_KEEP_WHILE`: prosecution statuses, comma-separated, during which an
 /// incident is kept past the removal term.
 pub const RETENTION_KEEP_WHILE: &str = "DIRA_RETENTION_KEEP_WHILE";
@@ -205,6 +208,12 @@ pub const VARIABLES: &[Variable] = &[
         allowed: "a pattern with `{role}`",
     },
     Variable {
+        name: RETENTION_RESTRICT_YEARS,
+        meaning: "registrars no longer find incidents registered this many years ago or longer, in lists or by id; screeners, analysts and national staff still do (Wet politiegegevens art. 8; `docs/retention.md`)",
+        default: "`1`",
+        allowed: "a whole number of years, 1 to 100; anything else stops `dira serve` with an error",
+    },
+    Variable {
         name: RETENTION_REMOVE_YEARS,
         meaning: "`dira retention run` removes the personal and free-text data of incidents registered this many years ago or longer (Wet politiegegevens art. 8; `docs/retention.md`)",
         default: "`5`",
@@ -263,16 +272,25 @@ fn target_days_from(value: Option<&str>) -> i64 {
 /// The removal term in years from [`RETENTION_REMOVE_YEARS`]: 5 when unset, an error
 /// naming the variable for anything but a whole number of 1 to 100.
 pub fn retention_remove_years() -> anyhow::Result<u32> {
-    match read(RETENTION_REMOVE_YEARS) {
-        None => Ok(5),
+    years(RETENTION_REMOVE_YEARS, 5)
+}
+
+/// The restriction term in years from [`RETENTION_RESTRICT_YEARS`]: 1 when unset, an
+/// error naming the variable for anything but a whole number of 1 to 100.
+pub fn retention_restrict_years() -> anyhow::Result<u32> {
+    years(RETENTION_RESTRICT_YEARS, 1)
+}
+
+/// A whole number of years, 1 to 100, from `name`; `default` when unset.
+fn years(name: &str, default: u32) -> anyhow::Result<u32> {
+    match read(name) {
+        None => Ok(default),
         Some(v) => v
             .trim()
             .parse()
             .ok()
             .filter(|y| (1..=100).contains(y))
-            .ok_or_else(|| {
-                anyhow::anyhow!("{RETENTION_REMOVE_YEARS}={v:?}: a whole number of years, 1 to 100")
-            }),
+            .ok_or_else(|| anyhow::anyhow!("{name}={v:?}: a whole number of years, 1 to 100")),
     }
 }
 

@@ -97,9 +97,10 @@ pub async fn read(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    let restricted = state.restricted_before(&principal);
     let view = state
         .db
-        .run(move |db| store::read_visible(&mut *db.conn()?, &principal, &id))
+        .run(move |db| store::read_visible(&mut *db.conn()?, &principal, &id, restricted))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", view.version)))
@@ -239,6 +240,7 @@ fn list_filter(
         ground,
         after,
         limit,
+        restricted_before: state.restricted_before(principal),
     })
 }
 

@@ -222,6 +222,9 @@ pub struct ListFilter {
     /// Continue after this (registered_at, id).
     pub after: Option<(NaiveDateTime, String)>,
     pub limit: i64,
+    /// Out of reach when registered before this (UTC; see
+    /// [`crate::state::AppState::restricted_before`]).
+    pub restricted_before: Option<NaiveDateTime>,
 }
 
 /// A page of incidents, newest first, plus the first of the next page (if any).
@@ -240,6 +243,9 @@ pub fn list(conn: &mut AnyConnection, f: &ListFilter) -> Result<Vec<IncidentRow>
     }
     if let Some(until) = f.until {
         q = q.filter(incidents::registered_at.lt(until));
+    }
+    if let Some(before) = f.restricted_before {
+        q = q.filter(incidents::registered_at.ge(before));
     }
     if let Some(ground) = &f.ground {
         // Codes are stored joined by '|': compare whole codes, not substrings.
@@ -332,12 +338,19 @@ pub fn recent_by(
 
 /// An incident with its history as `principal` may see it; outside their scope it
 /// does not exist (404).
+/// The incident `id` as `principal` may see it: 404 outside their scope, and for an
+/// incident registered before `restricted_before` (a registrar after the first term;
+/// [`crate::state::AppState::restricted_before`]).
 pub fn read_visible(
     conn: &mut AnyConnection,
     principal: &crate::auth::Principal,
     id: &str,
+    restricted_before: Option<NaiveDateTime>,
 ) -> Result<super::Incident, AppError> {
     let row = get_in_scope(conn, principal, id)?;
+    if restricted_before.is_some_and(|before| row.registered_at < before) {
+        return Err(AppError::NotFound);
+    }
     view(conn, row, principal)
 }
 

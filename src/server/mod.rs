@@ -103,6 +103,7 @@ impl Application {
             screening_target_days: crate::screening::target_days(),
             clock,
             sign_in,
+            restrict_after_years: crate::config::retention_restrict_years()?,
         });
         let mut server = HttpServer::new(move || {
             let (app, api) = routes(

@@ -149,9 +149,10 @@ async fn show(
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     let who = principal.clone();
+    let restricted = state.restricted_before(&who);
     let incident = state
         .db
-        .run(move |db| store::read_visible(&mut *db.conn()?, &who, &id))
+        .run(move |db| store::read_visible(&mut *db.conn()?, &who, &id, restricted))
         .await?;
     let undecided = !incident.status.is_screened();
     let body = html! {
@@ -235,11 +236,12 @@ pub async fn decide(
     let posted: DecisionForm = forms::posted(&body)?;
     cookie::check_csrf(&req, &posted.csrf)?;
     let who = principal.clone();
+    let restricted = state.restricted_before(&who);
     let current = {
         let id = id.clone();
         state
             .db
-            .run(move |db| store::read_visible(&mut *db.conn()?, &who, &id))
+            .run(move |db| store::read_visible(&mut *db.conn()?, &who, &id, restricted))
             .await?
     };
     let outcome = posted.outcome.clone().unwrap_or_default();

@@ -347,7 +347,7 @@ fn the_service_runs_it_one_replica_at_a_time(backend: Backend) {
         .expect("id");
     let read = |db: &Db| {
         let operator = dira::auth::Principal::operator("beheer");
-        dira::incidents::store::read_visible(&mut db.conn().expect("conn"), &operator, &id)
+        dira::incidents::store::read_visible(&mut db.conn().expect("conn"), &operator, &id, None)
             .expect("read")
             .personal_data_removed_at
     };
@@ -370,8 +370,76 @@ fn the_service_runs_it_one_replica_at_a_time(backend: Backend) {
     assert_eq!(by, [dira::retention::SYSTEM_USER]);
 }
 
+/// After the first term (one year) registrars no longer find an incident, in the list
+/// or by id; a screener of the unit still does.
+fn registrars_no_longer_find_incidents_after_the_first_term(backend: Backend) {
+    use chrono::TimeZone;
+    let now = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 30, 12, 0, 0)
+        .single()
+        .expect("now");
+    let settings = dira::server::Settings {
+        workers: Some(1),
+        clock: dira::clock::Clock::fixed(now),
+        sign_in: dira::auth::SignInSettings::default(),
+    };
+    let Some(app) = crate::helpers::TestApp::spawn_with(backend, settings) else {
+        return;
+    };
+    let admin = app.token("beheer", dira::auth::Role::Admin, "*");
+    let file = [
+        HEADER.to_owned(),
+        // Just over a year before `now`, and just under.
+        row("AMS-2025-000001", "AMS", "2025-11-30T11:59:59Z", ""),
+        row("AMS-2025-000002", "AMS", "2025-11-30T12:00:01Z", ""),
+    ]
+    .join("\n");
+    let (status, report) = crate::helpers::post_csv(&app.url("/api/v1/imports"), &admin, &file);
+    assert_eq!(status, 201, "{report}");
+    let numbers = |token: &str| -> Vec<String> {
+        let page = crate::helpers::get(&app, "/api/v1/incidents", token);
+        assert_eq!(page.status, 200, "{:?}", page.body);
+        page.body["items"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|i| {
+                        i["registration_number"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let registrar = app.token("balie", dira::auth::Role::Registrar, "AMS");
+    let screener = app.token("toetser", dira::auth::Role::Screener, "AMS");
+    let id = |number: &str| -> String {
+        let page = crate::helpers::get(&app, "/api/v1/incidents", &screener);
+        page.body["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|i| i["registration_number"] == number))
+            .and_then(|i| i["id"].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (old, young) = (id("AMS-2025-000001"), id("AMS-2025-000002"));
+    assert!(!old.is_empty() && !young.is_empty());
+    assert_eq!(numbers(&registrar), ["AMS-2025-000002"]);
+    assert_eq!(numbers(&screener), ["AMS-2025-000002", "AMS-2025-000001"]);
+    let read = |token: &str, id: &str| {
+        crate::helpers::get(&app, &format!("/api/v1/incidents/{id}"), token).status
+    };
+    assert_eq!(read(&registrar, &old), 404, "out of a registrar's reach");
+    assert_eq!(read(&registrar, &young), 200);
+    assert_eq!(read(&screener, &old), 200);
+}
+
 crate::cli_on_both_backends!(
     the_run_erases_personal_data_past_the_term_and_keeps_the_figures,
     the_term_ends_exactly_five_years_after_the_registration,
-    the_service_runs_it_one_replica_at_a_time
+    the_service_runs_it_one_replica_at_a_time,
+    registrars_no_longer_find_incidents_after_the_first_term
 );
