@@ -90,6 +90,8 @@ pub fn scan(
         // and the parsing thread ends instead of waiting.
         let (full_rx, empty_tx) = (full_rx, empty_tx);
         let outcome = conn.transaction(|conn| {
+            // Beside `dira serve` or another scan (SQLite).
+            crate::db::take_write_lock(conn)?;
             for message in full_rx.iter() {
                 let (batch, filled) = message?;
                 for record in &batch[..filled] {

@@ -361,6 +361,18 @@ impl RetryableError for diesel::result::Error {
     }
 }
 
+/// Takes SQLite's write lock at the start of the caller's transaction (a write that
+/// changes nothing), so that a transaction that reads before it writes waits its turn
+/// (busy timeout) instead of failing at once when another connection wrote in between
+/// (SQLite cannot upgrade a read snapshot that is no longer the newest). Nothing on
+/// PostgreSQL, whose row locks do this.
+pub fn take_write_lock(conn: &mut AnyConnection) -> diesel::QueryResult<()> {
+    if let AnyConnection::Sqlite(c) = conn {
+        diesel::sql_query("DELETE FROM registration_counters WHERE 0").execute(c)?;
+    }
+    Ok(())
+}
+
 /// Brings the schema up to date and loads missing reference data. On PostgreSQL
 /// under an advisory lock: replicas starting at once do it once, one after the other.
 fn prepare(conn: &mut AnyConnection) -> anyhow::Result<()> {

@@ -122,11 +122,8 @@ pub fn run(
         diesel::sql_query("PRAGMA secure_delete = ON").execute(conn)?;
     }
     let result = conn.transaction(|conn| {
-        if sqlite && !dry_run {
-            // The write lock before the first read: a read that turns into a write
-            // fails at once when another connection wrote in between, where waiting
-            // for the lock waits its turn (busy timeout).
-            diesel::sql_query("DELETE FROM retention_removals WHERE 0").execute(conn)?;
+        if !dry_run {
+            crate::db::take_write_lock(conn)?;
         }
         let due = due(conn, policy, before)?;
         let mut outcome = Outcome {

@@ -230,10 +230,10 @@ fn one_file_imported_through_both_replicas_at_once_is_stored_once() {
 }
 
 /// Two candidate scans of the same general-incident file started at once (from two
-/// hosts, say) both finish, and each incident is a candidate once.
-#[test]
-fn two_candidate_scans_at_once_store_each_candidate_once() {
-    let Some(db) = TestDb::new(Backend::Postgres) else {
+/// hosts, or two operators on one SQLite file) both finish, and each incident is a
+/// candidate once.
+fn two_candidate_scans_at_once_store_each_candidate_once(backend: Backend) {
+    let Some(db) = TestDb::new(backend) else {
         say("SKIPPED on PostgreSQL: replicas::two_candidate_scans_at_once_store_each_candidate_once");
         return;
     };
@@ -401,4 +401,14 @@ fn start(db: &TestDb, args: &[&str]) -> std::process::Child {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("start dira")
+}
+
+#[test]
+fn two_candidate_scans_at_once_on_postgresql() {
+    two_candidate_scans_at_once_store_each_candidate_once(Backend::Postgres);
+}
+
+#[test]
+fn two_candidate_scans_at_once_on_sqlite() {
+    two_candidate_scans_at_once_store_each_candidate_once(Backend::Sqlite);
 }
