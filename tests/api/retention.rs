@@ -30,6 +30,23 @@ fn row(number: &str, unit: &str, registered: &str, prosecution: &str) -> String 
     )
 }
 
+/// Imports `rows` (under [`HEADER`]) into `test_db` with `dira import`, and opens it.
+fn imported(test_db: &TestDb, rows: &[String]) -> Db {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("in.csv");
+    let lines: Vec<&str> = std::iter::once(HEADER)
+        .chain(rows.iter().map(String::as_str))
+        .collect();
+    std::fs::write(&file, lines.join("\n") + "\n").expect("write");
+    let out = dira(test_db, &["import", &file.display().to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Db::open(&test_db.url).expect("open")
+}
+
 fn stdout(out: &std::process::Output) -> String {
     assert!(
         out.status.success(),
@@ -279,18 +296,13 @@ fn the_term_ends_exactly_five_years_after_the_registration(backend: Backend) {
     let Some(test_db) = TestDb::new(backend) else {
         return;
     };
-    let dir = tempfile::tempdir().expect("dir");
-    let file = dir.path().join("in.csv");
-    let lines = [
-        HEADER.to_owned(),
-        row("AMS-2020-000001", "AMS", "2020-06-01T10:00:00Z", ""),
-        row("AMS-2020-000002", "AMS", "2020-06-01T10:00:01Z", ""),
-    ];
-    std::fs::write(&file, lines.join("\n") + "\n").expect("write");
-    assert!(dira(&test_db, &["import", &file.display().to_string()])
-        .status
-        .success());
-    let db = Db::open(&test_db.url).expect("open");
+    let db = imported(
+        &test_db,
+        &[
+            row("AMS-2020-000001", "AMS", "2020-06-01T10:00:00Z", ""),
+            row("AMS-2020-000002", "AMS", "2020-06-01T10:00:01Z", ""),
+        ],
+    );
     let mut conn = db.conn().expect("conn");
     let catalog = dira::codes::Catalog::load(&mut conn).expect("catalog");
     let policy = dira::retention::Policy::from_env(&catalog).expect("policy");
@@ -310,17 +322,15 @@ fn the_service_runs_it_one_replica_at_a_time(backend: Backend) {
     let Some(test_db) = TestDb::new(backend) else {
         return;
     };
-    let dir = tempfile::tempdir().expect("dir");
-    let file = dir.path().join("in.csv");
-    let lines = [
-        HEADER.to_owned(),
-        row("AMS-2019-000001", "AMS", "2019-03-01T10:00:00+01:00", ""),
-    ];
-    std::fs::write(&file, lines.join("\n") + "\n").expect("write");
-    assert!(dira(&test_db, &["import", &file.display().to_string()])
-        .status
-        .success());
-    let db = Db::open(&test_db.url).expect("open");
+    let db = imported(
+        &test_db,
+        &[row(
+            "AMS-2019-000001",
+            "AMS",
+            "2019-03-01T10:00:00+01:00",
+            "",
+        )],
+    );
     let catalog = dira::codes::Catalog::load(&mut db.conn().expect("conn")).expect("catalog");
     let policy = dira::retention::Policy::from_env(&catalog).expect("policy");
     // Whole seconds: PostgreSQL keeps microseconds.
