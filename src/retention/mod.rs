@@ -5,12 +5,17 @@
 //!
 //! What is erased ([`PERSONAL_FIELDS`]): the narrative, the summary, the source
 //! reference to the general police system, the district and the basic team, in the
-//! incident and as old and new values in every entry of its history; the narrative
-//! of its candidate from the general-incident scan, and of every candidate older
-//! than the term; its idempotency records (which keep the first answer, narrative
-//! included). What stays: codes, dates, unit, municipality, status, prosecution
-//! status, event id, version, and the history entries themselves (who did what,
-//! when). The incident's version does not move: a removal is not a correction.
+//! incident and as old and new values in every entry of its history, with the free
+//! text entries keep besides them ([`HISTORY_FREE_TEXT`]); the narrative and dismissal
+//! reason of its candidate from the general-incident scan, and of every candidate
+//! older than the term; its idempotency records (which keep the first answer,
+//! narrative included). What stays: codes, dates, unit, municipality, status,
+//! prosecution status, event id, version, and the history entries themselves (who did
+//! what, when). The incident's version does not move: a removal is not a correction.
+//!
+//! The first term (registrars no longer reach an incident) is
+//! [`crate::state::AppState::restricted_before`]; the daily run of the service is
+//! `daily`.
 
 mod daily;
 mod policy;
