@@ -18,7 +18,7 @@ pub struct AppState {
     pub clock: Clock,
     /// How people sign in to the web pages.
     pub sign_in: SignInSettings,
-    /// Registrars no longer find incidents registered this many years ago or longer
+    /// Registrars no longer find incidents registered more than this many years ago
     /// (`DIRA_RETENTION_RESTRICT_YEARS`; `docs/retention.md`).
     pub restrict_after_years: u32,
 }

@@ -81,10 +81,11 @@ pub const OIDC_UNIT_GROUP: &str = "DIRA_OIDC_UNIT_GROUP";
 pub const OIDC_NATIONAL_GROUP: &str = "DIRA_OIDC_NATIONAL_GROUP";
 
 /// `DIRA_RETENTION_REMOVE_YEARS`: personal and free-text data of an incident is
-/// removed this many whole years after its registration (`docs/retention.md`).
+/// removed once more than this many whole years have passed since its registration
+/// (`docs/retention.md`).
 pub const RETENTION_REMOVE_YEARS: &str = "DIRA_RETENTION_REMOVE_YEARS";
 /// `DIRA_RETENTION_RESTRICT_YEARS`: registrars no longer find incidents registered
-/// this many whole years ago or longer (`docs/retention.md`).
+/// more than this many whole years ago (`docs/retention.md`).
 pub const RETENTION_RESTRICT_YEARS: &str = "DIRA_RETENTION_RESTRICT_YEARS";
 /// `DIRA_RETENTION_KEEP_WHILE`: prosecution statuses, comma-separated, during which an
 /// incident is kept past the removal term.
@@ -209,13 +210,13 @@ pub const VARIABLES: &[Variable] = &[
     },
     Variable {
         name: RETENTION_RESTRICT_YEARS,
-        meaning: "registrars no longer find incidents registered this many years ago or longer, in lists or by id; screeners, analysts and national staff still do (Wet politiegegevens art. 8; `docs/retention.md`)",
+        meaning: "registrars no longer find incidents registered more than this many years ago, in lists, by id or to correct; screeners, analysts and national staff still do (Wet politiegegevens art. 8; `docs/retention.md`)",
         default: "`1`",
         allowed: "a whole number of years, 1 to 100; anything else stops `dira serve` with an error",
     },
     Variable {
         name: RETENTION_REMOVE_YEARS,
-        meaning: "`dira retention run` removes the personal and free-text data of incidents registered this many years ago or longer (Wet politiegegevens art. 8; `docs/retention.md`)",
+        meaning: "`dira retention run` removes the personal and free-text data of incidents registered more than this many years ago (Wet politiegegevens art. 8; `docs/retention.md`)",
         default: "`5`",
         allowed: "a whole number of years, 1 to 100; anything else stops the command with an error",
     },

@@ -10,22 +10,21 @@ use crate::codes::Catalog;
 use crate::db::AnyConnection;
 use crate::error::{AppError, FieldError};
 
-/// Applies `fields` to incident `id` for `principal` at `now` (UTC), inside the
-/// caller's transaction. Outside the principal's scope the incident does not exist
-/// (404). Registrars correct their own registrations (403) until they are screened
-/// (409); `expected` must admit the current version (412). Invalid values, or a
-/// confirmed incident made incomplete, are refused (422). Absent fields stay, `null`
-/// clears; every change is kept in the history.
+/// Applies `fields` to the incident `row` for `principal` at `now` (UTC), inside the
+/// caller's transaction; the caller loaded `row` with [`store::get_reachable`] (404
+/// outside the principal's reach). Registrars correct their own registrations (403)
+/// until they are screened (409); `expected` must admit the current version (412).
+/// Invalid values, or a confirmed incident made incomplete, are refused (422). Absent
+/// fields stay, `null` clears; every change is kept in the history.
 pub fn correct(
     conn: &mut AnyConnection,
     catalog: &Catalog,
     principal: &Principal,
-    id: &str,
+    mut row: super::IncidentRow,
     fields: IncidentFields,
     expected: &Precondition,
     now: chrono::NaiveDateTime,
 ) -> Result<Incident, AppError> {
-    let mut row = store::get_in_scope(conn, principal, id)?;
     let status = row.status();
     if principal.role == Role::Registrar {
         check_registrar(principal, &row.created_by, status)?;

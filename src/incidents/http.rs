@@ -279,14 +279,16 @@ pub async fn correct(
     let expected = crate::http::preconditions::if_match(&req)?;
     let (id, fields) = (id.into_inner(), body.into_inner());
     let (catalog, now) = (state.catalog.clone(), state.clock.now());
+    let restricted = state.restricted_before(&principal);
     let view = state
         .db
         .write_async(move |conn| {
+            let row = store::get_reachable(conn, &principal, &id, restricted)?;
             super::correct(
                 conn,
                 &catalog,
                 &principal,
-                &id,
+                row,
                 fields.clone(),
                 &expected,
                 now,

@@ -322,15 +322,21 @@ pub fn save_change(
     Ok(())
 }
 
-/// The latest registrations made by `user`, newest first.
+/// The latest registrations made by `user`, newest first; none registered before
+/// `restricted_before` (see [`get_reachable`]).
 pub fn recent_by(
     conn: &mut AnyConnection,
     user: &str,
     limit: i64,
+    restricted_before: Option<NaiveDateTime>,
 ) -> QueryResult<Vec<IncidentRow>> {
-    incidents::table
+    let mut q = incidents::table
         .filter(incidents::created_by.eq(user))
-        .order((incidents::registered_at.desc(), incidents::id.desc()))
+        .into_boxed();
+    if let Some(before) = restricted_before {
+        q = q.filter(incidents::registered_at.ge(before));
+    }
+    q.order((incidents::registered_at.desc(), incidents::id.desc()))
         .limit(limit)
         .select(IncidentRow::as_select())
         .load(conn)
@@ -347,11 +353,25 @@ pub fn read_visible(
     id: &str,
     restricted_before: Option<NaiveDateTime>,
 ) -> Result<super::Incident, AppError> {
+    let row = get_reachable(conn, principal, id, restricted_before)?;
+    view(conn, row, principal)
+}
+
+/// The row of incident `id` when `principal` may reach it: 404 outside their scope
+/// ([`get_in_scope`]) and when registered before `restricted_before` (a registrar
+/// after the first term; [`crate::state::AppState::restricted_before`]), before any
+/// other check, so that neither existence nor state leaks.
+pub fn get_reachable(
+    conn: &mut AnyConnection,
+    principal: &crate::auth::Principal,
+    id: &str,
+    restricted_before: Option<NaiveDateTime>,
+) -> Result<IncidentRow, AppError> {
     let row = get_in_scope(conn, principal, id)?;
     if restricted_before.is_some_and(|before| row.registered_at < before) {
         return Err(AppError::NotFound);
     }
-    view(conn, row, principal)
+    Ok(row)
 }
 
 pub fn view(

@@ -188,9 +188,12 @@ async fn render(
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     let user = principal.user.clone();
+    let restricted = state.restricted_before(principal);
     let recent = state
         .db
-        .run(move |db| Ok::<_, AppError>(store::recent_by(&mut *db.conn()?, &user, 10)?))
+        .run(move |db| {
+            Ok::<_, AppError>(store::recent_by(&mut *db.conn()?, &user, 10, restricted)?)
+        })
         .await?;
     let body = html! {
         h1 { "Discriminatie-incident registreren" }

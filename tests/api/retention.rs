@@ -443,6 +443,19 @@ fn registrars_no_longer_find_incidents_after_the_first_term(backend: Backend) {
         crate::helpers::get(&app, &format!("/api/v1/incidents/{id}"), token).status
     };
     assert_eq!(read(&registrar, &old), 404, "out of a registrar's reach");
+    // Nor can a registrar correct it, or learn from the refusal that it exists.
+    let patch = |id: &str| {
+        crate::helpers::send(
+            "PATCH",
+            &app.url(&format!("/api/v1/incidents/{id}")),
+            Some(&registrar),
+            &[("If-Match", "*")],
+            Some(&serde_json::json!({"summary": "na een jaar"})),
+        )
+        .status
+    };
+    assert_eq!(patch(&old), 404);
+    assert_ne!(patch(&young), 404);
     assert_eq!(read(&registrar, &young), 200);
     assert_eq!(read(&screener, &old), 200);
 }
