@@ -76,6 +76,10 @@ pub enum AppError {
     PreconditionRequired,
     #[error("the database is busy; try again")]
     Busy,
+    /// This replica cannot serve now, for the reason given (HTTP: 503 with
+    /// `Retry-After`, RFC 9110 §15.6.4 and §10.2.3): readiness.
+    #[error("{0}")]
+    Unavailable(String),
     /// Input larger than the operation takes (HTTP: 413, RFC 9110 §15.5.14).
     #[error("the body is larger than the {limit} bytes this endpoint takes")]
     PayloadTooLarge { limit: usize },

@@ -9,6 +9,7 @@ pub mod check;
 pub mod columns;
 pub mod copy_out;
 pub mod direct;
+mod libpq;
 pub mod schema;
 mod writer;
 
@@ -27,6 +28,9 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 /// Key of the PostgreSQL advisory lock held while migrating, so replicas never race.
 const MIGRATION_LOCK: i64 = 0x0d1a_0001;
+/// Key of the PostgreSQL advisory lock a retention run's transaction holds, so runs of
+/// several replicas never overlap (`crate::retention`).
+pub const RETENTION_LOCK: i64 = 0x0d1a_0002;
 
 #[derive(diesel::MultiConnection)]
 pub enum AnyConnection {

@@ -87,7 +87,7 @@ pub fn import(
 ) -> Result<ImportReport, ImportFailure> {
     conn.transaction(|conn| match conn {
         AnyConnection::Postgresql(pg) => store::read_and_store(
-            &mut postgres::CopyStore(pg),
+            &mut postgres::CopyStore::new(pg, &options.user),
             catalog,
             input,
             options,

@@ -45,7 +45,7 @@ pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError
     )
 )]
 #[route("/health/ready", method = "GET", method = "HEAD")]
-pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
+pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let checked = state
         .db
         .run(|db| {
@@ -54,29 +54,17 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
         })
         .await;
     match checked {
-        Ok(true) => HttpResponse::Ok().json(serde_json::json!({"status": "ready"})),
-        Ok(false) => {
-            not_ready("the database schema is not this build's (a migration is pending or running)")
-        }
+        Ok(true) => Ok(HttpResponse::Ok().json(serde_json::json!({"status": "ready"}))),
+        Ok(false) => Err(AppError::Unavailable(
+            "the database schema is not this build's (a migration is pending or running)".into(),
+        )),
         Err(e) => {
             tracing::warn!(error = %e, "not ready: the database cannot be reached");
-            not_ready("the database cannot be reached")
+            Err(AppError::Unavailable(
+                "the database cannot be reached".into(),
+            ))
         }
     }
-}
-
-/// A 503 problem answer (RFC 9457) saying why.
-fn not_ready(detail: &str) -> HttpResponse {
-    HttpResponse::ServiceUnavailable()
-        .content_type("application/problem+json")
-        .insert_header((actix_web::http::header::RETRY_AFTER, "5"))
-        .json(Problem {
-            kind: "about:blank".to_owned(),
-            title: "Service Unavailable".to_owned(),
-            status: 503,
-            detail: Some(detail.to_owned()),
-            errors: Vec::new(),
-        })
 }
 
 /// Any method but GET and HEAD on `/health` (RFC 9110 §15.5.6).

@@ -11,11 +11,8 @@ use diesel::prelude::*;
 use super::{run, Outcome, Policy};
 use crate::auth::Principal;
 use crate::clock::Clock;
-use crate::db::{AnyConnection, Db};
+use crate::db::{AnyConnection, Db, RETENTION_LOCK};
 use crate::error::AppError;
-
-/// The advisory lock of a retention run (beside the migrations' `0x0d1a_0001`).
-const RETENTION_LOCK: i64 = 0x0d1a_0002;
 
 /// Time between two runs of a service.
 const EVERY: Duration = Duration::from_secs(24 * 60 * 60);

@@ -15,6 +15,22 @@ pub fn dira(db: &TestDb, args: &[&str]) -> std::process::Output {
         .expect("run dira")
 }
 
+/// A bearer token made with `dira token create` (which must succeed).
+pub fn token(db: &TestDb, user: &str, role: &str, scope: &str) -> String {
+    let out = dira(
+        db,
+        &[
+            "token", "create", "--user", user, "--role", role, "--scope", scope,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
 /// `dira serve` on a free port; returns the child and the base URL once it answers.
 pub fn serve(db: &TestDb) -> (std::process::Child, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")

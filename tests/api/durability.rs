@@ -9,7 +9,7 @@ use dira::auth::Role;
 use dira::db::schema::incidents;
 use serde_json::json;
 
-use crate::cli::{dira, serve};
+use crate::cli::{serve, token};
 use crate::helpers::{say, Backend, TestDb};
 
 const CLIENTS: usize = 16;
@@ -21,20 +21,7 @@ fn every_acknowledged_registration_survives_sigkill(backend: Backend) {
         say("SKIPPED on PostgreSQL: durability::every_acknowledged_registration_survives_sigkill");
         return;
     };
-    let out = dira(
-        &db,
-        &[
-            "token",
-            "create",
-            "--user",
-            "balie",
-            "--role",
-            Role::Registrar.as_str(),
-            "--scope",
-            "AMS",
-        ],
-    );
-    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let token = token(&db, "balie", Role::Registrar.as_str(), "AMS");
     let (mut server, base) = serve(&db);
 
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::cli::{dira, serve};
+use crate::cli::{dira, serve, token};
 use crate::helpers::{send, Backend, TestDb};
 
 fn check(url: &str) -> (Option<i32>, String) {
@@ -26,20 +26,7 @@ fn check(url: &str) -> (Option<i32>, String) {
 #[test]
 fn a_backup_taken_under_load_restores_every_acknowledged_registration() {
     let db = TestDb::new(Backend::Sqlite).expect("db");
-    let out = dira(
-        &db,
-        &[
-            "token",
-            "create",
-            "--user",
-            "balie",
-            "--role",
-            "registrar",
-            "--scope",
-            "AMS",
-        ],
-    );
-    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let token = token(&db, "balie", "registrar", "AMS");
     let (mut child, base) = serve(&db);
 
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));

@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use dira::db::schema::incidents;
 use serde_json::json;
 
-use crate::cli::{dira, serve};
+use crate::cli::{dira, serve, token};
 use crate::helpers::{post_csv, say, send, Backend, TestDb};
 
 const CLIENTS: usize = 8;
@@ -27,20 +27,7 @@ fn two_replicas_on_one_postgresql_database_are_one_service() {
         say("SKIPPED on PostgreSQL: replicas::two_replicas_on_one_postgresql_database_are_one_service");
         return;
     };
-    let out = dira(
-        &db,
-        &[
-            "token",
-            "create",
-            "--user",
-            "balie",
-            "--role",
-            "registrar",
-            "--scope",
-            "AMS",
-        ],
-    );
-    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let token = token(&db, "balie", "registrar", "AMS");
     let (mut a, base_a) = serve(&db);
     let (mut b, base_b) = serve(&db);
 
@@ -180,13 +167,7 @@ fn one_file_imported_through_both_replicas_at_once_is_stored_once() {
         &["synthetic", "--count", &ROWS.to_string(), "--out", &path],
     );
     assert_eq!(made.status.code(), Some(0));
-    let out = dira(
-        &db,
-        &[
-            "token", "create", "--user", "beheer", "--role", "admin", "--scope", "*",
-        ],
-    );
-    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let token = token(&db, "beheer", "admin", "*");
     let body = std::fs::read_to_string(&file).expect("rows");
     let (mut a, base_a) = serve(&db);
     let (mut b, base_b) = serve(&db);
@@ -313,16 +294,10 @@ fn registrations_during_an_import_of_their_unit_and_year_neither_fail_nor_collid
             "AMS-{year}-{n:06},2024-03-01T10:00:00+01:00,AMS,AANGIFTE,BALIE,HERKOMST,INCOMPLETE\n"
         ));
     }
-    let token = |role: &str, scope: &str| {
-        let out = dira(
-            &db,
-            &[
-                "token", "create", "--user", role, "--role", role, "--scope", scope,
-            ],
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
-    };
-    let (admin, registrar) = (token("admin", "*"), token("registrar", "AMS"));
+    let (admin, registrar) = (
+        token(&db, "admin", "admin", "*"),
+        token(&db, "registrar", "registrar", "AMS"),
+    );
     let (mut service, base) = serve(&db);
     let url = format!("{base}/api/v1/incidents");
     let import = {

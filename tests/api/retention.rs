@@ -339,15 +339,16 @@ fn the_service_runs_it_one_replica_at_a_time(backend: Backend) {
         .with_nanosecond(0)
         .expect("a time");
     if backend == Backend::Postgres {
-        // Another replica's run holds the lock (0x0d1a_0002).
+        // Another replica's run holds the lock.
         let mut other = diesel::PgConnection::establish(&test_db.url).expect("connect");
-        diesel::sql_query("SELECT pg_advisory_lock(219807746)")
+        let lock = dira::db::RETENTION_LOCK;
+        diesel::sql_query(format!("SELECT pg_advisory_lock({lock})"))
             .execute(&mut other)
             .expect("lock");
         let skipped = dira::retention::run_once(&db, &policy, now).expect("run");
         assert!(skipped.is_none(), "ran beside another replica's run");
         assert!(personal(&db, "AMS-2019-000001").iter().all(Option::is_some));
-        diesel::sql_query("SELECT pg_advisory_unlock(219807746)")
+        diesel::sql_query(format!("SELECT pg_advisory_unlock({lock})"))
             .execute(&mut other)
             .expect("unlock");
     }

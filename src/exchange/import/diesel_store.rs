@@ -41,11 +41,7 @@ impl<'c> DieselStore<'c> {
 }
 
 impl Store for DieselStore<'_> {
-    fn insert(
-        &mut self,
-        rows: &[(u64, IncidentRow)],
-        _user: &str,
-    ) -> Result<Vec<usize>, ImportFailure> {
+    fn insert(&mut self, rows: &[(u64, IncidentRow)]) -> Result<Vec<usize>, ImportFailure> {
         let mut taken = Vec::new();
         for (i, (_, r)) in rows.iter().enumerate() {
             // The number's UNIQUE constraint decides whether it is free: one index

@@ -15,8 +15,11 @@ use super::{ImportFailure, IMPORTED};
 use crate::db::schema::{incident_history, incidents};
 use crate::incidents::IncidentRow;
 
-/// The caller's PostgreSQL connection, inside its transaction.
-pub(super) struct CopyStore<'c>(pub &'c mut PgConnection);
+/// The caller's PostgreSQL connection, inside its transaction, and who imports.
+pub(super) struct CopyStore<'c> {
+    conn: &'c mut PgConnection,
+    user: String,
+}
 
 /// The history entry of an imported incident, as `COPY` sends it.
 #[derive(Insertable)]
@@ -30,7 +33,14 @@ struct FirstEntry<'a> {
     changes: &'a str,
 }
 
-impl CopyStore<'_> {
+impl<'c> CopyStore<'c> {
+    pub(super) fn new(conn: &'c mut PgConnection, user: &str) -> Self {
+        CopyStore {
+            conn,
+            user: user.to_owned(),
+        }
+    }
+
     /// Moves the counters of the units and years of `rows` past their numbers, in one
     /// statement, in the order of unit and year (so two imports lock them in the
     /// same order).
@@ -58,17 +68,13 @@ impl CopyStore<'_> {
         .bind::<Array<Text>, _>(units)
         .bind::<Array<Integer>, _>(years)
         .bind::<Array<Integer>, _>(lasts)
-        .execute(self.0)?;
+        .execute(self.conn)?;
         Ok(())
     }
 }
 
 impl Store for CopyStore<'_> {
-    fn insert(
-        &mut self,
-        rows: &[(u64, IncidentRow)],
-        user: &str,
-    ) -> Result<Vec<usize>, ImportFailure> {
+    fn insert(&mut self, rows: &[(u64, IncidentRow)]) -> Result<Vec<usize>, ImportFailure> {
         // The counters first: a registration in one of these units and years then
         // waits for the import and continues after its numbers, instead of taking
         // one of them (and waiting on the unique index while holding the counter
@@ -86,7 +92,7 @@ impl Store for CopyStore<'_> {
         let in_use: HashSet<String> = incidents::table
             .filter(incidents::registration_number.eq_any(&numbers))
             .select(incidents::registration_number)
-            .load::<String>(self.0)?
+            .load::<String>(self.conn)?
             .into_iter()
             .collect();
         let mut taken = Vec::new();
@@ -106,30 +112,23 @@ impl Store for CopyStore<'_> {
                 incident_id: &r.id,
                 version: 1,
                 at: r.updated_at,
-                user_name: user,
+                user_name: &self.user,
                 action: IMPORTED,
                 changes: "{}",
             })
             .collect();
         diesel::copy_from(incidents::table)
             .from_insertable(free)
-            .execute(self.0)?;
+            .execute(self.conn)?;
         diesel::copy_from(incident_history::table)
             .from_insertable(entries)
-            .execute(self.0)?;
+            .execute(self.conn)?;
         Ok(taken)
     }
 
-    fn set_counter(&mut self, unit: &str, year: i32, last: i32) -> Result<(), ImportFailure> {
-        diesel::sql_query(
-            "INSERT INTO registration_counters (unit, year, last) VALUES ($1, $2, $3) \
-             ON CONFLICT (unit, year) \
-             DO UPDATE SET last = greatest(registration_counters.last, excluded.last)",
-        )
-        .bind::<Text, _>(unit)
-        .bind::<Integer, _>(year)
-        .bind::<Integer, _>(last)
-        .execute(self.0)?;
+    /// Nothing left to do: each chunk moved its counters before its `COPY`
+    /// ([`CopyStore::move_counters`]).
+    fn set_counter(&mut self, _unit: &str, _year: i32, _last: i32) -> Result<(), ImportFailure> {
         Ok(())
     }
 }

@@ -175,11 +175,7 @@ fn bind_incident(stmt: &mut rusqlite::Statement<'_>, r: &IncidentRow) -> rusqlit
 }
 
 impl Store for SqliteStore<'_> {
-    fn insert(
-        &mut self,
-        rows: &[(u64, IncidentRow)],
-        _user: &str,
-    ) -> Result<Vec<usize>, ImportFailure> {
+    fn insert(&mut self, rows: &[(u64, IncidentRow)]) -> Result<Vec<usize>, ImportFailure> {
         let mut taken = Vec::new();
         for (i, (_, r)) in rows.iter().enumerate() {
             bind_incident(&mut self.incident, r)?;

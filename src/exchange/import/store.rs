@@ -52,11 +52,7 @@ impl Errors {
 pub(super) trait Store {
     /// Stores the rows whose registration number is free, each with its history
     /// entry; answers the positions of those whose number is already in use.
-    fn insert(
-        &mut self,
-        rows: &[(u64, IncidentRow)],
-        user: &str,
-    ) -> Result<Vec<usize>, ImportFailure>;
+    fn insert(&mut self, rows: &[(u64, IncidentRow)]) -> Result<Vec<usize>, ImportFailure>;
 
     /// Registration numbers handed out later continue after `last`.
     fn set_counter(&mut self, unit: &str, year: i32, last: i32) -> Result<(), ImportFailure>;
@@ -103,7 +99,7 @@ pub(super) fn read_and_store(
             stored.rows = chunk.rows_read;
             errors.extend(chunk.errors);
             if !chunk.rows.is_empty() {
-                let taken = store.insert(&chunk.rows, &options.user)?;
+                let taken = store.insert(&chunk.rows)?;
                 stored.count(&chunk.rows, &taken);
                 errors.extend(taken.iter().map(|&i| {
                     let (line, row) = &chunk.rows[i];
