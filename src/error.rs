@@ -103,6 +103,13 @@ impl AppError {
     }
 }
 
+impl From<FieldError> for AppError {
+    /// One invalid field: 422.
+    fn from(e: FieldError) -> Self {
+        AppError::Validation(vec![e])
+    }
+}
+
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind as K, Error};

@@ -24,19 +24,23 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The moment (UTC) before which incidents are past the first term of the Police
+    /// Data Act (Wpg art. 8: one year by default, `DIRA_RETENTION_RESTRICT_YEARS`):
+    /// the same calendar moment that many years ago.
+    pub fn first_term_ends(&self) -> chrono::NaiveDateTime {
+        let now = self.clock.now();
+        now.checked_sub_months(chrono::Months::new(self.restrict_after_years * 12))
+            .unwrap_or(chrono::NaiveDateTime::MIN)
+    }
+
     /// Incidents registered before this moment (UTC) are out of `principal`'s reach:
-    /// `Some` for registrars (the first term of the Police Data Act is over), `None`
-    /// for everyone else.
+    /// `Some` for registrars (the first term is over; [`Self::first_term_ends`]),
+    /// `None` for everyone else, who give a reason instead
+    /// ([`crate::retention::access`]).
     pub fn restricted_before(
         &self,
         principal: &crate::auth::Principal,
     ) -> Option<chrono::NaiveDateTime> {
-        (principal.role == crate::auth::Role::Registrar)
-            .then(|| {
-                self.clock
-                    .now()
-                    .checked_sub_months(chrono::Months::new(self.restrict_after_years * 12))
-            })
-            .flatten()
+        (principal.role == crate::auth::Role::Registrar).then(|| self.first_term_ends())
     }
 }

@@ -1,5 +1,7 @@
 //! The audit log (Police Data Act): an append-only record of who did what, when, to
-//! which object, and with what outcome. Nothing in the product updates or deletes it.
+//! which object, and with what outcome. Nothing in the product updates it; only the
+//! retention run deletes entries, once they are past the log's own term
+//! (`DIRA_AUDIT_KEEP_YEARS`, `docs/retention.md`), never for an incident's removal.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -60,6 +62,20 @@ pub fn record(conn: &mut AnyConnection, entry: &Entry) -> QueryResult<()> {
         .execute(c))?;
     Ok(())
 }
+
+/// Appends `entries` to the log, in order, in as few statements as the backend
+/// allows.
+pub fn record_all(conn: &mut AnyConnection, entries: &[Entry]) -> QueryResult<()> {
+    for chunk in entries.chunks(CHUNK) {
+        crate::per_backend!(conn, |c| diesel::insert_into(audit_log::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Entries per statement (below SQLite's 32766 bound parameters at 7 per entry).
+const CHUNK: usize = 1000;
 
 pub mod http;
 

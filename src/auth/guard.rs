@@ -25,6 +25,35 @@ pub struct AuditNote(pub String);
 #[derive(Debug, Clone)]
 pub struct AuditObject(pub String);
 
+/// Incidents past the first term that a request reached (screeners, analysts, national
+/// staff; [`crate::retention::access`]), with the reason given: each gets an audit
+/// entry of its own (`restricted access`, the incident as object).
+#[derive(Debug, Clone)]
+pub struct RestrictedAccess {
+    pub incidents: Vec<String>,
+    /// [`crate::retention::access::AccessReason::audit_detail`].
+    pub reason: String,
+}
+
+/// Records that `req` reached `incidents` past the first term for `reason`; none is
+/// recorded when `incidents` is empty.
+pub fn audit_restricted(
+    req: &HttpRequest,
+    incidents: Vec<String>,
+    reason: Option<&crate::retention::access::AccessReason>,
+) {
+    if incidents.is_empty() {
+        return;
+    }
+    req.extensions_mut().insert(RestrictedAccess {
+        incidents,
+        reason: crate::retention::access::AccessReason::audit_detail(reason),
+    });
+}
+
+/// The action of the audit entries of [`RestrictedAccess`].
+pub const RESTRICTED_ACCESS: &str = "restricted access";
+
 /// A way in: how a request carries its credential, which policy it answers to, and
 /// how a refusal looks. The API ([`Api`]: bearer token, problem+json) is here; the web
 /// pages (session cookie, HTML refusals) bring their own, so authentication does not
@@ -187,22 +216,17 @@ pub async fn pass(
         .map(|o| o.0.clone())
         .or_else(|| path_id(request))
         .unwrap_or_else(|| request.query_string().to_owned());
-    let note = request
-        .extensions()
-        .get::<AuditNote>()
-        .map(|n| n.0.clone())
-        .unwrap_or_default();
     let outcome = response.status().as_u16().to_string();
     // Dated when the answer is ready, as the outcome it records.
     let at = state.clock.now();
-    let entry =
-        audit::Entry::new(at, principal.as_ref(), action, object, outcome).with_detail(note);
+    let entry = audit::Entry::new(at, principal.as_ref(), action, object, outcome);
+    let entries = with_restricted(request, entry);
     // The answer leaves only once its audit entry is committed, together with the use
     // of the credential (a session's last request, a token's last use, an expiry).
     state
         .db
         .write_async(move |conn| {
-            audit::record(conn, &entry)?;
+            audit::record_all(conn, &entries)?;
             if let Some(usage) = &usage {
                 usage.record(conn, at)?;
             }
@@ -210,6 +234,28 @@ pub async fn pass(
         })
         .await?;
     Ok(response)
+}
+
+/// The audit entries of `request`: `entry` with the handler's [`AuditNote`], then one
+/// per incident past the first term the request reached ([`RestrictedAccess`]).
+fn with_restricted(request: &HttpRequest, entry: audit::Entry) -> Vec<audit::Entry> {
+    let extensions = request.extensions();
+    let note = extensions.get::<AuditNote>().map(|n| n.0.clone());
+    let mut entries = vec![entry.clone().with_detail(note.unwrap_or_default())];
+    if let Some(access) = extensions.get::<RestrictedAccess>() {
+        let principal = extensions.get::<Principal>();
+        entries.extend(access.incidents.iter().map(|incident| {
+            audit::Entry::new(
+                entry.at,
+                principal,
+                RESTRICTED_ACCESS,
+                incident,
+                &entry.outcome,
+            )
+            .with_detail(format!("{} via={}", access.reason, entry.action))
+        }));
+    }
+    entries
 }
 
 /// The value of `{name}` in `path` matched against the route `pattern` (decoded as

@@ -64,6 +64,12 @@ impl RetentionCommand {
             outcome.idempotency_records,
             policy.describe()
         );
+        eprintln!(
+            "{} {} audit log entries made before {} (the log's own term)",
+            if dry_run { "would delete" } else { "deleted" },
+            outcome.audit_entries,
+            crate::dates::to_rfc3339(outcome.audit_kept_since),
+        );
         Ok(ExitCode::SUCCESS)
     }
 }

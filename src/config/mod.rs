@@ -87,6 +87,9 @@ pub const RETENTION_REMOVE_YEARS: &str = "DIRA_RETENTION_REMOVE_YEARS";
 /// `DIRA_RETENTION_RESTRICT_YEARS`: registrars no longer find incidents registered
 /// more than this many whole years ago (`docs/retention.md`).
 pub const RETENTION_RESTRICT_YEARS: &str = "DIRA_RETENTION_RESTRICT_YEARS";
+/// `DIRA_AUDIT_KEEP_YEARS`: audit log entries older than this many years are deleted by
+/// the retention run (`docs/retention.md`).
+pub const AUDIT_KEEP_YEARS: &str = "DIRA_AUDIT_KEEP_YEARS";
 /// `DIRA_RETENTION_KEEP_WHILE`: prosecution statuses, comma-separated, during which an
 /// incident is kept past the removal term.
 pub const RETENTION_KEEP_WHILE: &str = "DIRA_RETENTION_KEEP_WHILE";
@@ -227,6 +230,12 @@ pub const VARIABLES: &[Variable] = &[
         allowed: "codes of the `prosecution_status` list, comma-separated, or `NONE` (keeps none); anything else (also empty) stops the command with an error",
     },
     Variable {
+        name: AUDIT_KEEP_YEARS,
+        meaning: "the retention run deletes audit log entries older than this many years; the incident removal never touches the audit log (`docs/retention.md`)",
+        default: "`5`",
+        allowed: "a whole number of years, 1 to 100; anything else stops the command with an error",
+    },
+    Variable {
         name: USER,
         meaning: "who runs a command on the server, recorded as `cli:NAME` in the audit log and the history",
         default: "`operator`",
@@ -280,6 +289,12 @@ pub fn retention_remove_years() -> anyhow::Result<u32> {
 /// error naming the variable for anything but a whole number of 1 to 100.
 pub fn retention_restrict_years() -> anyhow::Result<u32> {
     years(RETENTION_RESTRICT_YEARS, 1)
+}
+
+/// The audit log's term in years from [`AUDIT_KEEP_YEARS`]: 5 when unset, an error
+/// naming the variable for anything but a whole number of 1 to 100.
+pub fn audit_keep_years() -> anyhow::Result<u32> {
+    years(AUDIT_KEEP_YEARS, 5)
 }
 
 /// A whole number of years, 1 to 100, from `name`; `default` when unset.

@@ -9,10 +9,11 @@ use super::fields::IncidentFields;
 use super::model::{Incident, Status};
 use super::register::{idempotency_key, Registered};
 use super::store::{self, ListFilter};
-use crate::auth::guard::AuditObject;
+use crate::auth::guard::{audit_restricted, AuditObject};
 use crate::auth::Principal;
 use crate::error::{AppError, FieldError};
 use crate::http::error::Problem;
+use crate::retention::access::{past_first_term, AccessReason};
 use crate::state::AppState;
 
 const MAX_PAGE: i64 = 500;
@@ -76,13 +77,25 @@ pub async fn register(
     Ok(response.body(json))
 }
 
+/// Why incidents past the first term are reached (`docs/retention.md`).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReasonQuery {
+    /// Why you need an incident registered more than a year ago (Wpg art. 8); one
+    /// line, at most 300 characters. Recorded in the audit log with each such
+    /// incident reached; "reason not given" when absent.
+    reason: Option<String>,
+}
+
 /// An incident with its history.
 ///
 /// The narrative is shown only to users of the incident's own unit. An incident
-/// outside the user's scope answers 404, as if it did not exist.
+/// outside the user's scope answers 404, as if it did not exist. Registrars do not
+/// reach incidents past the first term (one year); others do, and each such read is
+/// audited with the `reason` given.
 #[utoipa::path(
     tag = "incidents",
-    params(("id" = String, Path, description = "Incident id (UUID)")),
+    params(("id" = String, Path, description = "Incident id (UUID)"), ReasonQuery),
     responses(
         (status = 200, description = "The incident; ETag holds its version", body = Incident),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
@@ -94,14 +107,26 @@ pub async fn register(
 pub async fn read(
     state: web::Data<AppState>,
     principal: Principal,
+    req: HttpRequest,
     id: web::Path<String>,
+    query: web::Query<ReasonQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let reason = AccessReason::parse(query.reason.as_deref())?;
     let id = id.into_inner();
     let restricted = state.restricted_before(&principal);
-    let view = state
+    let first_term_ends = state.first_term_ends();
+    let (view, past) = state
         .db
-        .run(move |db| store::read_visible(&mut *db.conn()?, &principal, &id, restricted))
+        .run(move |db| {
+            let mut conn = db.conn()?;
+            let row = store::get_reachable(&mut conn, &principal, &id, restricted)?;
+            let past = past_first_term(row.registered_at, first_term_ends);
+            Ok::<_, AppError>((store::view(&mut conn, row, &principal)?, past))
+        })
         .await?;
+    if past {
+        audit_restricted(&req, vec![view.id.clone()], reason.as_ref());
+    }
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", view.version)))
         .json(view))
@@ -124,6 +149,10 @@ pub struct ListQuery {
     limit: Option<i64>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
+    /// Why you need incidents registered more than a year ago (Wpg art. 8); one line,
+    /// at most 300 characters. Recorded in the audit log with each such incident on
+    /// the page; "reason not given" when absent.
+    reason: Option<String>,
 }
 
 /// A page of incidents, newest first.
@@ -151,10 +180,12 @@ pub struct IncidentPage {
 pub async fn list(
     state: web::Data<AppState>,
     principal: Principal,
+    req: HttpRequest,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let filter = list_filter(&state, &principal, query.into_inner())?;
+    let (filter, reason) = list_filter(&state, &principal, query.into_inner())?;
     let limit = filter.limit;
+    let first_term_ends = state.first_term_ends();
     let page = state
         .db
         .run(move |db| {
@@ -168,13 +199,20 @@ pub async fn list(
                     })
                 })
                 .flatten();
+            let past: Vec<String> = rows
+                .iter()
+                .filter(|r| past_first_term(r.registered_at, first_term_ends))
+                .map(|r| r.id.clone())
+                .collect();
             let items = rows
                 .into_iter()
                 .map(|r| Incident::view(r, &principal, None))
                 .collect();
-            Ok::<_, AppError>(IncidentPage { items, next_cursor })
+            Ok::<_, AppError>((IncidentPage { items, next_cursor }, past))
         })
         .await?;
+    let (page, past) = page;
+    audit_restricted(&req, past, reason.as_ref());
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -182,8 +220,12 @@ fn list_filter(
     state: &AppState,
     principal: &Principal,
     q: ListQuery,
-) -> Result<ListFilter, AppError> {
+) -> Result<(ListFilter, Option<AccessReason>), AppError> {
     let mut errors = Vec::new();
+    let reason = AccessReason::parse(q.reason.as_deref()).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
     // A unit outside the scope is refused (403) at once; an unknown one is reported
     // with every other problem of the query.
     let unit = match principal.unit_to_see(&state.catalog, q.unit) {
@@ -232,7 +274,7 @@ fn list_filter(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    Ok(ListFilter {
+    let filter = ListFilter {
         unit,
         status,
         from,
@@ -241,7 +283,8 @@ fn list_filter(
         after,
         limit,
         restricted_before: state.restricted_before(principal),
-    })
+    };
+    Ok((filter, reason))
 }
 
 /// Correct an incident.

@@ -13,10 +13,10 @@
 //! prosecution status, event id, version, and the history entries themselves (who did
 //! what, when). The incident's version does not move: a removal is not a correction.
 //!
-//! The first term (registrars no longer reach an incident) is
-//! [`crate::state::AppState::restricted_before`]; the daily run of the service is
-//! `daily`.
+//! The first term (registrars no longer reach an incident; others give a reason) is
+//! [`access`]; the daily run of the service is `daily`.
 
+pub mod access;
 mod daily;
 mod policy;
 
@@ -30,7 +30,7 @@ pub use daily::{run_audited, run_once, start, SYSTEM_USER};
 pub use policy::Policy;
 
 use crate::db::schema::{
-    candidates, idempotency_keys, incident_history, incidents, retention_removals,
+    audit_log, candidates, idempotency_keys, incident_history, incidents, retention_removals,
 };
 use crate::db::AnyConnection;
 
@@ -73,6 +73,11 @@ pub struct Outcome {
     pub candidates: u64,
     /// Idempotency records deleted.
     pub idempotency_records: u64,
+    /// Audit log entries made before this moment (UTC) are past their own term.
+    pub audit_kept_since: NaiveDateTime,
+    /// Audit log entries deleted (past [`Policy::audit_keep_years`]); never those
+    /// of removed incidents for being removed.
+    pub audit_entries: u64,
 }
 
 impl Outcome {
@@ -90,14 +95,16 @@ impl Outcome {
             .collect();
         format!(
             "policy: {}; registered before {}; incidents={} [{}] history_entries={} \
-             candidates={} idempotency_records={}",
+             candidates={} idempotency_records={}; audit entries before {}: {}",
             policy.describe(),
             crate::dates::to_rfc3339(self.removed_before),
             self.incidents(),
             per.join(" "),
             self.history_entries,
             self.candidates,
-            self.idempotency_records
+            self.idempotency_records,
+            crate::dates::to_rfc3339(self.audit_kept_since),
+            self.audit_entries
         )
     }
 }
@@ -121,6 +128,7 @@ pub fn run(
     dry_run: bool,
 ) -> anyhow::Result<Outcome> {
     let before = policy.removed_before(now)?;
+    let audit_kept_since = policy.audit_kept_since(now)?;
     let sqlite = matches!(conn, AnyConnection::Sqlite(_));
     if sqlite && !dry_run {
         // Erased text is overwritten in the file, not left in freed space.
@@ -138,6 +146,8 @@ pub fn run(
             history_entries: 0,
             candidates: 0,
             idempotency_records: 0,
+            audit_kept_since,
+            audit_entries: 0,
         };
         let ids: Vec<&str> = due.iter().map(|(id, _, _)| id.as_str()).collect();
         for chunk in ids.chunks(CHUNK) {
@@ -156,12 +166,28 @@ pub fn run(
             }
         }
         outcome.candidates = erase_candidates(conn, &ids, before, dry_run)?;
+        outcome.audit_entries = expire_audit_log(conn, audit_kept_since, dry_run)?;
         anyhow::Ok(outcome)
     });
     if sqlite && !dry_run {
         diesel::sql_query("PRAGMA secure_delete = OFF").execute(conn)?;
     }
     result
+}
+
+/// Deletes (with `dry_run`: counts) the audit log entries made before `since`: the
+/// log's own term, apart from the incidents' (`docs/retention.md`).
+fn expire_audit_log(
+    conn: &mut AnyConnection,
+    since: NaiveDateTime,
+    dry_run: bool,
+) -> QueryResult<u64> {
+    let expired = audit_log::table.filter(audit_log::at.lt(since));
+    let count = match dry_run {
+        true => expired.count().get_result::<i64>(conn)? as u64,
+        false => diesel::delete(expired).execute(conn)? as u64,
+    };
+    Ok(count)
 }
 
 /// Incidents registered before `before` and not kept by an open prosecution that

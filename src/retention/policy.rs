@@ -18,6 +18,12 @@ pub struct Policy {
     /// incident is kept past the term: the case is still before the prosecution
     /// service or the court, which may still ask the police for it.
     pub keep_while: Vec<String>,
+    /// Audit log entries are deleted this many years after they were made. No
+    /// statutory term for dira's access log was found (Wpg art. 32a and Directive
+    /// (EU) 2016/680 art. 25 require the log, not its term); the default of five
+    /// years keeps every access checkable for at least as long as the data it
+    /// touched is kept (`docs/retention.md`).
+    pub audit_keep_years: u32,
 }
 
 impl Policy {
@@ -25,6 +31,7 @@ impl Policy {
     /// error names the variable and the allowed values.
     pub fn from_env(catalog: &Catalog) -> anyhow::Result<Policy> {
         let remove_after_years = config::retention_remove_years()?;
+        let audit_keep_years = config::audit_keep_years()?;
         let keep_while = config::retention_keep_while()?;
         for code in &keep_while {
             let known = catalog.list("prosecution_status");
@@ -46,6 +53,7 @@ impl Policy {
         Ok(Policy {
             remove_after_years,
             keep_while,
+            audit_keep_years,
         })
     }
 
@@ -61,15 +69,27 @@ impl Policy {
             })
     }
 
+    /// Audit log entries made before this moment (UTC) are past their term at `now`.
+    pub fn audit_kept_since(&self, now: NaiveDateTime) -> anyhow::Result<NaiveDateTime> {
+        now.checked_sub_months(Months::new(self.audit_keep_years * 12))
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{} years before {now} is out of range",
+                    self.audit_keep_years
+                )
+            })
+    }
+
     /// The policy in words, for the audit log.
     pub fn describe(&self) -> String {
         format!(
-            "remove after {} years, kept while prosecution status is {}",
+            "remove after {} years, kept while prosecution status is {}, audit log kept {} years",
             self.remove_after_years,
             match self.keep_while.is_empty() {
                 true => "(none)".to_owned(),
                 false => self.keep_while.join("|"),
-            }
+            },
+            self.audit_keep_years
         )
     }
 }

@@ -8,10 +8,12 @@ use serde::Deserialize;
 
 use super::forms::{self, checkboxes, field_label, select};
 use super::{cookie, layout, PageError};
+use crate::auth::guard::audit_restricted;
 use crate::auth::{Principal, Role};
 use crate::error::{AppError, FieldError};
 use crate::incidents::{store, Incident, Status};
 use crate::rdo::{update_prosecution, ProsecutionUpdate};
+use crate::retention::access::{past_first_term, AccessReason, MAX_REASON_CHARS};
 use crate::screening::{decide as apply_decision, Decision, Outcome};
 use crate::state::AppState;
 
@@ -98,11 +100,11 @@ fn changes_text(changes: &serde_json::Value) -> String {
         .join("; ")
 }
 
-fn decision_form(state: &AppState, req: &HttpRequest, i: &Incident) -> Markup {
+fn decision_form(state: &AppState, req: &HttpRequest, i: &Incident, access: &Access) -> Markup {
     let catalog = &forms::Lists::of(state);
     html! {
         h2 { "Beoordelen" }
-        form method="post" action=(format!("/incidenten/{}/beoordeling", i.id)) {
+        form method="post" action=(format!("/incidenten/{}/beoordeling{}", i.id, access.query())) {
             input type="hidden" name="csrf" value=(cookie::csrf_token(req));
             input type="hidden" name="version" value=(i.version);
             fieldset {
@@ -127,15 +129,66 @@ fn decision_form(state: &AppState, req: &HttpRequest, i: &Incident) -> Markup {
     }
 }
 
-fn prosecution_form(state: &AppState, req: &HttpRequest, i: &Incident) -> Markup {
+fn prosecution_form(state: &AppState, req: &HttpRequest, i: &Incident, access: &Access) -> Markup {
     html! {
         h2 { "Stand bij het OM" }
-        form method="post" action=(format!("/incidenten/{}/vervolging", i.id)) {
+        form method="post" action=(format!("/incidenten/{}/vervolging{}", i.id, access.query())) {
             input type="hidden" name="csrf" value=(cookie::csrf_token(req));
             (select(&forms::Lists::of(state), "prosecution_status", "prosecution_status", i.prosecution_status.as_deref()))
             label for="forwarded_on" { (field_label("forwarded_on")) }
             input type="date" id="forwarded_on" name="forwarded_on" value=(i.forwarded_on.map(|d| d.to_string()).unwrap_or_default());
             p { button type="submit" { "Stand opslaan" } }
+        }
+    }
+}
+
+/// Why the page is shown. An incident past the first term (Wpg art. 8) is shown for a
+/// reason the user gives (`?reden=`), audited with it; without one the page asks
+/// for it. After a form posted on the page (itself audited) it is shown again.
+pub enum Access {
+    /// Asked for; the reason given, if any, or the problem with it.
+    Reading(Result<Option<AccessReason>, FieldError>),
+    /// Asked for after the user saved something on it (a decision, a prosecution
+    /// status, a candidate taken over): shown at once, audited with the reason
+    /// carried along, if any.
+    AfterSaving(Option<AccessReason>),
+    /// After a form on the page, with the reason the page was read for.
+    Acting(Option<AccessReason>),
+}
+
+impl Access {
+    fn reason(&self) -> Option<&AccessReason> {
+        match self {
+            Access::Reading(Ok(reason)) | Access::AfterSaving(reason) | Access::Acting(reason) => {
+                reason.as_ref()
+            }
+            Access::Reading(Err(_)) => None,
+        }
+    }
+
+    /// `?reden=…` to keep the reason across a form, or nothing.
+    fn query(&self) -> String {
+        self.reason().map_or_else(String::new, |r| {
+            let encoded = serde_urlencoded::to_string([("reden", r.as_str())]).unwrap_or_default();
+            format!("?{encoded}")
+        })
+    }
+}
+
+/// The page asking why an incident past the first term is needed.
+fn reason_form(id: &str, problem: Option<&FieldError>) -> Markup {
+    html! {
+        h1 { "Registratie ouder dan een jaar" }
+        @if let Some(problem) = problem { (layout::field_errors(std::slice::from_ref(problem))) }
+        p {
+            "Deze registratie is meer dan een jaar geleden gedaan. Na het eerste jaar mogen "
+            "politiegegevens alleen voor een bepaald doel worden ingezien (Wet politiegegevens, "
+            "art. 8). Uw reden wordt met deze inzage in het auditlog vastgelegd."
+        }
+        form method="get" action=(format!("/incidenten/{id}")) {
+            label for="reden" { "Reden van inzage" }
+            input type="text" id="reden" name="reden" required maxlength=(MAX_REASON_CHARS) autocomplete="off";
+            p { button type="submit" { "Inzien" } }
         }
     }
 }
@@ -147,21 +200,47 @@ async fn show(
     id: String,
     top: Markup,
     status: StatusCode,
+    access: Access,
 ) -> Result<HttpResponse, PageError> {
     let who = principal.clone();
     let restricted = state.restricted_before(&who);
-    let incident = state
+    let first_term_ends = state.first_term_ends();
+    let (incident, past) = state
         .db
-        .run(move |db| store::read_visible(&mut *db.conn()?, &who, &id, restricted))
+        .run(move |db| {
+            let mut conn = db.conn()?;
+            let row = store::get_reachable(&mut conn, &who, &id, restricted)?;
+            let past = past_first_term(row.registered_at, first_term_ends);
+            Ok::<_, AppError>((store::view(&mut conn, row, &who)?, past))
+        })
         .await?;
+    if past {
+        let asked = match &access {
+            Access::Reading(Err(problem)) => {
+                Some((Some(problem), StatusCode::UNPROCESSABLE_ENTITY))
+            }
+            Access::Reading(Ok(None)) => Some((None, StatusCode::OK)),
+            _ => None,
+        };
+        if let Some((problem, status)) = asked {
+            let body = reason_form(&incident.id, problem);
+            return Ok(layout::with_status(
+                status,
+                layout::page("Reden van inzage", Some(&principal), req, body),
+            ));
+        }
+        if let Access::Reading(Ok(reason)) | Access::AfterSaving(reason) = &access {
+            audit_restricted(req, vec![incident.id.clone()], reason.as_ref());
+        }
+    }
     let undecided = !incident.status.is_screened();
     let body = html! {
         h1 { "Registratie " (incident.registration_number) }
         (top)
         (incident_markup(state, &incident))
-        @if principal.role == Role::Screener && undecided { (decision_form(state, req, &incident)) }
+        @if principal.role == Role::Screener && undecided { (decision_form(state, req, &incident, &access)) }
         @if matches!(principal.role, Role::Screener | Role::Analyst) && incident.status == Status::Confirmed {
-            (prosecution_form(state, req, &incident))
+            (prosecution_form(state, req, &incident, &access))
         }
     };
     Ok(layout::with_status(
@@ -173,6 +252,20 @@ async fn show(
 #[derive(Deserialize)]
 pub struct Shown {
     opgeslagen: Option<String>,
+    /// Why an incident past the first term is read ([`Access`]).
+    reden: Option<String>,
+}
+
+/// The reason carried by a form's address (`?reden=`), kept for the page after it.
+#[derive(Deserialize)]
+pub struct Carried {
+    reden: Option<String>,
+}
+
+impl Carried {
+    fn access(&self) -> Access {
+        Access::Acting(AccessReason::parse(self.reden.as_deref()).ok().flatten())
+    }
 }
 
 pub async fn page(
@@ -190,6 +283,11 @@ pub async fn page(
         }
         _ => html! {},
     };
+    let reason = AccessReason::parse(shown.reden.as_deref());
+    let access = match (&shown.opgeslagen, reason) {
+        (Some(_), Ok(reason)) => Access::AfterSaving(reason),
+        (_, reason) => Access::Reading(reason),
+    };
     show(
         &state,
         principal,
@@ -197,6 +295,7 @@ pub async fn page(
         id.into_inner(),
         top,
         StatusCode::OK,
+        access,
     )
     .await
 }
@@ -230,6 +329,7 @@ pub async fn decide(
     principal: Principal,
     req: HttpRequest,
     id: web::Path<String>,
+    carried: web::Query<Carried>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
@@ -287,7 +387,8 @@ pub async fn decide(
             apply_decision(conn, &catalog, &who, &target, &expected, &decision, now)
         })
         .await;
-    after_form(&state, principal, &req, id, result, "beoordeling").await
+    let access = carried.access();
+    after_form(&state, principal, &req, id, result, "beoordeling", access).await
 }
 
 /// After a form on the incident page: saved, back to the page with a notice (a
@@ -299,11 +400,15 @@ async fn after_form(
     id: String,
     result: Result<Incident, AppError>,
     saved: &str,
+    access: Access,
 ) -> Result<HttpResponse, PageError> {
     match result {
-        Ok(_) => Ok(layout::see_other(&format!(
-            "/incidenten/{id}?opgeslagen={saved}"
-        ))),
+        Ok(_) => {
+            let reason = access.query().replacen('?', "&", 1);
+            Ok(layout::see_other(&format!(
+                "/incidenten/{id}?opgeslagen={saved}{reason}"
+            )))
+        }
         Err(AppError::Validation(errors)) => {
             let problems = layout::field_errors(&errors);
             show(
@@ -313,6 +418,7 @@ async fn after_form(
                 id,
                 problems,
                 StatusCode::UNPROCESSABLE_ENTITY,
+                access,
             )
             .await
         }
@@ -333,6 +439,7 @@ pub async fn prosecution(
     principal: Principal,
     req: HttpRequest,
     id: web::Path<String>,
+    carried: web::Query<Carried>,
     form: web::Form<ProsecutionForm>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
@@ -344,7 +451,16 @@ pub async fn prosecution(
             .valid_codes("prosecution_status", state.clock.today());
         let missing = FieldError::new("prosecution_status", "kies een stand").allowed(allowed);
         let result = Err(AppError::Validation(vec![missing]));
-        return after_form(&state, principal, &req, id, result, "vervolging").await;
+        return after_form(
+            &state,
+            principal,
+            &req,
+            id,
+            result,
+            "vervolging",
+            carried.access(),
+        )
+        .await;
     };
     let update = ProsecutionUpdate {
         prosecution_status: status,
@@ -356,5 +472,14 @@ pub async fn prosecution(
         .db
         .write_async(move |conn| update_prosecution(conn, &catalog, &who, &target, &update, now))
         .await;
-    after_form(&state, principal, &req, id, result, "vervolging").await
+    after_form(
+        &state,
+        principal,
+        &req,
+        id,
+        result,
+        "vervolging",
+        carried.access(),
+    )
+    .await
 }

@@ -7,10 +7,16 @@ use crate::helpers::{send, Backend, TestDb};
 pub const BIN: &str = env!("CARGO_BIN_EXE_dira");
 
 pub fn dira(db: &TestDb, args: &[&str]) -> std::process::Output {
+    dira_with(db, args, &[])
+}
+
+/// [`dira`] with further environment variables.
+pub fn dira_with(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     Command::new(BIN)
         .args(args)
         .env("DIRA_DATABASE_URL", &db.url)
         .env("DIRA_LOG", "warn")
+        .envs(env.iter().copied())
         .output()
         .expect("run dira")
 }

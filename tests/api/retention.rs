@@ -155,7 +155,26 @@ fn the_run_erases_personal_data_past_the_term_and_keeps_the_figures(backend: Bac
         v["rows"] = serde_json::json!(rows);
         v
     };
+    // The 2019 report published (in both modes) before the run.
+    {
+        let mut conn = db.conn().expect("conn");
+        let catalog = dira::codes::Catalog::load(&mut conn).expect("catalog");
+        drop(conn);
+        for publication in [false, true] {
+            let report =
+                dira::poldis::produce(&db, &catalog, 2019, None, publication).expect("report");
+            let at = chrono::Utc::now().naive_utc();
+            dira::poldis::publish(&mut db.conn().expect("conn"), &report, "landelijk", at)
+                .expect("publish");
+        }
+    }
     let before = (report("2019"), report("2020"), report("2025"), rdo());
+    let published: serde_json::Value = serde_json::from_str(&before.0).expect("json");
+    assert_eq!(
+        published["since_publication"]["changed"],
+        serde_json::json!([]),
+        "{published}"
+    );
     let export_before = stdout(&dira(&test_db, &["export"]));
 
     // A dry run counts and changes nothing.
@@ -459,11 +478,190 @@ fn registrars_no_longer_find_incidents_after_the_first_term(backend: Backend) {
     assert_ne!(patch(&young), 404);
     assert_eq!(read(&registrar, &young), 200);
     assert_eq!(read(&screener, &old), 200);
+
+    // Every reach of the old incident by the screener is audited, one entry per
+    // incident, with the reason given; the young one's reads are not restricted.
+    let restricted = |id: &str| -> Vec<String> {
+        let page = crate::helpers::get(&app, &format!("/api/v1/audit?incident={id}"), &admin);
+        assert_eq!(page.status, 200, "{:?}", page.body);
+        page.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|e| e["action"] == dira::auth::guard::RESTRICTED_ACCESS)
+            .map(|e| {
+                format!(
+                    "{} {} {}",
+                    e["user"].as_str().unwrap_or_default(),
+                    e["outcome"],
+                    e["detail"].as_str().unwrap_or_default()
+                )
+            })
+            .collect()
+    };
+    let before = restricted(&old).len();
+    assert!(
+        before >= 3,
+        "the lists and the read above: {:?}",
+        restricted(&old)
+    );
+    assert!(restricted(&young).is_empty());
+    let reason = "RDO 2026: zaak \"X\" nagaan";
+    let query = serde_urlencoded::to_string([("reason", reason)]).expect("query");
+    let reply = crate::helpers::get(&app, &format!("/api/v1/incidents/{old}?{query}"), &screener);
+    assert_eq!(reply.status, 200);
+    let entries = restricted(&old);
+    assert_eq!(entries.len(), before + 1);
+    assert_eq!(
+        entries[0],
+        format!("toetser \"200\" reason={reason:?} via=incident.read")
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.ends_with("reason not given via=incident.list")),
+        "{entries:?}"
+    );
+    let listed = crate::helpers::get(&app, &format!("/api/v1/incidents?{query}"), &screener);
+    assert_eq!(listed.status, 200);
+    assert_eq!(restricted(&old).len(), before + 2);
+    assert!(restricted(&young).is_empty());
+    // A reason that is not one line of at most 300 characters is refused, and the
+    // refusal reaches nothing.
+    for bad in ["", "  ", "a\nb", &"x".repeat(301)] {
+        let query = serde_urlencoded::to_string([("reason", bad)]).expect("query");
+        for path in [
+            format!("/api/v1/incidents/{old}?{query}"),
+            format!("/api/v1/incidents?{query}"),
+        ] {
+            let reply = crate::helpers::get(&app, &path, &screener);
+            assert_eq!(reply.status, 422, "{bad:?}");
+            assert_eq!(reply.error_fields(), ["reason"], "{bad:?}");
+        }
+    }
+    assert_eq!(restricted(&old).len(), before + 2);
+
+    // The incident page asks for the reason first and shows nothing of the incident.
+    let cookie = crate::web::sign_in(&app, "toetser2", dira::auth::Role::Screener, "AMS");
+    let page = crate::web::request(
+        &app,
+        "GET",
+        &format!("/incidenten/{old}"),
+        Some(&cookie),
+        &[],
+    );
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Reden van inzage"), "{}", page.body);
+    assert!(!page.body.contains("AMS-2025-000001"), "{}", page.body);
+    assert_eq!(restricted(&old).len(), before + 2);
+    let page = crate::web::request(
+        &app,
+        "GET",
+        &format!("/incidenten/{old}?reden=Klacht+van+betrokkene"),
+        Some(&cookie),
+        &[],
+    );
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("AMS-2025-000001"), "{}", page.body);
+    assert!(restricted(&old)[0].starts_with("toetser2 \"200\" reason=\"Klacht van betrokkene\""));
+    let page = crate::web::request(
+        &app,
+        "GET",
+        &format!("/incidenten/{old}?reden="),
+        Some(&cookie),
+        &[],
+    );
+    assert_eq!(page.status, 422);
+    assert!(!page.body.contains("AMS-2025-000001"));
+    // The young incident's page is shown at once.
+    let page = crate::web::request(
+        &app,
+        "GET",
+        &format!("/incidenten/{young}"),
+        Some(&cookie),
+        &[],
+    );
+    assert!(page.body.contains("AMS-2025-000002"), "{}", page.body);
+}
+
+/// The audit log has its own term: the run deletes entries older than
+/// `DIRA_AUDIT_KEEP_YEARS` (default 5), and never those of an incident it removes
+/// for that reason.
+fn the_audit_log_keeps_its_own_term(backend: Backend) {
+    let Some(test_db) = TestDb::new(backend) else {
+        return;
+    };
+    let db = imported(
+        &test_db,
+        &[row(
+            "AMS-2019-000001",
+            "AMS",
+            "2019-03-01T10:00:00+01:00",
+            "",
+        )],
+    );
+    let now = chrono::Utc::now().naive_utc();
+    let entry = |at: chrono::NaiveDateTime, object: &str| {
+        dira::audit::Entry::new(at, None, "GET /api/v1/incidents/{id}", object, "200")
+    };
+    let old = now - chrono::Duration::days(5 * 366);
+    let young = now - chrono::Duration::days(5 * 365 - 30);
+    {
+        let mut conn = db.conn().expect("conn");
+        dira::audit::record_all(&mut conn, &[entry(old, "oud"), entry(young, "jong")])
+            .expect("record");
+    }
+    let objects = || -> Vec<String> {
+        let mut objects: Vec<String> = audit_log::table
+            .filter(audit_log::object.eq_any(["oud", "jong"]))
+            .select(audit_log::object)
+            .load(&mut *db.conn().expect("conn"))
+            .expect("audit");
+        objects.sort();
+        objects
+    };
+    let dry = dira(&test_db, &["retention", "run", "--dry-run"]);
+    assert!(
+        String::from_utf8_lossy(&dry.stderr).contains("would delete 1 audit log entries"),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    assert_eq!(objects(), ["jong", "oud"]);
+    let run = dira(&test_db, &["retention", "run"]);
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("deleted 1 audit log entries"),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(objects(), ["jong"]);
+    // The import of the removed incident is still in the log, and the run's entry
+    // says what it deleted.
+    let details: Vec<String> = audit_log::table
+        .filter(audit_log::action.eq_any(["import", "retention"]))
+        .order(audit_log::id)
+        .select(audit_log::detail)
+        .load(&mut *db.conn().expect("conn"))
+        .expect("audit");
+    assert_eq!(details.len(), 2, "{details:?}");
+    assert!(
+        details[1].contains("incidents=1 ") && details[1].ends_with(": 1"),
+        "{details:?}"
+    );
+    assert!(details[1].contains("audit log kept 5 years"), "{details:?}");
+    // A longer term keeps more; a wrong one is refused naming the variable.
+    let out = crate::cli::dira_with(
+        &test_db,
+        &["retention", "run"],
+        &[("DIRA_AUDIT_KEEP_YEARS", "0")],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DIRA_AUDIT_KEEP_YEARS"));
 }
 
 crate::cli_on_both_backends!(
     the_run_erases_personal_data_past_the_term_and_keeps_the_figures,
     the_term_ends_exactly_five_years_after_the_registration,
     the_service_runs_it_one_replica_at_a_time,
-    registrars_no_longer_find_incidents_after_the_first_term
+    registrars_no_longer_find_incidents_after_the_first_term,
+    the_audit_log_keeps_its_own_term
 );
