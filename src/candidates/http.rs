@@ -44,6 +44,7 @@ pub async fn promote(
         .write_async(move |conn| promote_candidate(conn, &catalog, &principal, &id, &fields, now))
         .await?;
     crate::auth::guard::audit_created(&req, &view.id, &candidate);
+    crate::http::restricted::note_incident(&req, &state, &view);
     Ok(HttpResponse::Created().json(view))
 }
 

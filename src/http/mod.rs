@@ -8,6 +8,7 @@ pub mod error;
 pub mod headers;
 pub mod health;
 pub mod preconditions;
+pub mod restricted;
 
 /// Largest exchange CSV accepted by `POST /api/v1/imports` (32 MiB, some 80,000 rows);
 /// bigger files go through `dira import`. Larger bodies are refused with 413.

@@ -338,6 +338,7 @@ pub async fn correct(
             )
         })
         .await?;
+    crate::http::restricted::note_incident(&req, &state, &view);
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", view.version)))
         .json(view))

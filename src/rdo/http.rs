@@ -102,6 +102,7 @@ pub async fn read_overview(
 pub async fn put_prosecution(
     state: web::Data<AppState>,
     principal: Principal,
+    req: HttpRequest,
     id: web::Path<String>,
     body: crate::http::body::JsonObject<ProsecutionUpdate>,
 ) -> Result<HttpResponse, AppError> {
@@ -111,6 +112,7 @@ pub async fn put_prosecution(
         .db
         .write_async(move |conn| update_prosecution(conn, &catalog, &principal, &id, &update, now))
         .await?;
+    crate::http::restricted::note_incident(&req, &state, &view);
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", view.version)))
         .json(view))

@@ -37,11 +37,14 @@ impl AccessReason {
                 format!("is longer than {MAX_REASON_CHARS} characters"),
             ));
         }
-        if value.chars().any(char::is_control) {
+        if let Err(problem) = crate::text::check(value, false) {
             return Err(FieldError::new(
                 "reason",
-                "may not contain line breaks or other control characters",
+                format!("must be one line of text: {problem}"),
             ));
+        }
+        if !value.chars().any(char::is_alphanumeric) {
+            return Err(FieldError::new("reason", "holds no letter or digit"));
         }
         Ok(Some(AccessReason(value.to_owned())))
     }
@@ -87,6 +90,13 @@ mod tests {
             "   ",
             "a\nb",
             "a\u{7}b",
+            "a\u{2028}b",
+            "a\u{202e}b",
+            "\u{200b}",
+            "\u{feff}",
+            "\u{301}",
+            "\u{fffd}",
+            "--",
             &"x".repeat(MAX_REASON_CHARS + 1),
         ] {
             let error = AccessReason::parse(Some(bad)).expect_err("refused");

@@ -176,13 +176,25 @@ pub fn run(
 }
 
 /// Deletes (with `dry_run`: counts) the audit log entries made before `since`: the
-/// log's own term, apart from the incidents' (`docs/retention.md`).
+/// log's own term, apart from the incidents' (`docs/retention.md`). Entries about an
+/// incident whose data is still held (not removed yet: younger than its term, or kept
+/// while its prosecution is open) stay, whatever their age: every access to data that
+/// still exists can be checked.
 fn expire_audit_log(
     conn: &mut AnyConnection,
     since: NaiveDateTime,
     dry_run: bool,
 ) -> QueryResult<u64> {
-    let expired = audit_log::table.filter(audit_log::at.lt(since));
+    let removed = retention_removals::table
+        .filter(retention_removals::incident_id.eq(incidents::id))
+        .select(retention_removals::incident_id);
+    let held = incidents::table
+        .filter(incidents::id.eq(audit_log::object))
+        .filter(diesel::dsl::not(diesel::dsl::exists(removed)))
+        .select(incidents::id);
+    let expired = audit_log::table
+        .filter(audit_log::at.lt(since))
+        .filter(diesel::dsl::not(diesel::dsl::exists(held)));
     let count = match dry_run {
         true => expired.count().get_result::<i64>(conn)? as u64,
         false => diesel::delete(expired).execute(conn)? as u64,

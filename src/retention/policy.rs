@@ -32,6 +32,23 @@ impl Policy {
     pub fn from_env(catalog: &Catalog) -> anyhow::Result<Policy> {
         let remove_after_years = config::retention_remove_years()?;
         let audit_keep_years = config::audit_keep_years()?;
+        let restrict_years = config::retention_restrict_years()?;
+        if audit_keep_years < remove_after_years {
+            anyhow::bail!(
+                "{}={audit_keep_years} is shorter than {}={remove_after_years}: the audit log must \
+                 be kept at least as long as the data whose access it records",
+                config::AUDIT_KEEP_YEARS,
+                config::RETENTION_REMOVE_YEARS
+            );
+        }
+        if restrict_years > remove_after_years {
+            anyhow::bail!(
+                "{}={restrict_years} is longer than {}={remove_after_years}: access is restricted \
+                 before the data is removed, not after",
+                config::RETENTION_RESTRICT_YEARS,
+                config::RETENTION_REMOVE_YEARS
+            );
+        }
         let keep_while = config::retention_keep_while()?;
         for code in &keep_while {
             let known = catalog.list("prosecution_status");

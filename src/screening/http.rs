@@ -23,6 +23,10 @@ pub struct QueueQuery {
     status: Option<String>,
     /// District code (incidents only).
     district: Option<String>,
+    /// Why you need incidents registered more than a year ago (Wpg art. 8); one line,
+    /// at most 300 characters. Recorded in the audit log with each such incident in
+    /// the queue; "reason not given" when absent.
+    reason: Option<String>,
 }
 
 /// The unit's screening queue: undecided incidents and open candidates, oldest first.
@@ -40,9 +44,11 @@ pub struct QueueQuery {
 pub async fn read_queue(
     state: web::Data<AppState>,
     principal: Principal,
+    req: HttpRequest,
     query: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
+    let reason = crate::retention::access::AccessReason::parse(q.reason.as_deref())?;
     let unit = principal
         .unit_to_see(&state.catalog, q.unit)?
         .ok_or_else(|| AppError::field("unit", "is required for users with national scope"))?;
@@ -68,6 +74,12 @@ pub async fn read_queue(
         .db
         .run(move |db| Ok::<_, AppError>(queue(&mut *db.conn()?, &filter)?))
         .await?;
+    let incidents = queue
+        .items
+        .iter()
+        .filter(|i| i.kind == "incident")
+        .map(|i| (i.id.as_str(), i.registered_at.as_str()));
+    crate::http::restricted::note(&req, &state, incidents, reason.as_ref());
     Ok(HttpResponse::Ok().json(queue))
 }
 
@@ -108,6 +120,7 @@ pub async fn screen(
         .db
         .write_async(move |conn| decide(conn, &catalog, &principal, &id, &expected, &decision, now))
         .await?;
+    crate::http::restricted::note_incident(&req, &state, &view);
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", view.version)))
         .json(view))
@@ -153,6 +166,7 @@ pub async fn reopen_incident(
         .db
         .write_async(move |conn| reopen(conn, &principal, &id, &expected, &reason, now))
         .await?;
+    crate::http::restricted::note_incident(&req, &state, &view);
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", view.version)))
         .json(view))

@@ -146,7 +146,17 @@ pub async fn promote(
         .await
         .map(|incident| {
             crate::auth::guard::audit_created(&req, &incident.id, &id);
-            format!("/incidenten/{}?opgeslagen=overgenomen", incident.id)
+            // The incident of a candidate registered more than a year ago is past the
+            // first term: taking it over is the reason it is shown.
+            let past = crate::dates::parse_timestamp(&incident.registered_at).is_ok_and(|at| {
+                crate::retention::access::past_first_term(at.naive_utc(), state.first_term_ends())
+            });
+            let reason = if past {
+                "&reden=Kandidaat+overgenomen"
+            } else {
+                ""
+            };
+            format!("/incidenten/{}?opgeslagen=overgenomen{reason}", incident.id)
         });
     after_decision(&state, principal, &req, id, result, &posted).await
 }

@@ -142,28 +142,23 @@ fn prosecution_form(state: &AppState, req: &HttpRequest, i: &Incident, access: &
     }
 }
 
-/// Why the page is shown. An incident past the first term (Wpg art. 8) is shown for a
-/// reason the user gives (`?reden=`), audited with it; without one the page asks
-/// for it. After a form posted on the page (itself audited) it is shown again.
-pub enum Access {
-    /// Asked for; the reason given, if any, or the problem with it.
-    Reading(Result<Option<AccessReason>, FieldError>),
-    /// Asked for after the user saved something on it (a decision, a prosecution
-    /// status, a candidate taken over): shown at once, audited with the reason
-    /// carried along, if any.
-    AfterSaving(Option<AccessReason>),
-    /// After a form on the page, with the reason the page was read for.
-    Acting(Option<AccessReason>),
-}
+/// Why the page is shown. An incident past the first term (Wpg art. 8) is shown only
+/// for a reason the user gives (`?reden=`), audited with it; without one (or with an
+/// invalid one) the page asks for it and shows nothing of the incident. The reason
+/// travels with the page's forms and comes back after them.
+pub struct Access(Result<Option<AccessReason>, FieldError>);
 
 impl Access {
+    /// The reason in `?reden=`, checked; a problem is named for the page's field.
+    fn given(value: Option<&str>) -> Access {
+        Access(
+            AccessReason::parse(value)
+                .map_err(|e| FieldError::new("reden", format!("De reden {}", dutch(&e.message)))),
+        )
+    }
+
     fn reason(&self) -> Option<&AccessReason> {
-        match self {
-            Access::Reading(Ok(reason)) | Access::AfterSaving(reason) | Access::Acting(reason) => {
-                reason.as_ref()
-            }
-            Access::Reading(Err(_)) => None,
-        }
+        self.0.as_ref().ok().and_then(Option::as_ref)
     }
 
     /// `?reden=…` to keep the reason across a form, or nothing.
@@ -175,11 +170,29 @@ impl Access {
     }
 }
 
+/// The problem with a reason in Dutch, for the page.
+fn dutch(message: &str) -> &'static str {
+    if message.starts_with("is empty") {
+        "is leeg."
+    } else if message.starts_with("is longer") {
+        "is langer dan 300 tekens."
+    } else if message.starts_with("holds no letter") {
+        "bevat geen letter of cijfer."
+    } else {
+        "moet één regel tekst zijn, zonder stuur- of richtingstekens."
+    }
+}
+
 /// The page asking why an incident past the first term is needed.
-fn reason_form(id: &str, problem: Option<&FieldError>) -> Markup {
+fn reason_form(id: &str, access: &Access) -> Markup {
+    let problem = access.0.as_ref().err();
     html! {
         h1 { "Registratie ouder dan een jaar" }
-        @if let Some(problem) = problem { (layout::field_errors(std::slice::from_ref(problem))) }
+        @if let Some(problem) = problem {
+            div.errors role="alert" {
+                p { a href="#reden" { (problem.message) } }
+            }
+        }
         p {
             "Deze registratie is meer dan een jaar geleden gedaan. Na het eerste jaar mogen "
             "politiegegevens alleen voor een bepaald doel worden ingezien (Wet politiegegevens, "
@@ -187,7 +200,13 @@ fn reason_form(id: &str, problem: Option<&FieldError>) -> Markup {
         }
         form method="get" action=(format!("/incidenten/{id}")) {
             label for="reden" { "Reden van inzage" }
-            input type="text" id="reden" name="reden" required maxlength=(MAX_REASON_CHARS) autocomplete="off";
+            @if let Some(problem) = problem {
+                input type="text" id="reden" name="reden" required maxlength=(MAX_REASON_CHARS)
+                    autocomplete="off" aria-invalid="true" aria-describedby="reden-fout";
+                p #reden-fout { (problem.message) }
+            } @else {
+                input type="text" id="reden" name="reden" required maxlength=(MAX_REASON_CHARS) autocomplete="off";
+            }
             p { button type="submit" { "Inzien" } }
         }
     }
@@ -215,23 +234,19 @@ async fn show(
         })
         .await?;
     if past {
-        let asked = match &access {
-            Access::Reading(Err(problem)) => {
-                Some((Some(problem), StatusCode::UNPROCESSABLE_ENTITY))
-            }
-            Access::Reading(Ok(None)) => Some((None, StatusCode::OK)),
-            _ => None,
-        };
-        if let Some((problem, status)) = asked {
-            let body = reason_form(&incident.id, problem);
+        let Some(reason) = access.reason() else {
+            // A failed form keeps its 422; a reason that is not one, too.
+            let status = match access.0 {
+                Err(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                Ok(_) => status,
+            };
+            let body = reason_form(&incident.id, &access);
             return Ok(layout::with_status(
                 status,
                 layout::page("Reden van inzage", Some(&principal), req, body),
             ));
-        }
-        if let Access::Reading(Ok(reason)) | Access::AfterSaving(reason) = &access {
-            audit_restricted(req, vec![incident.id.clone()], reason.as_ref());
-        }
+        };
+        audit_restricted(req, vec![incident.id.clone()], Some(reason));
     }
     let undecided = !incident.status.is_screened();
     let body = html! {
@@ -264,7 +279,7 @@ pub struct Carried {
 
 impl Carried {
     fn access(&self) -> Access {
-        Access::Acting(AccessReason::parse(self.reden.as_deref()).ok().flatten())
+        Access::given(self.reden.as_deref())
     }
 }
 
@@ -283,11 +298,7 @@ pub async fn page(
         }
         _ => html! {},
     };
-    let reason = AccessReason::parse(shown.reden.as_deref());
-    let access = match (&shown.opgeslagen, reason) {
-        (Some(_), Ok(reason)) => Access::AfterSaving(reason),
-        (_, reason) => Access::Reading(reason),
-    };
+    let access = Access::given(shown.reden.as_deref());
     show(
         &state,
         principal,

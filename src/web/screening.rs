@@ -52,6 +52,12 @@ pub async fn queue_page(
             Ok::<_, AppError>((q, stats(&mut conn, &filter)?))
         })
         .await?;
+    let incidents = queue
+        .items
+        .iter()
+        .filter(|i| i.kind == "incident")
+        .map(|i| (i.id.as_str(), i.registered_at.as_str()));
+    crate::http::restricted::note(&req, &state, incidents, None);
     let catalog = &forms::Lists::of(&state);
     let overdue = queue.items.iter().filter(|i| i.overdue).count();
     let body = html! {

@@ -573,6 +573,61 @@ fn registrars_no_longer_find_incidents_after_the_first_term(backend: Backend) {
     );
     assert_eq!(page.status, 422);
     assert!(!page.body.contains("AMS-2025-000001"));
+    // Nor through a trick of the address, or a form that fails: the page asks.
+    let page = crate::web::request(
+        &app,
+        "GET",
+        &format!("/incidenten/{old}?opgeslagen=x"),
+        Some(&cookie),
+        &[],
+    );
+    assert!(page.body.contains("Reden van inzage") && !page.body.contains("AMS-2025-000001"));
+    let analyst_cookie = crate::web::sign_in(&app, "analist", dira::auth::Role::Analyst, "AMS");
+    let form = crate::web::request(
+        &app,
+        "GET",
+        &format!("/incidenten/{young}"),
+        Some(&analyst_cookie),
+        &[],
+    );
+    let csrf = crate::web::csrf(&form.body);
+    for reason in ["", "?reden=Stand+bijwerken"] {
+        let page = crate::web::request(
+            &app,
+            "POST",
+            &format!("/incidenten/{old}/vervolging{reason}"),
+            Some(&analyst_cookie),
+            &[("csrf", &csrf), ("prosecution_status", "")],
+        );
+        assert_eq!(page.status, 422, "{reason}");
+        assert_eq!(
+            page.body.contains("Verhaal van AMS-2025-000001"),
+            !reason.is_empty(),
+            "{reason}"
+        );
+    }
+    // The screening queue, and answers to writes, count as reaching it too.
+    let before = restricted(&old).len();
+    let queue = crate::helpers::get(&app, "/api/v1/screening/queue?status=CONFIRMED", &screener);
+    assert_eq!(queue.status, 200);
+    let unchanged = crate::helpers::send(
+        "PATCH",
+        &app.url(&format!("/api/v1/incidents/{old}")),
+        Some(&screener),
+        &[("If-Match", "*")],
+        Some(&serde_json::json!({})),
+    );
+    assert_eq!(unchanged.status, 200);
+    let entries = restricted(&old);
+    assert_eq!(entries.len(), before + 2, "{entries:?}");
+    assert!(
+        entries[0].ends_with("reason not given via=incident.correct"),
+        "{entries:?}"
+    );
+    assert!(
+        entries[1].ends_with("reason not given via=screening.queue"),
+        "{entries:?}"
+    );
     // The young incident's page is shown at once.
     let page = crate::web::request(
         &app,
@@ -606,14 +661,33 @@ fn the_audit_log_keeps_its_own_term(backend: Backend) {
     };
     let old = now - chrono::Duration::days(5 * 366);
     let young = now - chrono::Duration::days(5 * 365 - 30);
+    // An incident whose data is still held (its prosecution is open): the reads of
+    // it stay in the log, however old.
+    let held_db = imported(
+        &test_db,
+        &[row(
+            "AMS-2019-000002",
+            "AMS",
+            "2019-03-02T10:00:00+01:00",
+            "INGEZONDEN",
+        )],
+    );
+    let held: String = incidents::table
+        .filter(incidents::registration_number.eq("AMS-2019-000002"))
+        .select(incidents::id)
+        .first(&mut *held_db.conn().expect("conn"))
+        .expect("id");
     {
         let mut conn = db.conn().expect("conn");
-        dira::audit::record_all(&mut conn, &[entry(old, "oud"), entry(young, "jong")])
-            .expect("record");
+        dira::audit::record_all(
+            &mut conn,
+            &[entry(old, "oud"), entry(young, "jong"), entry(old, &held)],
+        )
+        .expect("record");
     }
     let objects = || -> Vec<String> {
         let mut objects: Vec<String> = audit_log::table
-            .filter(audit_log::object.eq_any(["oud", "jong"]))
+            .filter(audit_log::object.eq_any(["oud", "jong", held.as_str()]))
             .select(audit_log::object)
             .load(&mut *db.conn().expect("conn"))
             .expect("audit");
@@ -626,14 +700,18 @@ fn the_audit_log_keeps_its_own_term(backend: Backend) {
         "{}",
         String::from_utf8_lossy(&dry.stderr)
     );
-    assert_eq!(objects(), ["jong", "oud"]);
+    let mut all = vec!["jong".to_owned(), "oud".to_owned(), held.clone()];
+    all.sort();
+    assert_eq!(objects(), all);
     let run = dira(&test_db, &["retention", "run"]);
     assert!(
         String::from_utf8_lossy(&run.stderr).contains("deleted 1 audit log entries"),
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    assert_eq!(objects(), ["jong"]);
+    let mut kept = vec!["jong".to_owned(), held.clone()];
+    kept.sort();
+    assert_eq!(objects(), kept);
     // The import of the removed incident is still in the log, and the run's entry
     // says what it deleted.
     let details: Vec<String> = audit_log::table
@@ -642,20 +720,25 @@ fn the_audit_log_keeps_its_own_term(backend: Backend) {
         .select(audit_log::detail)
         .load(&mut *db.conn().expect("conn"))
         .expect("audit");
-    assert_eq!(details.len(), 2, "{details:?}");
+    assert_eq!(details.len(), 3, "two imports and the run: {details:?}");
     assert!(
-        details[1].contains("incidents=1 ") && details[1].ends_with(": 1"),
+        details[2].contains("incidents=1 ") && details[2].ends_with(": 1"),
         "{details:?}"
     );
-    assert!(details[1].contains("audit log kept 5 years"), "{details:?}");
-    // A longer term keeps more; a wrong one is refused naming the variable.
-    let out = crate::cli::dira_with(
-        &test_db,
-        &["retention", "run"],
-        &[("DIRA_AUDIT_KEEP_YEARS", "0")],
-    );
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("DIRA_AUDIT_KEEP_YEARS"));
+    assert!(details[2].contains("audit log kept 5 years"), "{details:?}");
+    // A wrong term, or one shorter than the data's, is refused naming the variable.
+    for (name, value) in [
+        ("DIRA_AUDIT_KEEP_YEARS", "0"),
+        ("DIRA_AUDIT_KEEP_YEARS", "4"),
+        ("DIRA_RETENTION_RESTRICT_YEARS", "6"),
+    ] {
+        let out = crate::cli::dira_with(&test_db, &["retention", "run"], &[(name, value)]);
+        assert!(!out.status.success(), "{name}={value}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(name),
+            "{name}={value}"
+        );
+    }
 }
 
 crate::cli_on_both_backends!(
