@@ -113,6 +113,69 @@ impl Lines {
     }
 }
 
+/// A small CSV file read whole: its header and every record with the line it starts
+/// on (the header is line 1). Comma-separated, or semicolon-separated as Dutch Excel
+/// saves it (recognised by a header without commas); a byte order mark is skipped. A
+/// record the reader refuses is an `Err` with the reason, at its line.
+pub struct Table {
+    pub header: Vec<String>,
+    pub records: Vec<(u64, Result<csv::StringRecord, String>)>,
+}
+
+impl Table {
+    /// Reads `input`; an error when it is empty, not UTF-8 or unreadable.
+    pub fn read(input: impl Read) -> Result<Table, String> {
+        let mut text = String::new();
+        let mut input = input;
+        input.read_to_string(&mut text).map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData => {
+                "the file is not UTF-8 (Windows-1252, say): save it as \"CSV UTF-8\" in Excel, or convert it".to_owned()
+            }
+            _ => format!("cannot read the file: {e}"),
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let first = text.lines().next().unwrap_or_default();
+        let delimiter = if !first.contains(',') && first.contains(';') {
+            b';'
+        } else {
+            b','
+        };
+        let (tracked, lines) = Tracked::new(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(tracked);
+        let header: Vec<String> = reader
+            .headers()
+            .map_err(|e| format!("cannot read the header: {e}"))?
+            .iter()
+            .map(|h| h.trim().to_owned())
+            .collect();
+        if header.iter().all(String::is_empty) {
+            return Err("the file is empty: it needs a header and rows".to_owned());
+        }
+        let mut records = Vec::new();
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = record.position().map_or(0, |p| lines.start(p));
+                    records.push((line, Ok(record.clone())));
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| lines.start(p));
+                    records.push((line, Err(e.to_string())));
+                    if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(Table { header, records })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

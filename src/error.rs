@@ -55,6 +55,16 @@ impl FieldError {
     }
 }
 
+impl std::fmt::Display for FieldError {
+    /// `line N: FIELD: message` for a line of a file, else `FIELD: message`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(line) = self.line {
+            write!(f, "line {line}: ")?;
+        }
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("validation failed")]

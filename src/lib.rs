@@ -9,6 +9,7 @@
 // No function over 100 lines (clippy.toml): a function that long does several things.
 #![warn(clippy::too_many_lines)]
 
+pub mod adv;
 pub mod audit;
 pub mod auth;
 pub mod candidates;
@@ -24,6 +25,9 @@ pub mod error;
 pub mod exchange;
 pub mod http;
 pub mod incidents;
+pub mod mapping;
+pub mod monitor;
+pub mod odihr;
 pub mod poldis;
 pub mod rdo;
 pub mod retention;

@@ -39,6 +39,11 @@ pub const RULES: &[Rule] = &[
     Rule { method: "GET", pattern: "/api/v1/reports/poldis/{year}", action: "report.poldis", roles: &[National, Analyst] },
     Rule { method: "POST", pattern: "/api/v1/reports/poldis/{year}/publish", action: "report.publish", roles: &[National] },
     Rule { method: "POST", pattern: "/api/v1/imports", action: "import", roles: &[Admin] },
+    Rule { method: "POST", pattern: "/api/v1/adv/imports", action: "adv.import", roles: &[Admin] },
+    Rule { method: "GET", pattern: "/api/v1/mappings/{scheme}", action: "mapping.read", roles: &[Analyst, National, Admin] },
+    Rule { method: "PUT", pattern: "/api/v1/mappings/{scheme}", action: "mapping.replace", roles: &[Admin] },
+    Rule { method: "GET", pattern: "/api/v1/reports/monitor/{year}", action: "report.monitor", roles: &[National, Analyst] },
+    Rule { method: "GET", pattern: "/api/v1/reports/odihr/{year}", action: "report.odihr", roles: &[National] },
     Rule { method: "GET", pattern: "/api/v1/audit", action: "audit.read", roles: &[Admin] },
     Rule { method: "GET", pattern: "/api/v1/tokens", action: "token.list", roles: &[Admin] },
     Rule { method: "POST", pattern: "/api/v1/tokens", action: "token.create", roles: &[Admin] },
@@ -64,6 +69,8 @@ pub const WEB_RULES: &[Rule] = &[
     Rule { method: "GET", pattern: "/rdo/overzicht.xlsx", action: "rdo.overview", roles: &[Analyst, Screener, National] },
     Rule { method: "GET", pattern: "/poldis", action: "report.poldis", roles: &[National, Analyst] },
     Rule { method: "GET", pattern: "/poldis/download", action: "report.poldis", roles: &[National, Analyst] },
+    Rule { method: "GET", pattern: "/monitor", action: "report.monitor", roles: &[National, Analyst] },
+    Rule { method: "GET", pattern: "/monitor/download", action: "report.monitor", roles: &[National, Analyst] },
 ];
 
 /// The rule of a web page, if it has one.

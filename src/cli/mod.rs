@@ -13,6 +13,7 @@ mod rdo;
 mod report;
 mod retention;
 mod serve;
+mod sources;
 mod token;
 mod user;
 
@@ -74,6 +75,16 @@ enum Command {
     /// Check a database (after a restore): integrity (SQLite), schema, reference data,
     /// counts. Nothing is changed; exit 1 when a check fails.
     Check,
+    /// The anti-discrimination bureaus' figures (docs/monitor.md).
+    Adv {
+        #[command(subcommand)]
+        command: sources::AdvCommand,
+    },
+    /// The mappings between code lists: ADV to police, police to ODIHR (docs/monitor.md).
+    Mapping {
+        #[command(subcommand)]
+        command: sources::MappingCommand,
+    },
     /// Remove personal and free-text data past the retention term (docs/retention.md).
     Retention {
         #[command(subcommand)]
@@ -178,6 +189,8 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup(args) => args.run(&database),
         Command::Check => maintenance::check(&database),
         Command::Retention { command } => command.run(&database),
+        Command::Adv { command } => command.run(&database),
+        Command::Mapping { command } => command.run(&database),
         Command::Synthetic(args) => args.run(&database),
         Command::Demo(args) => args.run(&database),
     }

@@ -9,6 +9,15 @@ use crate::db::AnyConnection;
 
 const CODES_CSV: &str = include_str!("../../fixtures/codes.csv");
 const MUNICIPALITIES_CSV: &str = include_str!("../../fixtures/municipalities.csv");
+/// The code lists of the other sources of the regional monitor and the international
+/// reporting: the anti-discrimination bureaus' (`adv_*`) and ODIHR's (`odihr_*`).
+const MONITOR_CODES_CSV: &str = include_str!("../../fixtures/monitor-codes.csv");
+
+/// Whether `list` is a list of another source than the police ([`MONITOR_CODES_CSV`]):
+/// never part of a police registration, nor of the Poldis report's code-list version.
+pub fn is_other_source(list: &str) -> bool {
+    list.starts_with("adv_") || list.starts_with("odihr_")
+}
 
 #[derive(Deserialize, Insertable)]
 #[diesel(table_name = codes)]
@@ -45,6 +54,7 @@ pub fn load_fixtures(conn: &mut AnyConnection) -> anyhow::Result<()> {
                 .values(&municipalities_missing)
                 .execute(c))?;
         }
+        crate::mapping::load_fixture(conn)?;
         Ok(())
     })
 }
@@ -53,7 +63,9 @@ pub fn load_fixtures(conn: &mut AnyConnection) -> anyhow::Result<()> {
 fn missing_rows(conn: &mut AnyConnection) -> anyhow::Result<(Vec<CodeRow>, Vec<MunicipalityRow>)> {
     let known: Vec<(String, String)> =
         codes::table.select((codes::list, codes::code)).load(conn)?;
-    let codes_missing: Vec<CodeRow> = read_csv::<CodeRow>(CODES_CSV)?
+    let mut fixture = read_csv::<CodeRow>(CODES_CSV)?;
+    fixture.extend(read_csv::<CodeRow>(MONITOR_CODES_CSV)?);
+    let codes_missing: Vec<CodeRow> = fixture
         .into_iter()
         .filter(|r| !known.iter().any(|(l, c)| *l == r.list && *c == r.code))
         .collect();

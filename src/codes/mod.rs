@@ -7,4 +7,4 @@ mod fixtures;
 pub mod http;
 
 pub use catalog::{Catalog, Code, Municipality};
-pub use fixtures::{load_fixtures, missing_fixtures};
+pub use fixtures::{is_other_source, load_fixtures, missing_fixtures};

@@ -199,6 +199,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    adv_reports (year, municipality, category, code) {
+        year -> Integer,
+        municipality -> Text,
+        category -> Text,
+        code -> Text,
+        reports -> BigInt,
+        imported_at -> Timestamp,
+        imported_by -> Text,
+    }
+}
+
+diesel::table! {
+    code_mappings (scheme, source_list, source_code, target_code) {
+        scheme -> Text,
+        version -> Text,
+        source_list -> Text,
+        source_code -> Text,
+        target_list -> Text,
+        target_code -> Text,
+        note -> Text,
+        changed_at -> Timestamp,
+        changed_by -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     published_reports,
@@ -212,4 +238,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     registration_counters,
     idempotency_keys,
     retention_removals,
+    adv_reports,
+    code_mappings,
 );

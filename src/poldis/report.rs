@@ -122,7 +122,12 @@ fn in_order<S: serde::Serializer>(tables: &[(String, Vec<Cell>)], s: S) -> Resul
 
 fn code_lists_version(catalog: &Catalog) -> String {
     let mut hash = Sha256::new();
-    for (list, codes) in catalog.lists() {
+    // The police lists only: the other sources' lists (the monitor's) count nothing here.
+    let lists = catalog
+        .lists()
+        .iter()
+        .filter(|(list, _)| !crate::codes::is_other_source(list));
+    for (list, codes) in lists {
         for c in codes {
             hash.update(format!(
                 "{list}|{}|{}|{:?}|{:?};",

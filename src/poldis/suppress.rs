@@ -48,9 +48,11 @@ impl Withheld {
     }
 }
 
-/// Tables whose counts 1 to 4 are suppressed (domain.md "Publication").
-const PRIMARY_TABLES: [&str; 6] = [
+/// Tables whose counts 1 to 4 are suppressed (domain.md "Publication"), with the
+/// regional monitor's appendix (`ground_by_municipality`, `docs/monitor.md`).
+const PRIMARY_TABLES: [&str; 7] = [
     "by_municipality",
+    "ground_by_municipality",
     "ground_by_unit",
     "ground_by_manifestation",
     "ground_by_article",
@@ -70,8 +72,13 @@ const MARGINS: [&str; 4] = ["by_ground", "by_unit", "by_manifestation", "by_arti
 
 /// Cross tables with their row margin and column margin. `None`: the column totals
 /// are summary figures (`police_victim` and `incidents − police_victim`), never withheld.
-const GRIDS: [(&str, &str, Option<&str>); 4] = [
+const GRIDS: [(&str, &str, Option<&str>); 5] = [
     ("ground_by_unit", "by_ground", Some("by_unit")),
+    (
+        "ground_by_municipality",
+        "by_ground",
+        Some("by_municipality"),
+    ),
     (
         "ground_by_manifestation",
         "by_ground",

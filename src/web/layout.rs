@@ -59,8 +59,16 @@ fn navigation(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/registreren", "Registreren"),
             ("/rdo", "RDO-overzicht"),
         ],
-        Role::Analyst => &[("/rdo", "RDO-overzicht"), ("/poldis", "Poldis")],
-        Role::National => &[("/poldis", "Poldis"), ("/rdo", "RDO-overzicht")],
+        Role::Analyst => &[
+            ("/rdo", "RDO-overzicht"),
+            ("/poldis", "Poldis"),
+            ("/monitor", "Monitor"),
+        ],
+        Role::National => &[
+            ("/poldis", "Poldis"),
+            ("/monitor", "Monitor"),
+            ("/rdo", "RDO-overzicht"),
+        ],
         Role::Admin => &[],
     }
 }

@@ -12,6 +12,7 @@ mod error;
 mod forms;
 mod incident;
 mod layout;
+mod monitor;
 mod oidc;
 mod poldis;
 mod rdo;
@@ -64,7 +65,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/rdo/overzicht.csv", web::get().to(rdo::download))
                 .route("/rdo/overzicht.xlsx", web::get().to(rdo::workbook))
                 .route("/poldis", web::get().to(poldis::page))
-                .route("/poldis/download", web::get().to(poldis::download)),
+                .route("/poldis/download", web::get().to(poldis::download))
+                .route("/monitor", web::get().to(monitor::page))
+                .route("/monitor/download", web::get().to(monitor::download)),
         );
 }
 

@@ -200,6 +200,32 @@ fn call(app: &TestApp, w: &World, endpoint: &str, target: Target, role: Role) ->
                 body: r.into_json().unwrap_or_default(),
             }
         }
+        "POST /api/v1/adv/imports" => csv_request(
+            app,
+            "POST",
+            "/api/v1/adv/imports",
+            t,
+            "year,municipality,category,code,reports\n2025,GM0363,total,,1\n",
+        ),
+        "GET /api/v1/mappings/{scheme}" => get(app, "/api/v1/mappings/adv", t),
+        "PUT /api/v1/mappings/{scheme}" => {
+            let admin = token(w, Role::Admin);
+            let current = ureq::get(&app.url("/api/v1/mappings/odihr"))
+                .set("Authorization", &format!("Bearer {admin}"))
+                .set("Accept", "text/csv")
+                .call()
+                .expect("mapping")
+                .into_string()
+                .expect("text");
+            csv_request(app, "PUT", "/api/v1/mappings/odihr", t, &current)
+        }
+        "GET /api/v1/reports/monitor/{year}" if target == Target::NoUnit => {
+            get(app, "/api/v1/reports/monitor/2026", t)
+        }
+        "GET /api/v1/reports/monitor/{year}" => {
+            get(app, &format!("/api/v1/reports/monitor/2026?unit={unit}"), t)
+        }
+        "GET /api/v1/reports/odihr/{year}" => get(app, "/api/v1/reports/odihr/2026", t),
         "GET /api/v1/audit" => get(app, "/api/v1/audit?limit=1000", t),
         "GET /api/v1/tokens" => get(app, "/api/v1/tokens", t),
         "POST /api/v1/tokens" => post(
@@ -224,6 +250,25 @@ fn call(app: &TestApp, w: &World, endpoint: &str, target: Target, role: Role) ->
             )
         }
         other => panic!("the matrix has no way to call {other}"),
+    }
+}
+
+/// A CSV body sent with `method` to `path`.
+fn csv_request(app: &TestApp, method: &str, path: &str, t: &str, body: &str) -> Resp {
+    let r = ureq::request(method, &app.url(path))
+        .set("Authorization", &format!("Bearer {t}"))
+        .set("Content-Type", "text/csv")
+        .send_string(body);
+    let r = match r {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    };
+    Resp {
+        status: r.status(),
+        content_type: String::new(),
+        etag: None,
+        header: Default::default(),
+        body: r.into_json().unwrap_or_default(),
     }
 }
 
@@ -268,6 +313,14 @@ const MATRIX: &[(&str, Target, [u16; 5])] = &[
     ("GET /api/v1/tokens", Target::NoUnit, [403, 403, 403, 403, 200]),
     ("POST /api/v1/tokens", Target::NoUnit, [403, 403, 403, 403, 201]),
     ("DELETE /api/v1/tokens/{id}", Target::NoUnit, [403, 403, 403, 403, 204]),
+    ("POST /api/v1/adv/imports", Target::NoUnit, [403, 403, 403, 403, 201]),
+    ("GET /api/v1/mappings/{scheme}", Target::NoUnit, [403, 403, 200, 200, 200]),
+    ("PUT /api/v1/mappings/{scheme}", Target::NoUnit, [403, 403, 403, 403, 200]),
+    // 422: national staff name the unit.
+    ("GET /api/v1/reports/monitor/{year}", Target::NoUnit, [403, 403, 200, 422, 403]),
+    ("GET /api/v1/reports/monitor/{year}", Target::Own, [403, 403, 200, 200, 403]),
+    ("GET /api/v1/reports/monitor/{year}", Target::Other, [403, 403, 403, 200, 403]),
+    ("GET /api/v1/reports/odihr/{year}", Target::NoUnit, [403, 403, 403, 200, 403]),
 ];
 
 #[test]

@@ -14,6 +14,7 @@ mod files;
 mod hardening;
 mod incidents_list;
 mod migrations;
+mod monitor;
 mod oidc;
 mod openapi;
 mod operations;

@@ -41,6 +41,8 @@ const MATRIX: &[(&str, &str, &str, [u16; 5])] = &[
     ("GET", "/rdo/overzicht.xlsx", "/rdo/overzicht.xlsx?from=2026-01-01&to=2026-01-31", [403, 200, 200, 422, 403]),
     ("GET", "/poldis", "/poldis", [403, 403, 200, 200, 403]),
     ("GET", "/poldis/download", "/poldis/download?year=2025&format=csv", [403, 403, 200, 200, 403]),
+    ("GET", "/monitor", "/monitor", [403, 403, 200, 200, 403]),
+    ("GET", "/monitor/download", "/monitor/download?year=2025&format=csv", [403, 403, 200, 200, 403]),
 ];
 
 #[test]

@@ -1,0 +1,2 @@
+DROP TABLE code_mappings;
+DROP TABLE adv_reports;

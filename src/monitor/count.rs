@@ -1,0 +1,404 @@
+//! The monitor's tables from the counted police incidents and the ADV figures.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::{Column, Figure, Row, Table};
+use crate::adv::{Category, Figure as AdvFigure};
+use crate::codes::Catalog;
+use crate::mapping::Mapping;
+use crate::poldis::{Counted, CountedIncident};
+
+/// The key of an unknown municipality or domain, as in the Poldis report.
+const UNKNOWN: &str = "ONBEKEND";
+
+/// What the tables are made of.
+pub struct Input<'a> {
+    pub catalog: &'a Catalog,
+    pub mapping: &'a Mapping,
+    pub year: i32,
+    /// The unit's municipalities (CBS codes).
+    pub municipalities: &'a [String],
+    pub counted: &'a Counted,
+    /// The ADV figures of the unit's municipalities, `year` and the four before.
+    pub figures: &'a [AdvFigure],
+}
+
+/// One side-by-side comparison: the police list, the ADV category and its list.
+struct Dimension {
+    name: &'static str,
+    title_nl: &'static str,
+    police_list: &'static str,
+    category: Category,
+}
+
+const DIMENSIONS: [Dimension; 3] = [
+    Dimension {
+        name: "by_ground",
+        title_nl: "Discriminatiegronden",
+        police_list: "ground",
+        category: Category::Ground,
+    },
+    Dimension {
+        name: "by_domain",
+        title_nl: "Maatschappelijke terreinen",
+        police_list: "domain",
+        category: Category::Domain,
+    },
+    Dimension {
+        name: "by_manifestation",
+        title_nl: "Verschijningsvormen (politie) en wijze (ADV)",
+        police_list: "manifestation",
+        category: Category::Manner,
+    },
+];
+
+fn column(key: &str, label: &str) -> Column {
+    Column {
+        key: key.to_owned(),
+        label_nl: label.to_owned(),
+    }
+}
+
+fn side_by_side_columns() -> Vec<Column> {
+    vec![
+        column("police", "Politie (incidenten)"),
+        column("adv", "ADV (meldingen)"),
+        column("police_share", "Aandeel politie"),
+        column("adv_share", "Aandeel ADV"),
+    ]
+}
+
+/// Police and ADV side by side, with each one's share of the two together.
+fn pair(police: Figure, adv: Figure) -> Vec<Figure> {
+    vec![
+        police,
+        adv,
+        Figure::share(police, adv),
+        Figure::share(adv, police),
+    ]
+}
+
+impl Input<'_> {
+    fn incidents_of(&self, year: i32) -> impl Iterator<Item = &CountedIncident> {
+        self.counted
+            .incidents
+            .iter()
+            .filter(move |i| i.year == year)
+    }
+
+    /// ADV figures of `year`.
+    fn adv_of(&self, year: i32) -> impl Iterator<Item = &AdvFigure> {
+        self.figures.iter().filter(move |f| f.year == year)
+    }
+
+    /// Whether any municipality delivered figures for `year`.
+    fn delivered(&self, year: i32) -> bool {
+        self.adv_of(year).next().is_some()
+    }
+
+    /// The sum of the ADV `codes` of `category` in `year` (of `municipality`, or all);
+    /// absent when nothing maps or nothing was delivered.
+    fn adv_sum(
+        &self,
+        year: i32,
+        category: Category,
+        codes: &[&str],
+        municipality: Option<&str>,
+    ) -> Figure {
+        let delivered = match municipality {
+            Some(m) => self.adv_of(year).any(|f| f.municipality == m),
+            None => self.delivered(year),
+        };
+        if (category != Category::Total && codes.is_empty()) || !delivered {
+            return Figure::Absent;
+        }
+        let sum: i64 = self
+            .adv_of(year)
+            .filter(|f| municipality.is_none_or(|m| f.municipality == m))
+            .filter(|f| f.category == category)
+            .filter(|f| {
+                category == Category::Total || f.code.as_deref().is_some_and(|c| codes.contains(&c))
+            })
+            .map(|f| f.reports)
+            .sum();
+        Figure::Count(sum.max(0) as u64)
+    }
+
+    /// The police codes of `list` in the year, retired grounds under their successor,
+    /// in list order, then any other key counted (`ONBEKEND`).
+    fn police_keys(&self, list: &str, counted: &BTreeMap<String, u64>) -> Vec<String> {
+        let first = NaiveDate::from_ymd_opt(self.year, 1, 1).unwrap_or_default();
+        let last = NaiveDate::from_ymd_opt(self.year, 12, 31).unwrap_or_default();
+        let mut keys: Vec<String> = Vec::new();
+        for c in self.catalog.list(list) {
+            if c.valid_from > last || c.valid_to.is_some_and(|to| to < first) {
+                continue;
+            }
+            let key = successor(self.catalog, list, &c.code);
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        for key in counted.keys() {
+            if !keys.contains(key) {
+                keys.push(key.clone());
+            }
+        }
+        keys
+    }
+
+    fn label(&self, list: &str, code: &str) -> String {
+        match (self.catalog.label_nl(list, code), code) {
+            (Some(l), _) => l.to_owned(),
+            (None, UNKNOWN) => "Onbekend".to_owned(),
+            (None, _) => code.to_owned(),
+        }
+    }
+}
+
+/// The current code of `code` in `list` (following `replaced_by`).
+fn successor(catalog: &Catalog, list: &str, code: &str) -> String {
+    let mut current = code.to_owned();
+    for _ in 0..10 {
+        match catalog
+            .list(list)
+            .iter()
+            .find(|c| c.code == current)
+            .and_then(|c| c.replaced_by.clone())
+        {
+            Some(next) => current = next,
+            None => break,
+        }
+    }
+    current
+}
+
+/// Counts per code of the year's incidents for one field.
+fn police_counts(input: &Input, police_list: &str) -> BTreeMap<String, u64> {
+    let mut counts = BTreeMap::new();
+    for i in input.incidents_of(input.year) {
+        let values: Vec<String> = match police_list {
+            "ground" => i.grounds.clone(),
+            "manifestation" => i.manifestations.clone(),
+            _ => vec![i.domain.clone()],
+        };
+        for v in values {
+            *counts.entry(v).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+fn dimension_table(input: &Input, d: &Dimension) -> Table {
+    let adv_list = d.category.list().unwrap_or_default();
+    let counts = police_counts(input, d.police_list);
+    let mut rows = Vec::new();
+    for key in input.police_keys(d.police_list, &counts) {
+        let police = Figure::Count(counts.get(&key).copied().unwrap_or(0));
+        let sources = input.mapping.sources(adv_list, &key);
+        let adv = input.adv_sum(input.year, d.category, &sources, None);
+        let sublabel = sources
+            .iter()
+            .map(|c| input.label(adv_list, c))
+            .collect::<Vec<_>>()
+            .join("; ");
+        rows.push(Row {
+            label_nl: input.label(d.police_list, &key),
+            key,
+            subkey: String::new(),
+            sublabel_nl: match sublabel.is_empty() {
+                true => "ADV: geen tegenhanger".to_owned(),
+                false => format!("ADV: {sublabel}"),
+            },
+            values: pair(police, adv),
+        });
+    }
+    for code in input.mapping.unmatched(adv_list) {
+        let adv = input.adv_sum(input.year, d.category, &[code], None);
+        rows.push(Row {
+            key: format!("adv:{code}"),
+            subkey: String::new(),
+            label_nl: format!("ADV: {}", input.label(adv_list, code)),
+            sublabel_nl: "geen tegenhanger bij de politie".to_owned(),
+            values: vec![Figure::Absent, adv, Figure::Absent, Figure::Absent],
+        });
+    }
+    Table {
+        name: d.name.to_owned(),
+        title_nl: d.title_nl.to_owned(),
+        columns: side_by_side_columns(),
+        rows,
+        note_nl: "Een incident of melding telt onder elk van zijn gronden, vormen of wijzen: de kolommen kunnen optellen tot meer dan het totaal. Waar meer ADV-categorieën op één politiecode uitkomen, zijn hun meldingen opgeteld. Het aandeel is dat van de bron in politie en ADV samen.".to_owned(),
+    }
+}
+
+fn summary(input: &Input) -> Table {
+    let y = input.year;
+    let registrations = input.counted.registrations.get(&y).copied().unwrap_or(0);
+    let rows = [
+        (
+            "police_incidents",
+            "Politie: incidenten",
+            Figure::Count(input.incidents_of(y).count() as u64),
+        ),
+        (
+            "police_registrations",
+            "Politie: registraties",
+            Figure::Count(registrations),
+        ),
+        (
+            "adv_reports",
+            "ADV: meldingen",
+            input.adv_sum(y, Category::Total, &[], None),
+        ),
+    ];
+    Table {
+        name: "summary".to_owned(),
+        title_nl: "Samenvatting".to_owned(),
+        columns: vec![column("value", "Aantal")],
+        rows: rows
+            .into_iter()
+            .map(|(key, label, value)| Row {
+                key: key.to_owned(),
+                subkey: String::new(),
+                label_nl: label.to_owned(),
+                sublabel_nl: String::new(),
+                values: vec![value],
+            })
+            .collect(),
+        note_nl: String::new(),
+    }
+}
+
+fn trend(input: &Input) -> Table {
+    let rows = (input.year - 4..=input.year)
+        .map(|y| Row {
+            key: y.to_string(),
+            subkey: String::new(),
+            label_nl: y.to_string(),
+            sublabel_nl: String::new(),
+            values: vec![
+                Figure::Count(input.incidents_of(y).count() as u64),
+                input.adv_sum(y, Category::Total, &[], None),
+            ],
+        })
+        .collect();
+    Table {
+        name: "trend".to_owned(),
+        title_nl: "Ontwikkeling over vijf jaar".to_owned(),
+        columns: vec![
+            column("police", "Politie (incidenten)"),
+            column("adv", "ADV (meldingen)"),
+        ],
+        rows,
+        note_nl: "Leeg: geen ADV-cijfers aangeleverd voor dat jaar.".to_owned(),
+    }
+}
+
+/// The municipality of an incident as the appendix keys it: one of the unit's, or
+/// `ONBEKEND`.
+fn municipality_key(input: &Input, i: &CountedIncident) -> String {
+    match input.municipalities.contains(&i.municipality) {
+        true => i.municipality.clone(),
+        false => UNKNOWN.to_owned(),
+    }
+}
+
+fn municipality_name(input: &Input, code: &str) -> String {
+    input
+        .catalog
+        .municipality(code)
+        .map_or_else(|| "Onbekend".to_owned(), |m| m.name.clone())
+}
+
+fn by_municipality(input: &Input) -> Table {
+    let mut police: BTreeMap<String, u64> = BTreeMap::new();
+    for i in input.incidents_of(input.year) {
+        *police.entry(municipality_key(input, i)).or_insert(0) += 1;
+    }
+    let mut keys: Vec<String> = input.municipalities.to_vec();
+    keys.sort_by_key(|k| municipality_name(input, k));
+    if police.contains_key(UNKNOWN) {
+        keys.push(UNKNOWN.to_owned());
+    }
+    let rows = keys
+        .into_iter()
+        .map(|key| {
+            let adv = match key.as_str() {
+                UNKNOWN => Figure::Absent,
+                m => input.adv_sum(input.year, Category::Total, &[], Some(m)),
+            };
+            Row {
+                label_nl: municipality_name(input, &key),
+                values: pair(Figure::Count(police.get(&key).copied().unwrap_or(0)), adv),
+                key,
+                subkey: String::new(),
+                sublabel_nl: String::new(),
+            }
+        })
+        .collect();
+    Table {
+        name: "by_municipality".to_owned(),
+        title_nl: "Bijlage: per gemeente".to_owned(),
+        columns: side_by_side_columns(),
+        rows,
+        note_nl: "Leeg bij ADV: de gemeente leverde geen cijfers aan.".to_owned(),
+    }
+}
+
+fn ground_by_municipality(input: &Input) -> Table {
+    let mut police: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for i in input.incidents_of(input.year) {
+        for g in &i.grounds {
+            *police
+                .entry((municipality_key(input, i), g.clone()))
+                .or_insert(0) += 1;
+        }
+    }
+    let grounds = input.police_keys("ground", &BTreeMap::new());
+    let mut municipalities: Vec<String> = input.municipalities.to_vec();
+    municipalities.sort_by_key(|k| municipality_name(input, k));
+    if police.keys().any(|(m, _)| m == UNKNOWN) {
+        municipalities.push(UNKNOWN.to_owned());
+    }
+    let mut rows = Vec::new();
+    for m in &municipalities {
+        for g in &grounds {
+            let count = police.get(&(m.clone(), g.clone())).copied().unwrap_or(0);
+            let sources = input.mapping.sources("adv_ground", g);
+            let adv = match m.as_str() {
+                UNKNOWN => Figure::Absent,
+                _ => input.adv_sum(input.year, Category::Ground, &sources, Some(m)),
+            };
+            if count == 0 && adv.count().unwrap_or(0) == 0 {
+                continue;
+            }
+            rows.push(Row {
+                key: m.clone(),
+                subkey: g.clone(),
+                label_nl: municipality_name(input, m),
+                sublabel_nl: input.label("ground", g),
+                values: pair(Figure::Count(count), adv),
+            });
+        }
+    }
+    Table {
+        name: "ground_by_municipality".to_owned(),
+        title_nl: "Bijlage: per gemeente en grond".to_owned(),
+        columns: side_by_side_columns(),
+        rows,
+        note_nl: "Alleen gemeenten en gronden met ten minste één incident of melding.".to_owned(),
+    }
+}
+
+/// Every table of the monitor, in the order they are shown.
+pub fn tables(input: &Input) -> Vec<Table> {
+    let mut tables = vec![summary(input)];
+    tables.extend(DIMENSIONS.iter().map(|d| dimension_table(input, d)));
+    tables.push(trend(input));
+    tables.push(by_municipality(input));
+    tables.push(ground_by_municipality(input));
+    tables
+}
