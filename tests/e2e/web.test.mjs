@@ -320,9 +320,33 @@ test('national staff open the Poldis report with charts, publication switch and 
   await context.close();
 });
 
+test('analyst opens the regional monitor: police and ADV side by side, with the workbook', async () => {
+  const adv = path.join(work, 'adv.csv');
+  writeFileSync(adv, 'year,municipality,category,code,reports\n'
+    + `${year},GM0363,total,,12\n${year},GM0363,ground,HERKOMST,7\n${year},GM0363,ground,ARBEIDSDUUR,3\n`
+    + `${year},GM0363,domain,HUISVESTING,4\n${year},GM0363,manner,ONGELIJKE_BEHANDELING,6\n`
+    + `${year},GM0362,total,,2\n${year},GM0362,ground,LEEFTIJD,2\n`);
+  dira('adv', 'import', adv);
+  const { context, page } = await signIn('analist-ams');
+  await page.getByRole('link', { name: 'Monitor' }).click();
+  await page.getByLabel('Jaar', { exact: true }).selectOption(year);
+  await page.getByRole('button', { name: 'Toon monitor' }).click();
+  assert.match(await page.getByRole('heading', { level: 1 }).innerText(), new RegExp(`Discriminatiecijfers in ${year}`));
+  assert.ok((await page.locator('.monitor svg').count()) >= 2, 'grounds and trend, police beside ADV');
+  assert.match(await page.locator('.kpi').innerText(), /14\s*meldingen/);
+  assert.match(await page.locator('#by_ground').innerText(), /Arbeidsduur/);
+  await shoot(page, 'monitor');
+  const [workbook] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download Excel' }).click(),
+  ]);
+  assert.equal(workbook.suggestedFilename(), `monitor-AMS-${year}.xlsx`);
+  await context.close();
+});
+
 test('every page request is in the audit log', () => {
   const log = dira('audit');
-  for (const expected of ['incident.register', 'incident.screen', 'candidate.promote', 'candidate.dismiss', 'rdo.overview', 'report.poldis', 'session.start']) {
+  for (const expected of ['incident.register', 'incident.screen', 'candidate.promote', 'candidate.dismiss', 'rdo.overview', 'report.poldis', 'report.monitor', 'adv.import', 'session.start']) {
     assert.match(log, new RegExp(expected), `audit log holds ${expected}`);
   }
 });
