@@ -133,3 +133,16 @@ pub fn posted<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError
     serde_html_form::from_bytes(body)
         .map_err(|e| AppError::field("form", format!("cannot be read: {e}")))
 }
+
+/// The "Jaar" select of the report pages: this year and the six before, newest first,
+/// `selected` chosen.
+pub fn year_select(this_year: i32, selected: i32) -> Markup {
+    html! {
+        label for="year" { "Jaar" }
+        select id="year" name="year" {
+            @for y in (this_year - 6..=this_year).rev() {
+                option value=(y) selected[y == selected] { (y) }
+            }
+        }
+    }
+}

@@ -85,14 +85,7 @@ pub async fn page(
                         }
                     }
                 }
-                div {
-                    label for="year" { "Jaar" }
-                    select id="year" name="year" {
-                        @for y in (this_year - 6..=this_year).rev() {
-                            option value=(y) selected[y == m.year] { (y) }
-                        }
-                    }
-                }
+                div { (super::forms::year_select(this_year, m.year)) }
                 div {
                     label.choice {
                         input type="checkbox" name="publication" checked[m.publication];

@@ -72,14 +72,7 @@ pub async fn page(
     let body = html! {
         form method="get" action="/poldis" {
             div.grid {
-                div {
-                    label for="year" { "Jaar" }
-                    select id="year" name="year" {
-                        @for y in (this_year - 6..=this_year).rev() {
-                            option value=(y) selected[y == report.year] { (y) }
-                        }
-                    }
-                }
+                div { (super::forms::year_select(this_year, report.year)) }
                 div {
                     label.choice {
                         input type="checkbox" name="publication" checked[report.publication];

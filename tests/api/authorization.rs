@@ -182,24 +182,13 @@ fn call(app: &TestApp, w: &World, endpoint: &str, target: Target, role: Role) ->
         "POST /api/v1/reports/poldis/{year}/publish" => {
             post(app, "/api/v1/reports/poldis/2026/publish", t, &json!({}))
         }
-        "POST /api/v1/imports" => {
-            let header = "registration_number,registered_at,unit,registration_type,channel";
-            let r = ureq::post(&app.url("/api/v1/imports"))
-                .set("Authorization", &format!("Bearer {t}"))
-                .set("Content-Type", "text/csv")
-                .send_string(header);
-            let r = match r {
-                Ok(r) | Err(ureq::Error::Status(_, r)) => r,
-                Err(e) => panic!("{e}"),
-            };
-            Resp {
-                status: r.status(),
-                content_type: String::new(),
-                etag: None,
-                header: Default::default(),
-                body: r.into_json().unwrap_or_default(),
-            }
-        }
+        "POST /api/v1/imports" => csv_request(
+            app,
+            "POST",
+            "/api/v1/imports",
+            t,
+            "registration_number,registered_at,unit,registration_type,channel",
+        ),
         "POST /api/v1/adv/imports" => csv_request(
             app,
             "POST",
