@@ -93,13 +93,9 @@ impl Input<'_> {
         self.figures.iter().filter(move |f| f.year == year)
     }
 
-    /// Whether any municipality delivered figures for `year`.
-    fn delivered(&self, year: i32) -> bool {
-        self.adv_of(year).next().is_some()
-    }
-
     /// The sum of the ADV `codes` of `category` in `year` (of `municipality`, or all);
-    /// absent when nothing maps or nothing was delivered.
+    /// absent when nothing maps, or nobody delivered lines of that category (a bureau
+    /// that gave only its total classified nothing: not zero).
     fn adv_sum(
         &self,
         year: i32,
@@ -107,10 +103,10 @@ impl Input<'_> {
         codes: &[&str],
         municipality: Option<&str>,
     ) -> Figure {
-        let delivered = match municipality {
-            Some(m) => self.adv_of(year).any(|f| f.municipality == m),
-            None => self.delivered(year),
-        };
+        let delivered = self
+            .adv_of(year)
+            .filter(|f| municipality.is_none_or(|m| f.municipality == m))
+            .any(|f| f.category == category);
         if (category != Category::Total && codes.is_empty()) || !delivered {
             return Figure::Absent;
         }
@@ -175,12 +171,57 @@ fn successor(catalog: &Catalog, list: &str, code: &str) -> String {
     current
 }
 
+/// An incident's grounds under their successor (GELOOF → GODSDIENST), each once.
+fn current_grounds(catalog: &Catalog, i: &CountedIncident) -> Vec<String> {
+    let mut grounds: Vec<String> = Vec::new();
+    for g in &i.grounds {
+        let current = successor(catalog, "ground", g);
+        if !grounds.contains(&current) {
+            grounds.push(current);
+        }
+    }
+    grounds
+}
+
+/// The ADV codes of `adv_list` per police key they count under in the year (their
+/// mapped codes under the successor, among `keys`), and those that count under none:
+/// no counterpart, or none in that year (MOSLIMDISCRIMINATIE before 2024).
+fn adv_rows<'m>(
+    input: &'m Input,
+    adv_list: &str,
+    police_list: &str,
+    keys: &[String],
+) -> (BTreeMap<String, Vec<&'m str>>, Vec<(&'m str, bool)>) {
+    let mut under: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    let mut apart = Vec::new();
+    for c in input.catalog.list(adv_list) {
+        let targets: Vec<String> = input
+            .mapping
+            .targets(adv_list, &c.code)
+            .iter()
+            .map(|t| successor(input.catalog, police_list, t))
+            .filter(|t| keys.contains(t))
+            .collect();
+        if targets.is_empty() {
+            let mapped = !input.mapping.targets(adv_list, &c.code).is_empty();
+            apart.push((c.code.as_str(), mapped));
+        }
+        for t in targets {
+            let codes = under.entry(t).or_default();
+            if !codes.contains(&c.code.as_str()) {
+                codes.push(c.code.as_str());
+            }
+        }
+    }
+    (under, apart)
+}
+
 /// Counts per code of the year's incidents for one field.
 fn police_counts(input: &Input, police_list: &str) -> BTreeMap<String, u64> {
     let mut counts = BTreeMap::new();
     for i in input.incidents_of(input.year) {
         let values: Vec<String> = match police_list {
-            "ground" => i.grounds.clone(),
+            "ground" => current_grounds(input.catalog, i),
             "manifestation" => i.manifestations.clone(),
             _ => vec![i.domain.clone()],
         };
@@ -194,10 +235,12 @@ fn police_counts(input: &Input, police_list: &str) -> BTreeMap<String, u64> {
 fn dimension_table(input: &Input, d: &Dimension) -> Table {
     let adv_list = d.category.list().unwrap_or_default();
     let counts = police_counts(input, d.police_list);
+    let keys = input.police_keys(d.police_list, &counts);
+    let (under, apart) = adv_rows(input, adv_list, d.police_list, &keys);
     let mut rows = Vec::new();
-    for key in input.police_keys(d.police_list, &counts) {
+    for key in keys {
         let police = Figure::Count(counts.get(&key).copied().unwrap_or(0));
-        let sources = input.mapping.sources(adv_list, &key);
+        let sources = under.get(&key).cloned().unwrap_or_default();
         let adv = input.adv_sum(input.year, d.category, &sources, None);
         let sublabel = sources
             .iter()
@@ -215,13 +258,16 @@ fn dimension_table(input: &Input, d: &Dimension) -> Table {
             values: pair(police, adv),
         });
     }
-    for code in input.mapping.unmatched(adv_list) {
+    for (code, mapped) in apart {
         let adv = input.adv_sum(input.year, d.category, &[code], None);
         rows.push(Row {
             key: format!("adv:{code}"),
             subkey: String::new(),
             label_nl: format!("ADV: {}", input.label(adv_list, code)),
-            sublabel_nl: "geen tegenhanger bij de politie".to_owned(),
+            sublabel_nl: match mapped {
+                true => format!("geen tegenhanger bij de politie in {}", input.year),
+                false => "geen tegenhanger bij de politie".to_owned(),
+            },
             values: vec![Figure::Absent, adv, Figure::Absent, Figure::Absent],
         });
     }
@@ -230,7 +276,7 @@ fn dimension_table(input: &Input, d: &Dimension) -> Table {
         title_nl: d.title_nl.to_owned(),
         columns: side_by_side_columns(),
         rows,
-        note_nl: "Een incident of melding telt onder elk van zijn gronden, vormen of wijzen: de kolommen kunnen optellen tot meer dan het totaal. Waar meer ADV-categorieën op één politiecode uitkomen, zijn hun meldingen opgeteld. Het aandeel is dat van de bron in politie en ADV samen.".to_owned(),
+        note_nl: "Een incident of melding telt onder elk van zijn gronden, vormen of wijzen: de kolommen kunnen optellen tot meer dan het totaal. Waar meer ADV-categorieën op één politiecode uitkomen, zijn hun meldingen opgeteld. Het aandeel is dat van de bron in politie en ADV samen. Leeg bij ADV: geen tegenhanger, of geen ADV-cijfers in deze indeling aangeleverd.".to_owned(),
     }
 }
 
@@ -297,20 +343,42 @@ fn trend(input: &Input) -> Table {
     }
 }
 
-/// The municipality of an incident as the appendix keys it: one of the unit's, or
-/// `ONBEKEND`.
+/// The municipality of an incident as the appendix keys it: its code, or `ONBEKEND`
+/// when it has none.
 fn municipality_key(input: &Input, i: &CountedIncident) -> String {
-    match input.municipalities.contains(&i.municipality) {
-        true => i.municipality.clone(),
-        false => UNKNOWN.to_owned(),
+    match input.catalog.municipality(&i.municipality) {
+        Some(_) => i.municipality.clone(),
+        None => UNKNOWN.to_owned(),
     }
 }
 
+/// A municipality's name; one of another unit says so.
 fn municipality_name(input: &Input, code: &str) -> String {
-    input
-        .catalog
-        .municipality(code)
-        .map_or_else(|| "Onbekend".to_owned(), |m| m.name.clone())
+    match input.catalog.municipality(code) {
+        Some(m) if input.municipalities.contains(&m.code) => m.name.clone(),
+        Some(m) => format!("{} (andere eenheid)", m.name),
+        None => "Onbekend".to_owned(),
+    }
+}
+
+/// The appendix's municipalities: the unit's by name, then any other an incident of
+/// the unit names, then `ONBEKEND` when an incident has none.
+fn appendix_keys(input: &Input, counted: impl Iterator<Item = String>) -> Vec<String> {
+    let mut keys: Vec<String> = input.municipalities.to_vec();
+    keys.sort_by_key(|k| municipality_name(input, k));
+    let mut others: Vec<String> = counted
+        .filter(|k| !keys.contains(k) && k != UNKNOWN)
+        .collect();
+    others.sort_by_key(|k| municipality_name(input, k));
+    others.dedup();
+    let unknown = input
+        .incidents_of(input.year)
+        .any(|i| municipality_key(input, i) == UNKNOWN);
+    keys.extend(others);
+    if unknown {
+        keys.push(UNKNOWN.to_owned());
+    }
+    keys
 }
 
 fn by_municipality(input: &Input) -> Table {
@@ -318,17 +386,13 @@ fn by_municipality(input: &Input) -> Table {
     for i in input.incidents_of(input.year) {
         *police.entry(municipality_key(input, i)).or_insert(0) += 1;
     }
-    let mut keys: Vec<String> = input.municipalities.to_vec();
-    keys.sort_by_key(|k| municipality_name(input, k));
-    if police.contains_key(UNKNOWN) {
-        keys.push(UNKNOWN.to_owned());
-    }
+    let keys = appendix_keys(input, police.keys().cloned());
     let rows = keys
         .into_iter()
         .map(|key| {
-            let adv = match key.as_str() {
-                UNKNOWN => Figure::Absent,
-                m => input.adv_sum(input.year, Category::Total, &[], Some(m)),
+            let adv = match input.municipalities.contains(&key) {
+                true => input.adv_sum(input.year, Category::Total, &[], Some(&key)),
+                false => Figure::Absent,
             };
             Row {
                 label_nl: municipality_name(input, &key),
@@ -351,26 +415,21 @@ fn by_municipality(input: &Input) -> Table {
 fn ground_by_municipality(input: &Input) -> Table {
     let mut police: BTreeMap<(String, String), u64> = BTreeMap::new();
     for i in input.incidents_of(input.year) {
-        for g in &i.grounds {
-            *police
-                .entry((municipality_key(input, i), g.clone()))
-                .or_insert(0) += 1;
+        for g in current_grounds(input.catalog, i) {
+            *police.entry((municipality_key(input, i), g)).or_insert(0) += 1;
         }
     }
     let grounds = input.police_keys("ground", &BTreeMap::new());
-    let mut municipalities: Vec<String> = input.municipalities.to_vec();
-    municipalities.sort_by_key(|k| municipality_name(input, k));
-    if police.keys().any(|(m, _)| m == UNKNOWN) {
-        municipalities.push(UNKNOWN.to_owned());
-    }
+    let (under, _) = adv_rows(input, "adv_ground", "ground", &grounds);
+    let municipalities = appendix_keys(input, police.keys().map(|(m, _)| m.clone()));
     let mut rows = Vec::new();
     for m in &municipalities {
         for g in &grounds {
             let count = police.get(&(m.clone(), g.clone())).copied().unwrap_or(0);
-            let sources = input.mapping.sources("adv_ground", g);
-            let adv = match m.as_str() {
-                UNKNOWN => Figure::Absent,
-                _ => input.adv_sum(input.year, Category::Ground, &sources, Some(m)),
+            let sources = under.get(g).cloned().unwrap_or_default();
+            let adv = match input.municipalities.contains(m) {
+                true => input.adv_sum(input.year, Category::Ground, &sources, Some(m)),
+                false => Figure::Absent,
             };
             if count == 0 && adv.count().unwrap_or(0) == 0 {
                 continue;

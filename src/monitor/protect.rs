@@ -48,11 +48,28 @@ fn police_cells(tables: &[Table]) -> Vec<(String, Vec<Cell>)> {
 /// depend on them.
 pub fn protect(tables: &mut [Table], catalog: &Catalog, unit: &str, year: i32) {
     let mut cells = police_cells(tables);
+    // The unit's total as `by_unit`, so that the rule knows what a reader knows: the
+    // unit's incidents are those of its municipalities plus those without one.
+    let total = cells
+        .iter()
+        .find(|(name, _)| name == "summary")
+        .and_then(|(_, c)| c.first())
+        .map_or(0, |c| c.count);
+    let unit_cell = Cell {
+        key: unit.to_owned(),
+        subkey: String::new(),
+        incidents: total.into(),
+        label_nl: None,
+        label_en: None,
+        sublabel_nl: None,
+        count: total,
+        withheld: None,
+    };
+    cells.push(("by_unit".to_owned(), vec![unit_cell]));
     let links = Links {
         year,
         municipality_unit: catalog
             .municipalities()
-            .filter(|m| m.unit == unit)
             .map(|m| (m.code.clone(), m.unit.clone()))
             .collect(),
         successor: Default::default(),

@@ -17,11 +17,13 @@ use crate::db::Db;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountedIncident {
     pub year: i32,
+    /// The unit of the incident (an event's: its representative's).
+    pub unit: String,
     /// CBS code, or `ONBEKEND`.
     pub municipality: String,
     /// Domain code, or `ONBEKEND`.
     pub domain: String,
-    /// Ground codes, retired ones under their successor (GELOOF → GODSDIENST).
+    /// Ground codes as registered (a retired one, GELOOF, as it is).
     pub grounds: Vec<String>,
     pub manifestations: Vec<String>,
     pub articles: Vec<String>,
@@ -37,15 +39,17 @@ pub struct Counted {
     pub fingerprint: String,
 }
 
-/// The counted incidents of `years` (of one unit, or all). Blocking: call it off the
-/// async executor.
+/// The counted incidents of `years` (of one unit, or all). An event spanning units is
+/// one incident of its representative's unit, as in the national report, so every
+/// unit's registrations are read and the unit chosen after the representatives.
+/// Blocking: call it off the async executor.
 pub fn counted(
     db: &Db,
     catalog: &Catalog,
     unit: Option<&str>,
     years: RangeInclusive<i32>,
 ) -> anyhow::Result<Counted> {
-    let frames = load(db, catalog, unit)?;
+    let frames = load(db, catalog, None)?;
     let p = populations(&frames)?;
     let keep = marks(&frames, &p, years.clone())?;
     let d = &frames.dict;
@@ -58,7 +62,8 @@ pub fn counted(
             .map(|c| d.text(c.unwrap_or(u32::MAX)).to_owned())
             .collect())
     };
-    let (municipality, domain) = (text("municipality")?, text("domain")?);
+    let (municipality, domain, units) = (text("municipality")?, text("domain")?, text("unit")?);
+    let in_unit = |i: usize| unit.is_none_or(|u| units[i] == u);
     let year: Vec<i32> = frames
         .incidents
         .column("year")?
@@ -68,11 +73,12 @@ pub fn counted(
         .collect();
     let mut by_idx: BTreeMap<u32, CountedIncident> = BTreeMap::new();
     for (i, kept) in keep.iter().enumerate() {
-        if *kept {
+        if *kept && in_unit(i) {
             by_idx.insert(
                 i as u32,
                 CountedIncident {
                     year: year[i],
+                    unit: units[i].clone(),
                     municipality: municipality[i].clone(),
                     domain: domain[i].clone(),
                     grounds: Vec::new(),
@@ -83,7 +89,7 @@ pub fn counted(
         }
     }
     let lists = [
-        values(&frames.grounds, "trend_code", d)?,
+        values(&frames.grounds, "code", d)?,
         values(&frames.manifestations, "code", d)?,
         values(&frames.articles, "code", d)?,
     ];
@@ -106,7 +112,7 @@ pub fn counted(
     let status = frames.incidents.column("status")?.u32()?;
     let confirmed = d.get(crate::incidents::Status::Confirmed.as_str());
     for (i, s) in status.iter().enumerate() {
-        if s == Some(confirmed) && years.contains(&year[i]) {
+        if s == Some(confirmed) && years.contains(&year[i]) && in_unit(i) {
             *registrations.entry(year[i]).or_insert(0) += 1;
         }
     }

@@ -74,9 +74,9 @@ fn candidate_markup(state: &AppState, c: &Candidate) -> Markup {
         .map_or("–", |m| m.name.as_str());
     html! {
         dl.fields {
-            dt { "Status" } dd #status { (c.status) }
+            dt { "Status" } dd #status { (super::dutch::status(&c.status)) }
             dt { (field_label("unit")) } dd { (c.unit) }
-            dt { "Geregistreerd" } dd { (crate::dates::to_rfc3339(c.registered_at)) }
+            dt { "Geregistreerd" } dd { (super::dutch::moment_utc(c.registered_at)) }
             dt { (field_label("municipality")) } dd { (municipality) }
             dt { "Incidentcode" } dd { (c.incident_code) }
             dt { "Gevonden op" } dd { (c.matched.replace('|', ", ")) }

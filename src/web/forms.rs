@@ -101,7 +101,7 @@ pub fn select(catalog: &Lists, list: &str, name: &str, chosen: Option<&str>) -> 
 /// A labelled group of checkboxes for a multi-valued field.
 pub fn checkboxes(catalog: &Lists, list: &str, name: &str, chosen: &[String]) -> Markup {
     html! {
-        fieldset {
+        fieldset id=(name) tabindex="-1" {
             legend { (field_label(name)) }
             @for (code, text) in choices(catalog, list) {
                 label.choice {

@@ -33,15 +33,15 @@ fn incident_markup(state: &AppState, i: &Incident) -> Markup {
     };
     html! {
         dl.fields {
-            dt { "Status" } dd #status { (i.status) }
+            dt { "Status" } dd #status { (super::dutch::status(i.status.as_str())) }
             @if let Some(at) = &i.personal_data_removed_at {
-                dt { "Bewaartermijn" } dd #verwijderd { "Gegevens verwijderd op " (at) }
+                dt { "Bewaartermijn" } dd #verwijderd { "Gegevens verwijderd op " (super::dutch::moment(at)) }
             }
             @if !i.missing.is_empty() {
                 dt { "Ontbreekt" } dd { (i.missing.iter().map(|f| field_label(f)).collect::<Vec<_>>().join(", ")) }
             }
             dt { "Eenheid" } dd { (i.unit) }
-            dt { "Geregistreerd" } dd { (i.registered_at) }
+            dt { "Geregistreerd" } dd { (super::dutch::moment(&i.registered_at)) }
             dt { (field_label("registration_type")) } dd { (forms::label(&state.catalog, "registration_type", &i.registration_type)) }
             dt { (field_label("channel")) } dd { (forms::label(&state.catalog, "channel", &i.channel)) }
             dt { (field_label("grounds")) } dd #gronden { (codes_text(state, "ground", &i.grounds)) }
@@ -54,7 +54,7 @@ fn incident_markup(state: &AppState, i: &Incident) -> Markup {
             @if let Some(n) = &i.narrative { dt { (field_label("narrative")) } dd { (n) } }
             @if let Some(r) = &i.rejection_reason { dt { (field_label("rejection_reason")) } dd { (forms::label(&state.catalog, "rejection_reason", r)) } }
             dt { (field_label("prosecution_status")) } dd #vervolging { (one("prosecution_status", &i.prosecution_status)) }
-            @if let Some(d) = i.forwarded_on { dt { (field_label("forwarded_on")) } dd { (d) } }
+            @if let Some(d) = i.forwarded_on { dt { (field_label("forwarded_on")) } dd { (super::dutch::day(d)) } }
         }
         h2 { "Geschiedenis" }
         table {
@@ -62,8 +62,9 @@ fn incident_markup(state: &AppState, i: &Incident) -> Markup {
             tbody {
                 @for h in i.history.as_deref().unwrap_or(&[]) {
                     tr {
-                        td.n { (h.version) } td { (h.at) } td { (h.user) } td { (h.action) }
-                        td { (changes_text(&h.changes)) }
+                        td.n { (h.version) } td { (super::dutch::moment(&h.at)) } td { (h.user) }
+                        td { (super::dutch::history_action(&h.action)) }
+                        td { (changes_text(state, &h.changes)) }
                     }
                 }
             }
@@ -71,29 +72,66 @@ fn incident_markup(state: &AppState, i: &Incident) -> Markup {
     }
 }
 
-/// `{field: {old, new}}` as "Veld: oud → nieuw".
-fn changes_text(changes: &serde_json::Value) -> String {
+/// The code list a coded field of the history draws from.
+fn list_of(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "grounds" => "ground",
+        "manifestations" => "manifestation",
+        "articles" => "article",
+        "domain" => "domain",
+        "victim_kind" => "victim_kind",
+        "registration_type" => "registration_type",
+        "channel" => "channel",
+        "prosecution_status" => "prosecution_status",
+        "rejection_reason" => "rejection_reason",
+        "outcome" => "screening_outcome",
+        "unit" => "unit",
+        _ => return None,
+    })
+}
+
+/// One value of a history change as a Dutch reader reads it: codes by their labels,
+/// statuses and yes/no in Dutch.
+fn shown_value(state: &AppState, field: &str, v: &serde_json::Value) -> String {
+    let code = |c: &str| -> String {
+        match (field, list_of(field)) {
+            ("status", _) => super::dutch::status(c).to_owned(),
+            ("municipality", _) => state
+                .catalog
+                .municipality(c)
+                .map_or_else(|| c.to_owned(), |m| m.name.clone()),
+            (_, Some(list)) => forms::label(&state.catalog, list, c).to_owned(),
+            _ => c.to_owned(),
+        }
+    };
+    match v {
+        serde_json::Value::Null => "–".to_owned(),
+        serde_json::Value::Bool(true) => "ja".to_owned(),
+        serde_json::Value::Bool(false) => "nee".to_owned(),
+        serde_json::Value::String(s) => code(s),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map_or_else(|| i.to_string(), code))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// `{field: {old, new}}` as "Veld: oud → nieuw", codes by their Dutch labels.
+fn changes_text(state: &AppState, changes: &serde_json::Value) -> String {
     let Some(map) = changes.as_object() else {
         return String::new();
     };
-    let show = |v: Option<&serde_json::Value>| match v {
-        None | Some(serde_json::Value::Null) => "–".to_owned(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Array(items)) => items
-            .iter()
-            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
-            .collect::<Vec<_>>()
-            .join(", "),
-        Some(other) => other.to_string(),
-    };
+    let null = serde_json::Value::Null;
     map.iter()
         .map(|(field, change)| match change.get("hidden") {
             Some(_) => format!("{}: (niet zichtbaar buiten de eenheid)", field_label(field)),
             None => format!(
                 "{}: {} → {}",
                 field_label(field),
-                show(change.get("old")),
-                show(change.get("new"))
+                shown_value(state, field, change.get("old").unwrap_or(&null)),
+                shown_value(state, field, change.get("new").unwrap_or(&null))
             ),
         })
         .collect::<Vec<_>>()
@@ -107,7 +145,7 @@ fn decision_form(state: &AppState, req: &HttpRequest, i: &Incident, access: &Acc
         form method="post" action=(format!("/incidenten/{}/beoordeling{}", i.id, access.query())) {
             input type="hidden" name="csrf" value=(cookie::csrf_token(req));
             input type="hidden" name="version" value=(i.version);
-            fieldset {
+            fieldset id="outcome" tabindex="-1" {
                 legend { (field_label("outcome")) }
                 @for (code, text) in forms::choices(catalog, "screening_outcome") {
                     label.choice { input type="radio" name="outcome" value=(code) required; (text) }

@@ -121,8 +121,9 @@ fn shell(title: &str, principal: Option<&Principal>, csrf: Option<&str>, body: M
     }
 }
 
-/// The problems of a form, each naming its field and, where there is a list, what is
-/// allowed.
+/// The problems of a form, at the top of the page and announced (`role="alert"`),
+/// each naming its field with a link to it and, where there is a list, what is allowed
+/// (WCAG 2.1 SC 3.3.1, 3.3.3).
 pub fn field_errors(errors: &[FieldError]) -> Markup {
     html! {
         @if !errors.is_empty() {
@@ -131,7 +132,7 @@ pub fn field_errors(errors: &[FieldError]) -> Markup {
                 ul {
                     @for e in errors {
                         li {
-                            strong { (super::forms::field_label(&e.field)) } ": " (e.message)
+                            a href=(format!("#{}", e.field)) { (super::forms::field_label(&e.field)) } ": " (e.message)
                             @if let Some(allowed) = &e.allowed {
                                 @if !allowed.is_empty() && allowed.len() <= 20 {
                                     " (toegestaan: " (allowed.join(", ")) ")"

@@ -8,6 +8,7 @@
 mod candidates;
 mod cookie;
 mod door;
+mod dutch;
 mod error;
 mod forms;
 mod incident;

@@ -142,7 +142,7 @@ fn overview_markup(o: &Overview) -> maud::Markup {
                 @for r in &o.rows {
                     tr {
                         td { (r.registration_number) }
-                        td { (r.reporting_date) }
+                        td { (super::dutch::day(r.reporting_date)) }
                         td { (r.municipality_name.as_deref().unwrap_or("–")) }
                         td { (r.grounds_nl.join(", ")) }
                         td { (r.manifestations_nl.join(", ")) }

@@ -168,8 +168,8 @@ fn recent_markup(state: &AppState, rows: &[IncidentRow]) -> Markup {
                     @for r in rows {
                         tr {
                             td { a href=(format!("/incidenten/{}", r.id)) { (r.registration_number) } }
-                            td { (crate::dates::to_rfc3339(r.registered_at)) }
-                            td { (r.status) }
+                            td { (super::dutch::moment_utc(r.registered_at)) }
+                            td { (super::dutch::status(&r.status)) }
                             td { (r.grounds.split('|').filter(|g| !g.is_empty()).map(|g| forms::label(&state.catalog, "ground", g)).collect::<Vec<_>>().join(", ")) }
                         }
                     }

@@ -94,9 +94,9 @@ pub async fn queue_page(
                                 }
                                 @if item.overdue { " " span.badge { "te laat" } }
                             }
-                            td { (item.registered_at) }
+                            td { (super::dutch::moment(&item.registered_at)) }
                             td.n { (item.age_days) }
-                            td { (item.status) }
+                            td { (super::dutch::status(&item.status)) }
                             td { (item.grounds.iter().map(|g| forms::label(catalog, "ground", g)).collect::<Vec<_>>().join(", ")) }
                             td { (item.summary.as_deref().unwrap_or("")) }
                             td { (item.matched.join(", ")) }

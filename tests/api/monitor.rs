@@ -410,7 +410,38 @@ fn publication_mode_suppresses_as_poldis_does(app: &TestApp) {
             }
         }
     }
+    // No withheld police figure can be worked out from a total and the figures
+    // beside it: not from a ground's total, a municipality's total, or the summary.
     let appendix = rows(&m, "ground_by_municipality");
+    let withheld = |v: &Value| v.is_string();
+    let lone = |cells: Vec<&Vec<Value>>| cells.iter().filter(|v| withheld(&v[0])).count() == 1;
+    for (g, values) in rows(&m, "by_ground") {
+        let cells: Vec<&Vec<Value>> = appendix
+            .iter()
+            .filter(|(k, _)| k.ends_with(&format!("/{g}")))
+            .map(|(_, v)| v)
+            .collect();
+        assert!(
+            !(values[0].is_u64() && lone(cells)),
+            "by_ground {g} gives a cell away"
+        );
+    }
+    let municipalities = rows(&m, "by_municipality");
+    for (code, values) in &municipalities {
+        let cells: Vec<&Vec<Value>> = appendix
+            .iter()
+            .filter(|(k, _)| k.starts_with(&format!("{code}/")))
+            .map(|(_, v)| v)
+            .collect();
+        assert!(
+            !(values[0].is_u64() && lone(cells)),
+            "by_municipality {code} gives a cell away"
+        );
+    }
+    assert!(
+        !lone(municipalities.values().collect()),
+        "the summary gives a municipality away"
+    );
     assert_eq!(appendix["GM0599/HERKOMST"][0], "<5");
     assert_eq!(
         appendix["GM0599/HERKOMST"][1], 6,
@@ -673,7 +704,11 @@ fn an_invalid_adv_file_stores_nothing_and_names_every_bad_line(app: &TestApp) {
     );
     let m = get(app, "/api/v1/reports/monitor/2025", &analyst).body;
     assert_eq!(rows(&m, "summary")["adv_reports"], [json!(8)]);
-    assert_eq!(rows(&m, "by_ground")["HERKOMST"][1], json!(0));
+    assert_eq!(
+        rows(&m, "by_ground")["HERKOMST"][1],
+        Value::Null,
+        "a total alone classifies nothing: no figure, not zero"
+    );
 }
 
 crate::on_both_backends!(

@@ -373,7 +373,8 @@ fn a_screener_takes_over_or_dismisses_candidates_on_the_pages(app: &TestApp) {
         &[],
     );
     assert!(
-        decided.body.contains("DISMISSED") && decided.body.contains("Graffiti van een kunstenaar")
+        decided.body.contains(">Afgewezen<")
+            && decided.body.contains("Graffiti van een kunstenaar")
     );
     assert!(
         !decided.body.contains("Overnemen"),

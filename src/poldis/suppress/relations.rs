@@ -45,11 +45,13 @@ pub(super) fn other_relations(
             by_successor.entry(code).or_default().push((i, -1.0));
         }
     }
+    // Only where the report has `trend_by_ground` (the monitor has not): alone, the
+    // ground's cells would seem known exactly.
     for (code, mut relation) in by_successor {
         if let Some(i) = sheet.get("trend_by_ground", &this_year, &code) {
             relation.push((i, 1.0));
+            relations.push(relation);
         }
-        relations.push(relation);
     }
     // A unit's incidents are those of its municipalities plus those without one
     // (incidents are registered by the unit of their municipality): `by_unit` u = its
