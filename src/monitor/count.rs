@@ -183,6 +183,15 @@ fn current_grounds(catalog: &Catalog, i: &CountedIncident) -> Vec<String> {
     grounds
 }
 
+/// Where the ADV codes of one list count in the year.
+struct AdvRows<'m> {
+    /// Per police key, the ADV codes counted under it.
+    under: BTreeMap<String, Vec<&'m str>>,
+    /// The ADV codes that count under no police key, and whether they are mapped at
+    /// all (else: no counterpart; mapped: none in that year).
+    apart: Vec<(&'m str, bool)>,
+}
+
 /// The ADV codes of `adv_list` per police key they count under in the year (their
 /// mapped codes under the successor, among `keys`), and those that count under none:
 /// no counterpart, or none in that year (MOSLIMDISCRIMINATIE before 2024).
@@ -191,7 +200,7 @@ fn adv_rows<'m>(
     adv_list: &str,
     police_list: &str,
     keys: &[String],
-) -> (BTreeMap<String, Vec<&'m str>>, Vec<(&'m str, bool)>) {
+) -> AdvRows<'m> {
     let mut under: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     let mut apart = Vec::new();
     for c in input.catalog.list(adv_list) {
@@ -213,7 +222,7 @@ fn adv_rows<'m>(
             }
         }
     }
-    (under, apart)
+    AdvRows { under, apart }
 }
 
 /// Counts per code of the year's incidents for one field.
@@ -236,7 +245,7 @@ fn dimension_table(input: &Input, d: &Dimension) -> Table {
     let adv_list = d.category.list().unwrap_or_default();
     let counts = police_counts(input, d.police_list);
     let keys = input.police_keys(d.police_list, &counts);
-    let (under, apart) = adv_rows(input, adv_list, d.police_list, &keys);
+    let AdvRows { under, apart } = adv_rows(input, adv_list, d.police_list, &keys);
     let mut rows = Vec::new();
     for key in keys {
         let police = Figure::Count(counts.get(&key).copied().unwrap_or(0));
@@ -420,7 +429,7 @@ fn ground_by_municipality(input: &Input) -> Table {
         }
     }
     let grounds = input.police_keys("ground", &BTreeMap::new());
-    let (under, _) = adv_rows(input, "adv_ground", "ground", &grounds);
+    let under = adv_rows(input, "adv_ground", "ground", &grounds).under;
     let municipalities = appendix_keys(input, police.keys().map(|(m, _)| m.clone()));
     let mut rows = Vec::new();
     for m in &municipalities {
