@@ -113,6 +113,52 @@ impl Lines {
     }
 }
 
+/// The problems of a file, as many as are worth listing: the first [`Problems::LISTED`]
+/// in full, the rest counted (a file with a wrong column has a problem on every line,
+/// and each may list dozens of allowed values).
+#[derive(Debug, Default)]
+pub struct Problems {
+    listed: Vec<crate::error::FieldError>,
+    more: u64,
+}
+
+impl Problems {
+    /// Problems listed in full.
+    pub const LISTED: usize = 100;
+
+    pub fn push(&mut self, e: crate::error::FieldError) {
+        match self.listed.len() < Self::LISTED {
+            true => self.listed.push(e),
+            false => self.more += 1,
+        }
+    }
+
+    pub fn extend(&mut self, errors: impl IntoIterator<Item = crate::error::FieldError>) {
+        for e in errors {
+            self.push(e);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.listed.is_empty()
+    }
+
+    /// The problems in line order, with a last one counting those not listed.
+    pub fn into_vec(mut self) -> Vec<crate::error::FieldError> {
+        self.listed.sort_by_key(|e| e.line.unwrap_or(0));
+        if self.more > 0 {
+            self.listed.push(crate::error::FieldError::new(
+                "file",
+                format!(
+                    "{} more problem(s) not listed; nothing was stored",
+                    self.more
+                ),
+            ));
+        }
+        self.listed
+    }
+}
+
 /// A small CSV file read whole: its header and every record with the line it starts
 /// on (the header is line 1). Comma-separated, or semicolon-separated as Dutch Excel
 /// saves it (recognised by a header without commas); a byte order mark is skipped. A
@@ -134,7 +180,10 @@ impl Table {
             _ => format!("cannot read the file: {e}"),
         })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let first = text.lines().next().unwrap_or_default();
+        let first = text
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or_default();
         let delimiter = if !first.contains(',') && first.contains(';') {
             b';'
         } else {
@@ -145,12 +194,16 @@ impl Table {
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(tracked);
-        let header: Vec<String> = reader
+        let mut header: Vec<String> = reader
             .headers()
             .map_err(|e| format!("cannot read the header: {e}"))?
             .iter()
             .map(|h| h.trim().to_owned())
             .collect();
+        // Excel saves the empty columns right of a table as empty fields.
+        while header.last().is_some_and(String::is_empty) && header.len() > 1 {
+            header.pop();
+        }
         if header.iter().all(String::is_empty) {
             return Err("the file is empty: it needs a header and rows".to_owned());
         }
@@ -159,9 +212,17 @@ impl Table {
         loop {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
+                // A row of empty fields (Excel's `;;;;` below a table) is no record.
+                Ok(true) if record.iter().all(|f| f.trim().is_empty()) => {}
                 Ok(true) => {
                     let line = record.position().map_or(0, |p| lines.start(p));
-                    records.push((line, Ok(record.clone())));
+                    let mut fields: Vec<&str> = record.iter().collect();
+                    while fields.len() > header.len()
+                        && fields.last().is_some_and(|f| f.trim().is_empty())
+                    {
+                        fields.pop();
+                    }
+                    records.push((line, Ok(csv::StringRecord::from(fields))));
                 }
                 Err(e) => {
                     let line = e.position().map_or(0, |p| lines.start(p));

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use super::Category;
 use crate::codes::Catalog;
-use crate::csv_lines::Table;
+use crate::csv_lines::{Problems, Table};
 use crate::error::FieldError;
 
 /// The columns, in order.
@@ -46,7 +46,7 @@ pub fn parse(
         )
         .at_line(1)]);
     }
-    let mut errors = Vec::new();
+    let mut errors = Problems::default();
     let mut figures: Vec<(u64, Figure)> = Vec::new();
     let mut seen: HashMap<(i32, String, Category, Option<String>), u64> = HashMap::new();
     for (line, record) in &table.records {
@@ -76,8 +76,7 @@ pub fn parse(
     }
     errors.extend(totals(&figures));
     if !errors.is_empty() {
-        errors.sort_by_key(|e| e.line.unwrap_or(0));
-        return Err(errors);
+        return Err(errors.into_vec());
     }
     Ok(figures.into_iter().map(|(_, f)| f).collect())
 }

@@ -40,7 +40,7 @@ pub async fn import_adv(
     let this_year = chrono::Datelike::year(&state.clock.today());
     let figures = parse(&body[..], &state.catalog, this_year).map_err(|errors| {
         req.extensions_mut()
-            .insert(AuditNote(format!("refused lines={}", errors.len())));
+            .insert(AuditNote(format!("refused problems={}", errors.len())));
         AppError::InvalidFile(
             format!("{} problem(s); nothing was stored", errors.len()),
             errors,

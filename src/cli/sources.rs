@@ -32,9 +32,16 @@ pub enum MappingCommand {
     Load { file: PathBuf },
 }
 
+/// Each problem as `line N: FIELD: message`, with the allowed values where there is
+/// a list short enough to read (20 at most).
 fn print_errors(errors: &[FieldError]) {
     for e in errors {
-        eprintln!("{e}");
+        match e.allowed.as_deref() {
+            Some(allowed) if !allowed.is_empty() && allowed.len() <= 20 => {
+                eprintln!("{e}; allowed: {}", allowed.join(", "))
+            }
+            _ => eprintln!("{e}"),
+        }
     }
 }
 
@@ -55,7 +62,7 @@ impl AdvCommand {
             Err(errors) => {
                 print_errors(&errors);
                 eprintln!("{} problem(s); nothing was stored", errors.len());
-                let detail = format!("refused lines={}", errors.len());
+                let detail = format!("refused problems={}", errors.len());
                 audit(
                     &mut conn,
                     "adv.import",
@@ -114,6 +121,9 @@ impl MappingCommand {
                     Err(errors) => {
                         print_errors(&errors);
                         eprintln!("{} problem(s); nothing was stored", errors.len());
+                        let detail = format!("refused problems={}", errors.len());
+                        let object = file.display().to_string();
+                        audit(&mut conn, "mapping.replace", object, "refused", detail)?;
                         return Ok(ExitCode::FAILURE);
                     }
                 };

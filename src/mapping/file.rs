@@ -8,7 +8,7 @@ use std::io::Read;
 
 use super::{Line, Mapping, Replacement, Scheme};
 use crate::codes::Catalog;
-use crate::csv_lines::Table;
+use crate::csv_lines::{Problems, Table};
 use crate::error::FieldError;
 
 /// The columns, in order.
@@ -40,7 +40,7 @@ pub fn parse(input: impl Read, catalog: &Catalog) -> Result<Vec<Replacement>, Ve
         )
         .at_line(1)]);
     }
-    let mut errors = Vec::new();
+    let mut errors = Problems::default();
     let mut schemes: BTreeMap<Scheme, (String, Vec<Line>)> = BTreeMap::new();
     let mut seen = BTreeMap::new();
     for (line, record) in &table.records {
@@ -98,7 +98,7 @@ pub fn parse(input: impl Read, catalog: &Catalog) -> Result<Vec<Replacement>, Ve
         errors.extend(completeness(*scheme, lines, catalog));
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(errors.into_vec());
     }
     Ok(schemes
         .into_iter()
@@ -126,13 +126,15 @@ fn check_line(
         return None;
     };
     let version = field(1);
+    let safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
     if version.is_empty()
-        || version.chars().count() > MAX_VERSION
-        || version.chars().any(char::is_control)
+        || version.len() > MAX_VERSION
+        || !version.chars().all(safe)
+        || version.starts_with('-')
     {
         problems.push(FieldError::new(
             "version",
-            format!("must be 1 to {MAX_VERSION} characters on one line, e.g. 2026-1"),
+            format!("must be 1 to {MAX_VERSION} of A-Z a-z 0-9 . _ - (not first), e.g. 2026-1"),
         ));
     }
     let (source_list, target_list) = (field(2), field(4));
@@ -182,7 +184,13 @@ fn check_line(
             .allowed(allowed(&target_list)),
         );
     }
-    let note = field(6);
+    // A note the mapping file wrote neutralised for spreadsheets (`'=…`) reads back as
+    // it was.
+    let written = field(6);
+    let note = match written.strip_prefix('\'') {
+        Some(rest) if crate::spreadsheet::is_formula(rest) => rest.to_owned(),
+        _ => written,
+    };
     if note.chars().count() > MAX_NOTE || note.chars().any(char::is_control) {
         problems.push(FieldError::new(
             "note",

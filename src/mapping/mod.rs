@@ -204,6 +204,11 @@ pub fn replace(
     by: &str,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
+    // Two replacements at once (PostgreSQL, read committed) would each delete the old
+    // rows and insert their own: one after the other instead. SQLite's writer is one.
+    if let AnyConnection::Postgresql(c) = conn {
+        diesel::sql_query("LOCK TABLE code_mappings IN EXCLUSIVE MODE").execute(c)?;
+    }
     for r in replacements {
         diesel::delete(code_mappings::table.filter(code_mappings::scheme.eq(r.scheme.as_str())))
             .execute(conn)?;

@@ -86,11 +86,11 @@ fn table_markup(t: &Table) -> Markup {
     let two_keys = t.rows.iter().any(|r| !r.subkey.is_empty());
     html! {
         section id=(t.name) {
-            h3 { (t.title_nl) }
-            @if !t.note_nl.is_empty() { p.hint { (t.note_nl) } }
-            table {
+            @if !t.note_nl.is_empty() { p.hint id=(format!("{}-uitleg", t.name)) { (t.note_nl) } }
+            table aria-describedby=[(!t.note_nl.is_empty()).then(|| format!("{}-uitleg", t.name))] {
+                caption { (t.title_nl) }
                 thead { tr {
-                    th scope="col" { @if two_keys { "Gemeente" } @else { "" } }
+                    th scope="col" { @if two_keys { "Gemeente" } @else { "Categorie" } }
                     @if two_keys { th scope="col" { "Grond" } }
                     @for c in &t.columns { th.n scope="col" { (c.label_nl) } }
                 } }
@@ -119,10 +119,14 @@ fn summary_value(m: &Monitor, key: &str) -> String {
         .dutch()
 }
 
-/// The monitor's content: headline figures, charts and every table.
+/// The monitor's title, as its page's `h1`.
+pub fn heading(m: &Monitor) -> Markup {
+    html! { h1 { "Discriminatiecijfers in " (m.year) ", " (m.unit_label) } }
+}
+
+/// The monitor's content under its heading: headline figures, charts and every table.
 pub fn sections(m: &Monitor) -> Markup {
     html! {
-        h1 { "Discriminatiecijfers in " (m.year) ", " (m.unit_label) }
         p {
             "Door de politie geregistreerde discriminatie-incidenten (telregels " (m.poldis_rules_version)
             ") en meldingen bij de antidiscriminatievoorzieningen (ADV) van de gemeenten in de eenheid, naast elkaar. "
@@ -131,9 +135,9 @@ pub fn sections(m: &Monitor) -> Markup {
             @if m.publication { " Publicatieversie: kleine aantallen bij de politie weggelaten, zie de legenda." }
         }
         div.kpi {
-            div { b { (summary_value(m, "police_incidents")) } "incidenten (politie)" }
-            div { b { (summary_value(m, "police_registrations")) } "registraties (politie)" }
-            div { b { (summary_value(m, "adv_reports")) } "meldingen (ADV)" }
+            div { b { (summary_value(m, "police_incidents")) } " incidenten (politie)" }
+            div { b { (summary_value(m, "police_registrations")) } " registraties (politie)" }
+            div { b { (summary_value(m, "adv_reports")) } " meldingen (ADV)" }
         }
         @if !m.legend.is_empty() {
             dl.legend { @for e in &m.legend { dt { (e.mark) } dd { (e.meaning_nl) } } }
@@ -154,9 +158,9 @@ pub fn render(m: &Monitor) -> String {
             head {
                 meta charset="utf-8";
                 title { "Discriminatiecijfers " (m.year) " " (m.unit_label) }
-                style { (PreEscaped("body{font-family:system-ui,sans-serif;color:#111;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.4} h1{color:#1f4e79} .hint{color:#444} @media print{body{margin:0}} ")) (PreEscaped(crate::poldis::HTML_STYLE.replace(".poldis", ".monitor"))) }
+                style { (PreEscaped("body{font-family:system-ui,sans-serif;color:#111;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.4} h1{color:#1f4e79} .hint{color:#444} caption{text-align:left;font-weight:bold;font-size:1.1rem;padding:.3rem 0} @media print{body{margin:0}} ")) (PreEscaped(crate::poldis::HTML_STYLE.replace(".poldis", ".monitor"))) }
             }
-            body { main.monitor { (sections(m)) } }
+            body { main.monitor { (heading(m)) (sections(m)) } }
         }
     };
     body.into_string()

@@ -1,10 +1,11 @@
 //! `GET /api/v1/reports/monitor/{year}`: the regional monitor.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::{produce, write_xlsx, Monitor};
+use crate::auth::guard::AuditNote;
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::http::error::Problem;
@@ -73,6 +74,10 @@ pub async fn monitor(
         .db
         .run(move |db| produce(db, &catalog, &unit, year, publication).map_err(AppError::Internal))
         .await?;
+    req.extensions_mut().insert(AuditNote(format!(
+        "unit={} year={} publication={} fingerprint={}",
+        monitor.unit, monitor.year, monitor.publication, monitor.fingerprint
+    )));
     let name = format!("monitor-{}-{}", monitor.unit, monitor.year);
     match crate::http::preferred(&req, &[XLSX, "text/csv", "text/html"]) {
         Some(XLSX) => {

@@ -18,7 +18,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub use figure::Figure;
-pub use html::{render as render_html, sections as html_sections};
+pub use html::{heading as html_heading, render as render_html, sections as html_sections};
 pub use xlsx::{write_xlsx, SHEETS as XLSX_SHEETS};
 
 use crate::codes::Catalog;

@@ -1,6 +1,8 @@
 //! `GET /api/v1/reports/odihr/{year}`: the hate crime report to ODIHR.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
+
+use crate::auth::guard::AuditNote;
 
 use super::{produce, OdihrReport};
 use crate::error::AppError;
@@ -39,6 +41,10 @@ pub async fn odihr(
         .db
         .run(move |db| produce(db, &catalog, year).map_err(AppError::Internal))
         .await?;
+    req.extensions_mut().insert(AuditNote(format!(
+        "year={year} mapping={} fingerprint={}",
+        report.mapping_version, report.fingerprint
+    )));
     match crate::http::preferred(&req, &["text/csv", "text/html"]) {
         Some("text/csv") => {
             let mut body = Vec::new();

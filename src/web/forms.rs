@@ -135,12 +135,17 @@ pub fn posted<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError
 }
 
 /// The "Jaar" select of the report pages: this year and the six before, newest first,
-/// `selected` chosen.
+/// and `selected` (chosen) when it is another year.
 pub fn year_select(this_year: i32, selected: i32) -> Markup {
+    let mut years: Vec<i32> = (this_year - 6..=this_year).rev().collect();
+    if !years.contains(&selected) {
+        years.push(selected);
+        years.sort_unstable_by(|a, b| b.cmp(a));
+    }
     html! {
         label for="year" { "Jaar" }
         select id="year" name="year" {
-            @for y in (this_year - 6..=this_year).rev() {
+            @for y in years {
                 option value=(y) selected[y == selected] { (y) }
             }
         }

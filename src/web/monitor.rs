@@ -2,34 +2,50 @@
 //! its charts, the publication switch and the downloads (the workbook for the
 //! regional editors).
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use chrono::Datelike;
 use maud::html;
 use serde::Deserialize;
 
 use super::{layout, PageError};
+use crate::auth::guard::AuditNote;
 use crate::auth::{Principal, Role};
 use crate::error::{AppError, FieldError};
-use crate::monitor::{html_sections, produce, render_html, write_xlsx, Monitor};
+use crate::monitor::{html_heading, html_sections, produce, render_html, write_xlsx, Monitor};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
 pub struct Choice {
     unit: Option<String>,
-    year: Option<i32>,
+    /// Text, so that a wrong year is answered on the page (not as a bare 400).
+    year: Option<String>,
     /// A ticked box sends `on`.
     publication: Option<String>,
     format: Option<String>,
 }
 
 impl Choice {
-    /// The year asked for; by default the last whole year before `today`.
-    fn year(&self, today: chrono::NaiveDate) -> i32 {
-        self.year.unwrap_or(today.year() - 1)
+    /// The year asked for; by default the last whole year before `today`. A year that
+    /// is not one is refused naming the field.
+    fn year(&self, today: chrono::NaiveDate) -> Result<i32, AppError> {
+        match self.year.as_deref().map(str::trim) {
+            None | Some("") => Ok(today.year() - 1),
+            Some(text) => text.parse().map_err(|_| {
+                AppError::field(
+                    "year",
+                    format!("{text:?} is geen jaar; kies er een uit de lijst"),
+                )
+            }),
+        }
     }
 
+    /// A ticked box (`on`) or a link's `true`, `1`, `yes`, in any case.
     fn publication(&self) -> bool {
-        matches!(self.publication.as_deref(), Some("on" | "true"))
+        self.publication.as_deref().is_some_and(|v| {
+            ["on", "true", "1", "yes", "ja"]
+                .iter()
+                .any(|t| v.eq_ignore_ascii_case(t))
+        })
     }
 
     /// The unit: an analyst's own; national staff's choice, by default the first.
@@ -47,13 +63,21 @@ async fn monitor(
     principal: &Principal,
     choice: &Choice,
 ) -> Result<Monitor, AppError> {
-    let year = crate::poldis::check_year(choice.year(state.clock.today()))?;
+    let year = crate::poldis::check_year(choice.year(state.clock.today())?)?;
     let unit = choice.unit(state, principal)?;
     let (publication, catalog) = (choice.publication(), state.catalog.clone());
     state
         .db
         .run(move |db| produce(db, &catalog, &unit, year, publication).map_err(AppError::Internal))
         .await
+}
+
+/// The monitor shown or downloaded, in the request's audit entry.
+fn note(req: &HttpRequest, m: &Monitor) {
+    req.extensions_mut().insert(AuditNote(format!(
+        "unit={} year={} publication={} fingerprint={}",
+        m.unit, m.year, m.publication, m.fingerprint
+    )));
 }
 
 pub async fn page(
@@ -64,6 +88,7 @@ pub async fn page(
 ) -> Result<HttpResponse, PageError> {
     let choice = choice.into_inner();
     let m = monitor(&state, &principal, &choice).await?;
+    note(&req, &m);
     let this_year = state.clock.today().year();
     let query = format!(
         "unit={}&year={}{}",
@@ -73,6 +98,7 @@ pub async fn page(
     );
     let units = state.catalog.list("unit");
     let body = html! {
+        (html_heading(&m))
         form method="get" action="/monitor" {
             div.grid {
                 @if principal.role == Role::National {
@@ -114,10 +140,12 @@ pub async fn page(
 pub async fn download(
     state: web::Data<AppState>,
     principal: Principal,
+    req: HttpRequest,
     choice: web::Query<Choice>,
 ) -> Result<HttpResponse, PageError> {
     let choice = choice.into_inner();
     let m = monitor(&state, &principal, &choice).await?;
+    note(&req, &m);
     let stem = format!(
         "monitor-{}-{}{}",
         m.unit,

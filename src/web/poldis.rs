@@ -14,20 +14,35 @@ use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
 pub struct Choice {
-    year: Option<i32>,
+    /// Text, so that a wrong year is answered on the page (not as a bare 400).
+    year: Option<String>,
     /// A ticked box sends `on`.
     publication: Option<String>,
     format: Option<String>,
 }
 
 impl Choice {
-    /// The year asked for; by default the last whole year before `today`.
-    fn year(&self, today: chrono::NaiveDate) -> i32 {
-        self.year.unwrap_or(today.year() - 1)
+    /// The year asked for; by default the last whole year before `today`. A year that
+    /// is not one is refused naming the field.
+    fn year(&self, today: chrono::NaiveDate) -> Result<i32, AppError> {
+        match self.year.as_deref().map(str::trim) {
+            None | Some("") => Ok(today.year() - 1),
+            Some(text) => text.parse().map_err(|_| {
+                AppError::field(
+                    "year",
+                    format!("{text:?} is geen jaar; kies er een uit de lijst"),
+                )
+            }),
+        }
     }
 
+    /// A ticked box (`on`) or a link's `true`, `1`, `yes`, in any case.
     fn publication(&self) -> bool {
-        matches!(self.publication.as_deref(), Some("on" | "true"))
+        self.publication.as_deref().is_some_and(|v| {
+            ["on", "true", "1", "yes", "ja"]
+                .iter()
+                .any(|t| v.eq_ignore_ascii_case(t))
+        })
     }
 }
 
@@ -36,7 +51,7 @@ async fn report(
     principal: &Principal,
     choice: &Choice,
 ) -> Result<Report, AppError> {
-    let year = crate::poldis::check_year(choice.year(state.clock.today()))?;
+    let year = crate::poldis::check_year(choice.year(state.clock.today())?)?;
     let (unit, publication, catalog) = (
         crate::poldis::report_unit(principal),
         choice.publication(),

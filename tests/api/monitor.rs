@@ -474,6 +474,29 @@ fn the_monitor_page_shows_the_figures_with_charts(app: &TestApp) {
         &[],
     );
     assert_eq!(download.status, 200);
+    // A link's publication=1 is publication mode too; a year that is not one is
+    // answered on a page.
+    let published = crate::web::request(
+        app,
+        "GET",
+        "/monitor?year=2025&publication=1",
+        Some(&cookie),
+        &[],
+    );
+    assert!(
+        published
+            .body
+            .contains("Publicatieversie: kleine aantallen"),
+        "{}",
+        published.body
+    );
+    let wrong = crate::web::request(app, "GET", "/monitor?year=abc", Some(&cookie), &[]);
+    assert_eq!(wrong.status, 422);
+    assert!(
+        wrong.body.contains("<html") && wrong.body.contains("geen jaar"),
+        "{}",
+        wrong.body
+    );
 }
 
 /// The ODIHR report: bias motivation by type of crime, cell by cell.
@@ -623,6 +646,9 @@ fn the_odihr_mapping_is_data_administrators_change(app: &TestApp) {
     let before = get(app, "/api/v1/reports/odihr/2025", &national).body;
     assert_eq!(before["mapping_version"], "2026-1", "nothing stored");
 
+    // A version a spreadsheet would run as a formula is refused.
+    let (status, _) = put(&changed.replace("odihr,2026-2,", "odihr,=1+1,"));
+    assert_eq!(status, 422);
     let (status, mapping) = put(&changed);
     assert_eq!(status, 200, "{mapping}");
     assert_eq!(mapping["version"], "2026-2");
@@ -690,6 +716,23 @@ fn an_invalid_adv_file_stores_nothing_and_names_every_bad_line(app: &TestApp) {
         [Value::Null],
         "nothing stored"
     );
+    // A wrong column on every line: the first 100 problems listed, the rest counted.
+    let many: String = std::iter::once("year,municipality,category,code,reports\n".to_owned())
+        .chain((0..150).map(|_| "2025,GM9999,total,,1\n".to_owned()))
+        .collect();
+    let (status, problem) = post_csv(&app.url("/api/v1/adv/imports"), &admin, &many);
+    assert_eq!(status, 422);
+    let errors = problem["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 101);
+    assert!(errors[100]["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("50 more problem(s)")));
+    // What Excel leaves around a table is no problem: empty rows and columns.
+    let excel = "year;municipality;category;code;reports;;\r\n2025;GM0505;total;;3;;\r\n;;;;;;\r\n;;;;;;\r\n";
+    assert_eq!(
+        post_csv(&app.url("/api/v1/adv/imports"), &admin, excel).0,
+        201
+    );
     // A corrected delivery replaces a municipality's figures, it does not add to them.
     let good = "year,municipality,category,code,reports\n2025,GM0599,total,,10\n2025,GM0599,ground,HERKOMST,6\n";
     assert_eq!(
@@ -703,7 +746,11 @@ fn an_invalid_adv_file_stores_nothing_and_names_every_bad_line(app: &TestApp) {
         "Dutch Excel's semicolons"
     );
     let m = get(app, "/api/v1/reports/monitor/2025", &analyst).body;
-    assert_eq!(rows(&m, "summary")["adv_reports"], [json!(8)]);
+    assert_eq!(
+        rows(&m, "summary")["adv_reports"],
+        [json!(11)],
+        "GM0599's 8 and GM0505's 3"
+    );
     assert_eq!(
         rows(&m, "by_ground")["HERKOMST"][1],
         Value::Null,
@@ -711,7 +758,43 @@ fn an_invalid_adv_file_stores_nothing_and_names_every_bad_line(app: &TestApp) {
     );
 }
 
+/// An event with registrations in two units is one incident of its representative's
+/// unit, in the monitor as in the national report.
+fn an_event_across_units_counts_once_in_its_representatives_unit(app: &TestApp) {
+    let admin = app.token("beheer", Role::Admin, "*");
+    let rows_csv = [
+        HEADER,
+        "X1,2025-03-01T10:00:00+01:00,2025-03-01,AMS,GM0363,AANGIFTE,BALIE,HERKOMST,BELEDIGING,OPENBARE_RUIMTE,,PERSOON,false,CONFIRMED,,EVT-9",
+        "X2,2025-03-02T10:00:00+01:00,2025-03-02,RTM,GM0599,AANGIFTE,BALIE,HERKOMST,BELEDIGING,OPENBARE_RUIMTE,,PERSOON,false,CONFIRMED,,EVT-9",
+    ]
+    .join("\n");
+    assert_eq!(
+        post_csv(&app.url("/api/v1/imports"), &admin, &rows_csv).0,
+        201
+    );
+    let national = app.token("landelijk", Role::National, "*");
+    let incidents = |unit: &str| {
+        let m = get(
+            app,
+            &format!("/api/v1/reports/monitor/2025?unit={unit}"),
+            &national,
+        )
+        .body;
+        (
+            rows(&m, "summary")["police_incidents"].clone(),
+            rows(&m, "summary")["police_registrations"].clone(),
+        )
+    };
+    assert_eq!(incidents("AMS"), (vec![json!(1)], vec![json!(1)]));
+    assert_eq!(
+        incidents("RTM"),
+        (vec![json!(0)], vec![json!(1)]),
+        "its registration, not an incident"
+    );
+}
+
 crate::on_both_backends!(
+    an_event_across_units_counts_once_in_its_representatives_unit,
     every_cell_of_the_monitor_matches_the_hand_count,
     the_workbook_holds_the_figures_of_the_monitor,
     publication_mode_suppresses_as_poldis_does,
