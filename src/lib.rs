@@ -18,6 +18,7 @@ pub mod clock;
 pub mod codes;
 pub mod config;
 pub mod csv_lines;
+pub mod dashboard;
 pub mod dates;
 pub mod db;
 pub mod demo;

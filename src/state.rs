@@ -21,6 +21,8 @@ pub struct AppState {
     /// Registrars no longer find incidents registered more than this many years ago
     /// (`DIRA_RETENTION_RESTRICT_YEARS`; `docs/retention.md`).
     pub restrict_after_years: u32,
+    /// Each unit's registration target on the previous year (`DIRA_REGISTRATION_TARGET`).
+    pub registration_targets: crate::dashboard::Targets,
 }
 
 impl AppState {

@@ -44,6 +44,7 @@ pub const RULES: &[Rule] = &[
     Rule { method: "PUT", pattern: "/api/v1/mappings/{scheme}", action: "mapping.replace", roles: &[Admin] },
     Rule { method: "GET", pattern: "/api/v1/reports/monitor/{year}", action: "report.monitor", roles: &[National, Analyst] },
     Rule { method: "GET", pattern: "/api/v1/reports/odihr/{year}", action: "report.odihr", roles: &[National] },
+    Rule { method: "GET", pattern: "/api/v1/dashboard", action: "dashboard.read", roles: &[Screener, Analyst, National] },
     Rule { method: "GET", pattern: "/api/v1/audit", action: "audit.read", roles: &[Admin] },
     Rule { method: "GET", pattern: "/api/v1/tokens", action: "token.list", roles: &[Admin] },
     Rule { method: "POST", pattern: "/api/v1/tokens", action: "token.create", roles: &[Admin] },
@@ -70,6 +71,7 @@ pub const WEB_RULES: &[Rule] = &[
     Rule { method: "GET", pattern: "/poldis", action: "report.poldis", roles: &[National, Analyst] },
     Rule { method: "GET", pattern: "/poldis/download", action: "report.poldis", roles: &[National, Analyst] },
     Rule { method: "GET", pattern: "/monitor", action: "report.monitor", roles: &[National, Analyst] },
+    Rule { method: "GET", pattern: "/dashboard", action: "dashboard.read", roles: &[Screener, Analyst, National] },
     Rule { method: "GET", pattern: "/monitor/download", action: "report.monitor", roles: &[National, Analyst] },
 ];
 

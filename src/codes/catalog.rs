@@ -168,6 +168,30 @@ impl Catalog {
 }
 
 #[cfg(test)]
+impl Catalog {
+    /// A catalog of `(list, code)` pairs, valid from 2016 (unit tests).
+    pub(crate) fn for_tests(codes: &[(&str, &str)]) -> Catalog {
+        let mut catalog = Catalog::default();
+        for (list, code) in codes {
+            catalog
+                .lists
+                .entry((*list).to_owned())
+                .or_default()
+                .push(Code {
+                    list: (*list).to_owned(),
+                    code: (*code).to_owned(),
+                    label_nl: (*code).to_owned(),
+                    label_en: (*code).to_owned(),
+                    valid_from: NaiveDate::from_ymd_opt(2016, 1, 1).unwrap_or_default(),
+                    valid_to: None,
+                    replaced_by: None,
+                });
+        }
+        catalog
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

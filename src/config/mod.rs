@@ -87,6 +87,9 @@ pub const RETENTION_REMOVE_YEARS: &str = "DIRA_RETENTION_REMOVE_YEARS";
 /// `DIRA_RETENTION_RESTRICT_YEARS`: registrars no longer find incidents registered
 /// more than this many whole years ago (`docs/retention.md`).
 pub const RETENTION_RESTRICT_YEARS: &str = "DIRA_RETENTION_RESTRICT_YEARS";
+/// `DIRA_REGISTRATION_TARGET`: each unit's registration target in percent on the
+/// same months of the previous year (the dashboard's target line).
+pub const REGISTRATION_TARGET: &str = "DIRA_REGISTRATION_TARGET";
 /// `DIRA_AUDIT_KEEP_YEARS`: audit log entries older than this many years are deleted by
 /// the retention run (`docs/retention.md`).
 pub const AUDIT_KEEP_YEARS: &str = "DIRA_AUDIT_KEEP_YEARS";
@@ -230,6 +233,12 @@ pub const VARIABLES: &[Variable] = &[
         allowed: "codes of the `prosecution_status` list, comma-separated, or `NONE` (keeps none); anything else (also empty) stops the command with an error",
     },
     Variable {
+        name: REGISTRATION_TARGET,
+        meaning: "the dashboard's target line: registrations in percent above the same months of the previous year, for all units and per unit",
+        default: "`25` (the national approach's +25%)",
+        allowed: "`25` or `25,AMS=30,RTM=20`: whole percentages from -100 to 1000, units of the code list; anything else stops `dira serve` with an error",
+    },
+    Variable {
         name: AUDIT_KEEP_YEARS,
         meaning: "the retention run deletes audit log entries older than this many years; the incident removal never touches the audit log (`docs/retention.md`)",
         default: "`5`",
@@ -289,6 +298,18 @@ pub fn retention_remove_years() -> anyhow::Result<u32> {
 /// error naming the variable for anything but a whole number of 1 to 100.
 pub fn retention_restrict_years() -> anyhow::Result<u32> {
     years(RETENTION_RESTRICT_YEARS, 1)
+}
+
+/// The registration targets of [`REGISTRATION_TARGET`]: +25% for every unit when
+/// unset; an error naming the variable for anything it cannot read.
+pub fn registration_targets(
+    catalog: &crate::codes::Catalog,
+) -> anyhow::Result<crate::dashboard::Targets> {
+    match read(REGISTRATION_TARGET) {
+        None => Ok(crate::dashboard::Targets::default()),
+        Some(v) => crate::dashboard::Targets::parse(&v, catalog)
+            .map_err(|e| anyhow::anyhow!("{REGISTRATION_TARGET}={v:?}: {e}")),
+    }
 }
 
 /// The audit log's term in years from [`AUDIT_KEEP_YEARS`]: 5 when unset, an error

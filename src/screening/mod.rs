@@ -11,7 +11,7 @@ mod queue;
 mod stats;
 
 pub use decision::{decide, reopen, Decision, Outcome};
-pub use queue::{queue, QueueFilter};
+pub use queue::{age_days, queue, QueueFilter};
 pub use stats::{stats, StatsFilter};
 
 /// The lead-time target in days, from `DIRA_SCREENING_TARGET_DAYS`

@@ -57,6 +57,7 @@ where
             .service(crate::mapping::http::replace_mapping)
             .service(crate::monitor::http::monitor)
             .service(crate::odihr::http::odihr)
+            .service(crate::dashboard::http::read_dashboard)
             .service(crate::audit::http::read)
             .service(crate::auth::http::list)
             .service(crate::auth::http::create)
@@ -101,6 +102,7 @@ impl Application {
             sign_in,
         } = settings;
         let catalog = Arc::new(Catalog::load(&mut *db.conn()?)?);
+        let registration_targets = crate::config::registration_targets(&catalog)?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState {
             db,
@@ -109,6 +111,7 @@ impl Application {
             clock,
             sign_in,
             restrict_after_years: crate::config::retention_restrict_years()?,
+            registration_targets,
         });
         let mut server = HttpServer::new(move || {
             let (app, api) = routes(

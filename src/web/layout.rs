@@ -58,14 +58,17 @@ fn navigation(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/screening", "Screening"),
             ("/registreren", "Registreren"),
             ("/rdo", "RDO-overzicht"),
+            ("/dashboard", "Dashboard"),
         ],
         Role::Analyst => &[
             ("/rdo", "RDO-overzicht"),
+            ("/dashboard", "Dashboard"),
             ("/poldis", "Poldis"),
             ("/monitor", "Monitor"),
         ],
         Role::National => &[
             ("/poldis", "Poldis"),
+            ("/dashboard", "Dashboard"),
             ("/monitor", "Monitor"),
             ("/rdo", "RDO-overzicht"),
         ],

@@ -7,6 +7,7 @@
 
 mod candidates;
 mod cookie;
+mod dashboard;
 mod door;
 mod dutch;
 mod error;
@@ -68,6 +69,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/poldis", web::get().to(poldis::page))
                 .route("/poldis/download", web::get().to(poldis::download))
                 .route("/monitor", web::get().to(monitor::page))
+                .route("/dashboard", web::get().to(dashboard::page))
                 .route("/monitor/download", web::get().to(monitor::download)),
         );
 }

@@ -215,6 +215,8 @@ fn call(app: &TestApp, w: &World, endpoint: &str, target: Target, role: Role) ->
             get(app, &format!("/api/v1/reports/monitor/2026?unit={unit}"), t)
         }
         "GET /api/v1/reports/odihr/{year}" => get(app, "/api/v1/reports/odihr/2026", t),
+        "GET /api/v1/dashboard" if target == Target::NoUnit => get(app, "/api/v1/dashboard", t),
+        "GET /api/v1/dashboard" => get(app, &format!("/api/v1/dashboard?unit={unit}"), t),
         "GET /api/v1/audit" => get(app, "/api/v1/audit?limit=1000", t),
         "GET /api/v1/tokens" => get(app, "/api/v1/tokens", t),
         "POST /api/v1/tokens" => post(
@@ -310,6 +312,10 @@ const MATRIX: &[(&str, Target, [u16; 5])] = &[
     ("GET /api/v1/reports/monitor/{year}", Target::Own, [403, 403, 200, 200, 403]),
     ("GET /api/v1/reports/monitor/{year}", Target::Other, [403, 403, 403, 200, 403]),
     ("GET /api/v1/reports/odihr/{year}", Target::NoUnit, [403, 403, 403, 200, 403]),
+    // 422: national staff name the unit.
+    ("GET /api/v1/dashboard", Target::NoUnit, [403, 200, 200, 422, 403]),
+    ("GET /api/v1/dashboard", Target::Own, [403, 200, 200, 200, 403]),
+    ("GET /api/v1/dashboard", Target::Other, [403, 403, 403, 200, 403]),
 ];
 
 #[test]

@@ -8,6 +8,7 @@ mod authorization;
 mod candidates;
 mod cli;
 mod codes;
+mod dashboard;
 mod durability;
 mod exchange;
 mod files;

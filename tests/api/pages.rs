@@ -42,6 +42,7 @@ const MATRIX: &[(&str, &str, &str, [u16; 5])] = &[
     ("GET", "/poldis", "/poldis", [403, 403, 200, 200, 403]),
     ("GET", "/poldis/download", "/poldis/download?year=2025&format=csv", [403, 403, 200, 200, 403]),
     ("GET", "/monitor", "/monitor", [403, 403, 200, 200, 403]),
+    ("GET", "/dashboard", "/dashboard", [403, 200, 200, 200, 403]),
     ("GET", "/monitor/download", "/monitor/download?year=2025&format=csv", [403, 403, 200, 200, 403]),
 ];
 
