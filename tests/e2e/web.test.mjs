@@ -66,6 +66,7 @@ before(async () => {
     ['adc-ams', 'screener', 'AMS'],
     ['analist-ams', 'analyst', 'AMS'],
     ['landelijk', 'national', '*'],
+    ['beheer', 'admin', '*'],
   ]) {
     passwords[user] = `${user}-wachtwoord-e2e`;
     createUser(user, role, scope, passwords[user]);
@@ -402,9 +403,35 @@ test('analyst opens the regional monitor: police and ADV side by side, with the 
   await context.close();
 });
 
+test('the discrimination contact opens the dashboard: the figures of the API, charts with tables', async () => {
+  const token = dira('token', 'create', '--user', 'adc-ams-api', '--role', 'screener', '--scope', 'AMS');
+  const { context, page } = await signIn('adc-ams');
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  assert.match(await page.getByRole('heading', { level: 1 }).innerText(), new RegExp(`Dashboard .* ${year}`));
+  const response = await context.request.get('/api/v1/dashboard', { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(response.status(), 200);
+  const figures = await response.json();
+  const kpi = await page.locator('.kpi').innerText();
+  assert.match(kpi, new RegExp(`${figures.registrations.this_year_to_date}\\s*registraties`));
+  assert.match(kpi, new RegExp(`${figures.screening.backlog}\\s*nog te beoordelen`));
+  assert.match(kpi, new RegExp(`${figures.screening.overdue}\\s*te laat`));
+  const month = figures.registrations.months[figures.registrations.months_to_date - 1];
+  const row = page.getByRole('table', { name: /Registraties per maand/ }).getByRole('row').nth(figures.registrations.months_to_date);
+  assert.match(await row.innerText(), new RegExp(`${month.this_year}\\s+${month.last_year}`));
+  assert.equal(await page.locator('figure > svg[role=img] > title').count(), 2, 'both charts have a text alternative');
+  await shoot(page, 'dashboard');
+  await context.close();
+});
+
+test('the administrator\'s start page passes axe-core too', async () => {
+  const { context, page } = await signIn('beheer');
+  await accessible(page, 'beheer');
+  await context.close();
+});
+
 test('every page request is in the audit log', () => {
-  const log = dira('audit');
-  for (const expected of ['incident.register', 'incident.screen', 'candidate.promote', 'candidate.dismiss', 'rdo.overview', 'report.poldis', 'report.monitor', 'adv.import', 'session.start']) {
+  const log = dira('audit', '--limit', '10000');
+  for (const expected of ['incident.register', 'incident.screen', 'candidate.promote', 'candidate.dismiss', 'rdo.overview', 'report.poldis', 'report.monitor', 'adv.import', 'dashboard.read', 'session.start']) {
     assert.match(log, new RegExp(expected), `audit log holds ${expected}`);
   }
 });
