@@ -15,7 +15,8 @@ use crate::db::AnyConnection;
 const VIOLENCE: &str = "GEWELD";
 /// The victim kind of a police officer on duty (code list `victim_kind`; domain.md).
 const POLICE_VICTIM: &str = "POLITIEMEDEWERKER";
-/// An event with at least this many registrations (in all units) is a wave of reports.
+/// An event with at least this many registrations (in all units and years, rejected ones
+/// left out) is a wave of reports.
 pub const WAVE_SIZE: i64 = 5;
 /// The most incidents listed.
 const LISTED: usize = 50;
@@ -73,6 +74,7 @@ pub fn important(conn: &mut AnyConnection, unit: &str, year: i32) -> QueryResult
     for chunk in events.chunks(500) {
         let counted: Vec<(Option<String>, i64)> = incidents::table
             .filter(incidents::event_id.eq_any(chunk))
+            .filter(incidents::status.ne(crate::incidents::Status::Rejected.as_str()))
             .group_by(incidents::event_id)
             .select((incidents::event_id, diesel::dsl::count_star()))
             .load(conn)?;

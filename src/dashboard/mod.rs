@@ -125,6 +125,12 @@ pub fn dashboard(
         .unit_to_see(catalog, r.unit.clone())?
         .ok_or_else(|| AppError::field("unit", "is required for users with national scope"))?;
     let year = crate::poldis::check_year(r.year)?;
+    if year > r.today.year() {
+        return Err(AppError::field(
+            "year",
+            format!("{year} has not begun; choose {} or earlier", r.today.year()),
+        ));
+    }
     let overview = crate::rdo::overview(
         conn,
         catalog,
@@ -183,13 +189,12 @@ fn registrations(
         counts[row][day.month0() as usize] += 1;
     }
     let to_date = months_to_date(year, today);
-    let factor = 1.0 + f64::from(target_percent) / 100.0;
     let months: Vec<MonthRegistrations> = (1..=12u32)
         .map(|m| MonthRegistrations {
             month: m,
             this_year: (m <= to_date).then_some(counts[1][m as usize - 1]),
             last_year: counts[0][m as usize - 1],
-            target: round1(counts[0][m as usize - 1] as f64 * factor),
+            target: target(counts[0][m as usize - 1], target_percent),
         })
         .collect();
     let sum = |row: usize| counts[row][..to_date as usize].iter().sum::<u64>();
@@ -198,13 +203,17 @@ fn registrations(
         months_to_date: to_date,
         this_year_to_date: sum(1),
         last_year_to_date: sum(0),
-        target_to_date: round1(sum(0) as f64 * factor),
+        target_to_date: target(sum(0), target_percent),
         months,
     })
 }
 
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
+/// `last` plus `percent` (≥ -100), to a tenth, halves up: in whole numbers, so that
+/// 7 + 15% is 8.1 (8.05), not the 8.0 of binary floating point.
+fn target(last: u64, percent: i32) -> f64 {
+    let hundredths = last * (100 + percent.max(-100)) as u64;
+    let tenths = (hundredths * 10 + 50) / 100;
+    tenths as f64 / 10.0
 }
 
 fn screening(
@@ -214,30 +223,35 @@ fn screening(
     today: NaiveDate,
     target_days: i64,
 ) -> QueryResult<Screening> {
-    let mut months = Vec::new();
-    for m in 1..=months_to_date(year, today) {
-        let from = NaiveDate::from_ymd_opt(year, m, 1).unwrap_or_default();
-        let until = from
-            .checked_add_months(chrono::Months::new(1))
-            .unwrap_or(from);
-        let stats = crate::screening::stats(
-            conn,
-            &crate::screening::StatsFilter {
-                unit: Some(unit.to_owned()),
-                from: Some(crate::dates::amsterdam_midnight(from)),
-                until: Some(crate::dates::amsterdam_midnight(until)),
-                target_days,
-                today,
-            },
-        )?;
-        let u = stats.units.into_iter().next();
-        months.push(ScreeningMonth {
-            month: m,
-            screened: u.as_ref().map_or(0, |u| u.screened),
-            median_days: u.as_ref().and_then(|u| u.median_days),
-            p90_days: u.as_ref().and_then(|u| u.p90_days),
-        });
+    // One read of the year's decisions, grouped by the month they were made in.
+    let decided: Vec<(NaiveDateTime, Option<NaiveDateTime>)> = incidents::table
+        .filter(incidents::unit.eq(unit))
+        .filter(incidents::status.eq_any(Status::DECIDED.map(Status::as_str)))
+        .filter(incidents::screened_at.ge(crate::dates::amsterdam_midnight(first_day(year))))
+        .filter(incidents::screened_at.lt(crate::dates::amsterdam_midnight(first_day(year + 1))))
+        .select((incidents::registered_at, incidents::screened_at))
+        .load(conn)?;
+    let mut per_month: Vec<Vec<f64>> = vec![Vec::new(); 12];
+    for (registered, screened) in decided {
+        if let Some(screened) = screened {
+            let month = crate::dates::amsterdam_date(screened.and_utc()).month0() as usize;
+            per_month[month].push((screened - registered).num_seconds() as f64 / 86_400.0);
+        }
     }
+    let months = per_month
+        .into_iter()
+        .zip(1..=months_to_date(year, today))
+        .map(|(days, month)| {
+            let screened = days.len() as u64;
+            let (median_days, p90_days) = crate::screening::median_and_p90(days);
+            ScreeningMonth {
+                month,
+                screened,
+                median_days,
+                p90_days,
+            }
+        })
+        .collect();
     let open: Vec<(String, String, NaiveDateTime, String)> = incidents::table
         .filter(incidents::unit.eq(unit))
         .filter(incidents::status.eq_any(Status::UNDECIDED.map(Status::as_str)))
@@ -271,3 +285,15 @@ fn screening(
 }
 
 pub mod http;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_target_line_rounds_halves_up_in_whole_numbers() {
+        assert_eq!(super::target(7, 15), 8.1, "8.05");
+        assert_eq!(super::target(2, 25), 2.5);
+        assert_eq!(super::target(3, 25), 3.8, "3.75");
+        assert_eq!(super::target(10, -100), 0.0);
+        assert_eq!(super::target(0, 25), 0.0);
+    }
+}

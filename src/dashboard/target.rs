@@ -51,7 +51,13 @@ impl Targets {
                     catalog
                         .check_unit(unit)
                         .map_err(|e| format!("{unit:?}: {}", e.message))?;
-                    targets.per_unit.insert(unit.to_owned(), percent(p)?);
+                    if targets
+                        .per_unit
+                        .insert(unit.to_owned(), percent(p)?)
+                        .is_some()
+                    {
+                        return Err(format!("{unit:?} has two targets"));
+                    }
                 }
             }
         }
@@ -80,7 +86,15 @@ mod tests {
                 .percent("AMS"),
             40
         );
-        for bad in ["", "x", "25,XX=3", "25,AMS", "2000", "25,AMS=-101"] {
+        for bad in [
+            "",
+            "x",
+            "25,XX=3",
+            "25,AMS",
+            "2000",
+            "25,AMS=-101",
+            "25,AMS=3,AMS=4",
+        ] {
             assert!(Targets::parse(bad, &catalog()).is_err(), "{bad:?}");
         }
     }

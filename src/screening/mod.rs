@@ -12,7 +12,7 @@ mod stats;
 
 pub use decision::{decide, reopen, Decision, Outcome};
 pub use queue::{age_days, queue, QueueFilter};
-pub use stats::{stats, StatsFilter};
+pub use stats::{median_and_p90, stats, StatsFilter};
 
 /// The lead-time target in days, from `DIRA_SCREENING_TARGET_DAYS`
 /// ([`crate::config::screening_target_days`]).

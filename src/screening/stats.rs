@@ -116,6 +116,16 @@ pub fn stats(conn: &mut AnyConnection, f: &StatsFilter) -> QueryResult<Stats> {
     })
 }
 
+/// Median and 90th percentile (nearest rank) of lead times in days, rounded to a tenth,
+/// as [`stats`] gives them per unit.
+pub fn median_and_p90(mut days: Vec<f64>) -> (Option<f64>, Option<f64>) {
+    days.sort_by(f64::total_cmp);
+    (
+        median(&days).map(round1),
+        nearest_rank(&days, 0.9).map(round1),
+    )
+}
+
 fn median(sorted: &[f64]) -> Option<f64> {
     let n = sorted.len();
     match n {

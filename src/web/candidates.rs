@@ -75,7 +75,7 @@ fn candidate_markup(state: &AppState, c: &Candidate) -> Markup {
     html! {
         dl.fields {
             dt { "Status" } dd #status { (super::dutch::status(&c.status)) }
-            dt { (field_label("unit")) } dd { (c.unit) }
+            dt { (field_label("unit")) } dd { (super::forms::label(&state.catalog, "unit", &c.unit)) }
             dt { "Geregistreerd" } dd { (super::dutch::moment_utc(c.registered_at)) }
             dt { (field_label("municipality")) } dd { (municipality) }
             dt { "Incidentcode" } dd { (c.incident_code) }

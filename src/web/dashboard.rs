@@ -109,7 +109,8 @@ fn screening_chart(s: &Screening) -> String {
     let slot = (w - left) / 12.0;
     let y = |v: f64| (h - bottom) - v / max * (h - bottom - 10.0);
     let mut svg = format!(
-        r#"<svg role="img" aria-labelledby="doorlooptijd-titel" viewBox="0 0 {w} {h}" width="100%"><title id="doorlooptijd-titel">Doorlooptijd per maand in dagen: mediaan en 90e percentiel, met de norm van {} dagen; de cijfers staan in de tabel eronder</title>"#,
+        r#"<svg role="img" aria-labelledby="doorlooptijd-titel" viewBox="0 0 {w} {}" width="100%"><title id="doorlooptijd-titel">Doorlooptijd per maand in dagen: mediaan en 90e percentiel, met de norm van {} dagen; de cijfers staan in de tabel eronder</title>"#,
+        h + 20.0,
         s.target_days
     );
     for m in &s.months {
@@ -140,10 +141,31 @@ fn screening_chart(s: &Screening) -> String {
     let norm = y(s.target_days as f64);
     let _ = write!(
         svg,
-        r##"<line x1="{left}" y1="{norm:.1}" x2="{w}" y2="{norm:.1}" stroke="#5c5c5c" stroke-dasharray="6 4"/>"##
+        r##"<line x1="{left}" y1="{norm:.1}" x2="{w}" y2="{norm:.1}" stroke="#5c5c5c" stroke-dasharray="6 4"/><text x="{w}" y="{:.1}" font-size="11" text-anchor="end">norm {} dagen</text>"##,
+        norm - 4.0,
+        s.target_days
+    );
+    // The legend: the bars differ by position (left, right) as well as colour.
+    let _ = write!(
+        svg,
+        r##"<rect x="{left}" y="{ly}" width="12" height="12" fill="#1f4e79"/><text x="{}" y="{}" font-size="12">mediaan (links)</text><rect x="{}" y="{ly}" width="12" height="12" fill="#a33b00"/><text x="{}" y="{}" font-size="12">90e percentiel (rechts)</text>"##,
+        left + 16.0,
+        h + 10.0,
+        left + 150.0,
+        left + 166.0,
+        h + 10.0,
+        ly = h
     );
     svg.push_str("</svg>");
     svg
+}
+
+/// A percentage with its sign: `+25%`, `-10%`, `0%`.
+fn signed(percent: i32) -> String {
+    match percent {
+        p if p > 0 => format!("+{p}%"),
+        p => format!("{p}%"),
+    }
 }
 
 fn days(v: Option<f64>) -> String {
@@ -166,14 +188,14 @@ fn sections(d: &Dashboard) -> Markup {
         div.kpi {
             div { b { (r.this_year_to_date) } " registraties t/m " (MONTHS[(r.months_to_date.max(1) - 1) as usize]) }
             div { b { (r.last_year_to_date) } " vorig jaar, zelfde maanden" }
-            div { b { (format!("{:.0}", r.target_to_date)) } " doel (+" (r.target_percent) "%)" }
+            div { b { (format!("{:.0}", r.target_to_date)) } " doel (" (signed(r.target_percent)) ")" }
             div { b { (s.backlog) } " nog te beoordelen" }
             div { b { (s.overdue) } " te laat (ouder dan " (s.target_days) " dagen)" }
         }
         h2 { "Registraties" }
         figure { (PreEscaped(registrations_chart(r))) }
         table {
-            caption { "Registraties per maand, tegen vorig jaar en de doellijn (+" (r.target_percent) "%)" }
+            caption { "Registraties per maand, tegen vorig jaar en de doellijn (" (signed(r.target_percent)) ")" }
             thead { tr { th scope="col" { "Maand" } th.n scope="col" { "Dit jaar" } th.n scope="col" { "Vorig jaar" } th.n scope="col" { "Doellijn" } } }
             tbody {
                 @for m in &r.months {
@@ -202,7 +224,11 @@ fn sections(d: &Dashboard) -> Markup {
         }
         @if !s.overdue_incidents.is_empty() {
             table {
-                caption { "Te laat: nog niet beoordeeld na " (s.target_days) " dagen (oudste eerst)" }
+                caption {
+                    "Te laat: nog niet beoordeeld na " (s.target_days) " dagen (oudste eerst"
+                    @if (s.overdue as usize) > s.overdue_incidents.len() { "; de eerste " (s.overdue_incidents.len()) " van " (s.overdue) }
+                    ")"
+                }
                 thead { tr { th scope="col" { "Registratie" } th scope="col" { "Geregistreerd" } th.n scope="col" { "Dagen" } th scope="col" { "Status" } } }
                 tbody {
                     @for i in &s.overdue_incidents {
@@ -235,7 +261,7 @@ fn sections(d: &Dashboard) -> Markup {
             p { "Geen incidenten met geweld, met een politiemedewerker als slachtoffer of uit een golf van meldingen." }
         } @else {
             table {
-                caption { "Met geweld, met een politiemedewerker als slachtoffer of uit een golf van meldingen (nieuwste eerst)" }
+                caption { "Met geweld, met een politiemedewerker als slachtoffer of uit een golf van meldingen (nieuwste eerst, ten hoogste 50)" }
                 thead { tr { th scope="col" { "Registratie" } th scope="col" { "Geregistreerd" } th scope="col" { "Waarom" } th scope="col" { "Status" } th scope="col" { "Korte omschrijving" } } }
                 tbody {
                     @for i in &d.important {
@@ -298,7 +324,7 @@ pub async fn page(
         div.poldis.dashboard { (sections(&d)) }
     };
     Ok(layout::ok(layout::page(
-        &format!("Dashboard {} {}", d.unit, d.year),
+        &format!("Dashboard {} {}", d.unit_label, d.year),
         Some(&principal),
         &req,
         body,

@@ -19,6 +19,7 @@ pub fn status(code: &str) -> &str {
         "OPEN" => "Open",
         "PROMOTED" => "Overgenomen",
         "DISMISSED" => "Afgewezen",
+        "CANDIDATE" => "Kandidaat",
         other => other,
     }
 }
@@ -28,7 +29,7 @@ pub fn history_action(action: &str) -> &str {
     match action {
         "registered" => "Geregistreerd",
         "imported" => "Geïmporteerd",
-        "corrected" => "Gecorrigeerd",
+        "corrected" | "updated" => "Gecorrigeerd",
         "screened" => "Beoordeeld",
         "reopened" => "Heropend",
         "prosecution" => "Stand bij het OM",

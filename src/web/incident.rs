@@ -40,7 +40,7 @@ fn incident_markup(state: &AppState, i: &Incident) -> Markup {
             @if !i.missing.is_empty() {
                 dt { "Ontbreekt" } dd { (i.missing.iter().map(|f| field_label(f)).collect::<Vec<_>>().join(", ")) }
             }
-            dt { "Eenheid" } dd { (i.unit) }
+            dt { "Eenheid" } dd { (forms::label(&state.catalog, "unit", &i.unit)) }
             dt { "Geregistreerd" } dd { (super::dutch::moment(&i.registered_at)) }
             dt { (field_label("registration_type")) } dd { (forms::label(&state.catalog, "registration_type", &i.registration_type)) }
             dt { (field_label("channel")) } dd { (forms::label(&state.catalog, "channel", &i.channel)) }

@@ -109,7 +109,10 @@ fn shell(title: &str, principal: Option<&Principal>, csrf: Option<&str>, body: M
                                 }
                             }
                         }
-                        span.who { (p.user) " · " (role_name(p.role)) " · " (p.scope) }
+                        span.who {
+                            (p.user) " · " (role_name(p.role)) " · "
+                            (p.scope.unit().unwrap_or("alle eenheden"))
+                        }
                         @if let Some(csrf) = csrf {
                             form.signout method="post" action="/uitloggen" {
                                 input type="hidden" name="csrf" value=(csrf);

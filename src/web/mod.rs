@@ -41,6 +41,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("")
                 .wrap(actix_web::middleware::from_fn(door::guard))
+                // An address the page cannot read is answered as a page, not as JSON.
+                .app_data(web::QueryConfig::default().error_handler(|_, _| {
+                    PageError(crate::error::AppError::field(
+                        "adres",
+                        "het adres bevat een parameter die niet klopt (twee keer dezelfde, of een waarde van de verkeerde soort)",
+                    ))
+                    .into()
+                }))
                 .route("/", web::get().to(home))
                 .route("/registreren", web::get().to(registration::form))
                 .route("/registreren", web::post().to(registration::submit))

@@ -97,7 +97,7 @@ pub async fn page(
             None => {}
             Some(Err(AppError::Validation(errors))) => { (layout::field_errors(errors)) }
             Some(Err(e)) => { p.errors role="alert" { (e.to_string()) } }
-            Some(Ok(o)) => { (overview_markup(o)) }
+            Some(Ok(o)) => { (overview_markup(&state, o)) }
         }
     };
     let status = match &result {
@@ -111,9 +111,9 @@ pub async fn page(
 }
 
 /// The overview of a unit and period: counts, the cases, and the downloads.
-fn overview_markup(o: &Overview) -> maud::Markup {
+fn overview_markup(state: &AppState, o: &Overview) -> maud::Markup {
     html! {
-        h2 { "Eenheid " (o.unit) ", " (o.from) " t/m " (o.to) }
+        h2 { "Eenheid " (forms::label(&state.catalog, "unit", &o.unit)) ", " (super::dutch::day(o.from)) " t/m " (super::dutch::day(o.to)) }
         p.downloads {
             a.button href=(format!("/rdo/overzicht.xlsx?{}", query(o))) download { "Download werkmap (Excel)" }
             a.button href=(format!("/rdo/overzicht.csv?{}", query(o))) download { "Download CSV" }

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::screening::{queue, stats, QueueFilter, StatsFilter};
 use crate::state::AppState;
 fn days(v: Option<f64>) -> String {
-    v.map_or("–".to_owned(), |d| format!("{d:.1}"))
+    v.map_or("–".to_owned(), |d| format!("{d:.1}").replace('.', ","))
 }
 
 #[derive(Deserialize)]

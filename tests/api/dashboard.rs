@@ -213,6 +213,11 @@ fn the_dashboard_shows_the_hand_count(backend: crate::helpers::Backend) {
         ]
     );
 
+    // A year still to come is refused.
+    assert_eq!(
+        get(&app, "/api/v1/dashboard?year=2027", &screener).status,
+        422
+    );
     // Last year's dashboard: every month counted, no month still to come.
     let past = get(&app, "/api/v1/dashboard?year=2025", &screener).body;
     assert_eq!(past["registrations"]["months_to_date"], 12);

@@ -201,7 +201,9 @@ async function tabTo(page, selector, limit = 80) {
     await page.keyboard.press('Tab');
     if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) {
       const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
-      assert.notEqual(outline, 'none', `${selector}: the focus is visible`);
+      assert.equal(outline, "solid", `${selector}: the focus is visible`);
+      const ring = await page.evaluate(() => getComputedStyle(document.activeElement).outlineColor);
+      assert.equal(ring, "rgb(17, 17, 17)", `${selector}: a dark focus ring (3:1 on white)`);
       return;
     }
   }
@@ -400,6 +402,41 @@ test('analyst opens the regional monitor: police and ADV side by side, with the 
     page.getByRole('link', { name: 'Download Excel' }).click(),
   ]);
   assert.equal(workbook.suggestedFilename(), `monitor-AMS-${year}.xlsx`);
+  await context.close();
+});
+
+/// Presses Tab until the focused element's text is `text` (a link, a button).
+async function tabToText(page, text, limit = 120) {
+  for (let i = 0; i < limit; i += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((t) => document.activeElement?.textContent?.trim() === t, text)) return;
+  }
+  assert.fail(`"${text}" is not reached with Tab`);
+}
+
+test('the discrimination contact screens with the keyboard alone', async () => {
+  const file = path.join(work, 'toetsenbord.csv');
+  writeFileSync(file, 'registration_number,registered_at,unit,municipality,registration_type,channel,grounds,manifestations,domain,articles,victim_kind,suspect_known\n'
+    + `KB-1,${today}T09:00:00+01:00,AMS,GM0363,MELDING,BALIE,HERKOMST,BELEDIGING,OPENBARE_RUIMTE,SR137C,PERSOON,false\n`);
+  dira('import', file);
+  const { context, page } = await signIn('adc-ams');
+  await page.goto('/screening');
+  await tabToText(page, 'KB-1');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/incidenten\//);
+  // A radio group is one stop in the tab order; the arrow keys choose within it.
+  await tabTo(page, 'input[name=outcome]');
+  for (let i = 0; i < 3 && !(await page.evaluate(() => document.activeElement.value === 'BEVESTIGD')); i += 1) {
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Space');
+  assert.equal(await page.evaluate(() => document.querySelector('input[name=outcome]:checked')?.value), 'BEVESTIGD');
+  await tabTo(page, 'textarea#note');
+  await page.keyboard.type('Met het toetsenbord beoordeeld');
+  await tabToText(page, 'Beoordeling opslaan');
+  await page.keyboard.press('Enter');
+  await page.getByRole('status').filter({ hasText: 'beoordeling is opgeslagen' }).waitFor();
+  assert.match(await page.locator('#status').innerText(), /Bevestigd/);
   await context.close();
 });
 
