@@ -92,14 +92,46 @@ fn one_dimensional(report: &Report, table: &str) -> Vec<(String, u64)> {
     items
 }
 
+/// The Dutch title of a table of the report, with what its keys are (the contract
+/// name stays beside it, as the CSV and JSON use it).
+fn title(name: &str) -> (&str, &str, &str) {
+    match name {
+        "summary" => ("Samenvatting", "Kengetal", ""),
+        "by_ground" => ("Per discriminatiegrond", "Grond", ""),
+        "by_manifestation" => ("Per verschijningsvorm", "Verschijningsvorm", ""),
+        "by_domain" => ("Per maatschappelijk terrein", "Terrein", ""),
+        "by_article" => ("Per wetsartikel", "Artikel", ""),
+        "by_registration_type" => ("Per soort registratie", "Soort", ""),
+        "by_channel" => ("Per kanaal", "Kanaal", ""),
+        "by_victim_kind" => ("Per soort slachtoffer", "Soort slachtoffer", ""),
+        "by_unit" => ("Per eenheid", "Eenheid", ""),
+        "by_municipality" => ("Per gemeente", "Gemeente", ""),
+        "by_month" => ("Per maand", "Maand", ""),
+        "ground_by_unit" => ("Grond per eenheid", "Grond", "Eenheid"),
+        "ground_by_manifestation" => ("Grond per verschijningsvorm", "Grond", "Verschijningsvorm"),
+        "ground_by_article" => ("Grond per wetsartikel", "Grond", "Artikel"),
+        "ground_by_police_victim" => (
+            "Grond en politiemedewerker als slachtoffer",
+            "Grond",
+            "Politiemedewerker slachtoffer",
+        ),
+        "trend" => ("Ontwikkeling over vijf jaar", "Jaar", ""),
+        "trend_by_ground" => ("Ontwikkeling per grond", "Jaar", "Grond"),
+        other => (other, "Code", "Subcode"),
+    }
+}
+
 fn table_html(name: &str, cells: &[Cell]) -> String {
     let two_dimensional = cells.iter().any(|c| !c.subkey.is_empty());
+    let (title, key, subkey) = title(name);
     let mut html = format!(
-        "<section><h3>{}</h3><table><thead><tr><th>sleutel</th>",
-        esc(name)
+        "<section><h3>{} <small>({})</small></h3><table><thead><tr><th>{}</th>",
+        esc(title),
+        esc(name),
+        esc(key)
     );
     if two_dimensional {
-        html.push_str("<th>subsleutel</th>");
+        let _ = write!(html, "<th>{}</th>", esc(subkey));
     }
     html.push_str("<th class=n>incidenten</th></tr></thead><tbody>");
     for c in cells.iter().filter(|c| c.count > 0 || !two_dimensional) {

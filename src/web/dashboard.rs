@@ -279,6 +279,29 @@ fn sections(d: &Dashboard) -> Markup {
     }
 }
 
+/// The choice of unit (national staff) and year.
+fn choice_form(state: &AppState, principal: &Principal, unit: Option<&str>, year: i32) -> Markup {
+    let this_year = state.clock.today().year();
+    html! {
+        form method="get" action="/dashboard" {
+            div.grid {
+                @if principal.role == Role::National {
+                    div {
+                        label for="unit" { "Eenheid" }
+                        select id="unit" name="unit" {
+                            @for u in state.catalog.list("unit") {
+                                option value=(u.code) selected[Some(u.code.as_str()) == unit] { (u.label_nl) }
+                            }
+                        }
+                    }
+                }
+                div { (super::forms::year_select(this_year, year.min(this_year))) }
+            }
+            p { button type="submit" { "Toon dashboard" } }
+        }
+    }
+}
+
 pub async fn page(
     state: web::Data<AppState>,
     principal: Principal,
@@ -288,38 +311,47 @@ pub async fn page(
     let choice = choice.into_inner();
     let today = state.clock.today();
     let year = match choice.year.as_deref().map(str::trim) {
-        None | Some("") => today.year(),
-        Some(text) => text.parse().map_err(|_| {
-            AppError::field(
-                "year",
-                format!("{text:?} is geen jaar; kies er een uit de lijst"),
-            )
-        })?,
+        None | Some("") => Ok(today.year()),
+        Some(text) => text
+            .parse::<i32>()
+            .map_err(|_| AppError::field("year", format!("{text:?} is geen jaar; kies een jaar"))),
     };
     let unit = match (&choice.unit, principal.role) {
         (None, Role::National) => state.catalog.list("unit").first().map(|c| c.code.clone()),
         (unit, _) => unit.clone(),
     };
-    let national = principal.role == Role::National;
-    let who = principal.clone();
-    let d = crate::dashboard::http::figures(&state, who, &req, unit, Some(year)).await?;
-    let units = state.catalog.list("unit");
+    let asked = unit.clone();
+    let result = match year {
+        Ok(year) => {
+            crate::dashboard::http::figures(&state, principal.clone(), &req, unit, Some(year)).await
+        }
+        Err(e) => Err(e),
+    };
+    let d = match result {
+        Ok(d) => d,
+        // A unit or year that cannot be shown: the form again, with what is wrong (a
+        // unit outside the scope too: the form offers only what may be chosen).
+        Err(e @ (AppError::Validation(_) | AppError::Forbidden(..))) => {
+            let status = actix_web::ResponseError::status_code(&e);
+            let errors = match e {
+                AppError::Validation(errors) | AppError::Forbidden(_, errors) => errors,
+                _ => Vec::new(),
+            };
+            let body = html! {
+                h1 { "Dashboard" }
+                (layout::field_errors(&errors))
+                (choice_form(&state, &principal, asked.as_deref(), today.year()))
+            };
+            return Ok(layout::with_status(
+                status,
+                layout::page("Dashboard", Some(&principal), &req, body),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let body = html! {
         h1 { "Dashboard " (d.unit_label) " " (d.year) }
-        form method="get" action="/dashboard" {
-            div.grid {
-                @if national {
-                    div {
-                        label for="unit" { "Eenheid" }
-                        select id="unit" name="unit" {
-                            @for u in units { option value=(u.code) selected[u.code == d.unit] { (u.label_nl) } }
-                        }
-                    }
-                }
-                div { (super::forms::year_select(today.year(), d.year)) }
-            }
-            p { button type="submit" { "Toon dashboard" } }
-        }
+        (choice_form(&state, &principal, Some(&d.unit), d.year))
         p.hint { "Stand op " (dutch::day(d.today)) ". Dezelfde cijfers als JSON: " code { "GET /api/v1/dashboard?unit=" (d.unit) "&year=" (d.year) } "." }
         div.poldis.dashboard { (sections(&d)) }
     };

@@ -134,7 +134,7 @@ pub fn field_errors(errors: &[FieldError]) -> Markup {
     html! {
         @if !errors.is_empty() {
             div.errors role="alert" {
-                p { "Niet opgeslagen. Verbeter het volgende:" }
+                p { "Niet gelukt. Verbeter het volgende:" }
                 ul {
                     @for e in errors {
                         li {

@@ -252,6 +252,34 @@ fn the_dashboard_shows_the_hand_count(backend: crate::helpers::Backend) {
     ] {
         assert!(page.body.contains(expected), "{expected}: {}", page.body);
     }
+    // A year that is not one, or still to come: the form again, with the problem.
+    for (year, message) in [("abc", "geen jaar"), ("2027", "has not begun")] {
+        let wrong = crate::web::request(
+            &app,
+            "GET",
+            &format!("/dashboard?year={year}"),
+            Some(&cookie),
+            &[],
+        );
+        assert_eq!(wrong.status, 422, "{year}");
+        assert!(
+            wrong.body.contains("Toon dashboard") && wrong.body.contains(message),
+            "{}",
+            wrong.body
+        );
+        assert!(wrong.body.contains("href=\"#year\"") && wrong.body.contains("id=\"year\""));
+    }
+    let twice = crate::web::request(
+        &app,
+        "GET",
+        "/dashboard?year=2026&year=2025",
+        Some(&cookie),
+        &[],
+    );
+    assert!(
+        twice.body.contains("<html"),
+        "an address it cannot read answered as a page"
+    );
 }
 
 crate::cli_on_both_backends!(the_dashboard_shows_the_hand_count);

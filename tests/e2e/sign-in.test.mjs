@@ -183,7 +183,7 @@ const roles = [
   { user: 'balie-ams', home: '/registreren', who: 'balie-ams · registratie · AMS' },
   { user: 'adc-ams', home: '/screening', who: 'adc-ams · discriminatiecoördinator · AMS' },
   { user: 'analist-ams', home: '/rdo', who: 'analist-ams · analist · AMS' },
-  { user: 'landelijk', home: '/poldis', who: 'landelijk · landelijk · *' },
+  { user: 'landelijk', home: '/poldis', who: 'landelijk · landelijk · alle eenheden' },
 ];
 
 for (const role of roles) {
