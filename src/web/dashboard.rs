@@ -310,12 +310,7 @@ pub async fn page(
 ) -> Result<HttpResponse, PageError> {
     let choice = choice.into_inner();
     let today = state.clock.today();
-    let year = match choice.year.as_deref().map(str::trim) {
-        None | Some("") => Ok(today.year()),
-        Some(text) => text
-            .parse::<i32>()
-            .map_err(|_| AppError::field("year", format!("{text:?} is geen jaar; kies een jaar"))),
-    };
+    let year = super::forms::year_of(choice.year.as_deref(), today.year());
     let unit = match (&choice.unit, principal.role) {
         (None, Role::National) => state.catalog.list("unit").first().map(|c| c.code.clone()),
         (unit, _) => unit.clone(),

@@ -151,3 +151,24 @@ pub fn year_select(this_year: i32, selected: i32) -> Markup {
         }
     }
 }
+
+/// The year in a report page's address: absent or empty, `default`; text that is not a
+/// year, refused naming the field `year`.
+pub fn year_of(text: Option<&str>, default: i32) -> Result<i32, AppError> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(default),
+        Some(text) => text
+            .parse()
+            .map_err(|_| AppError::field("year", format!("{text:?} is geen jaar; kies een jaar"))),
+    }
+}
+
+/// Whether a report page's `publication` asks for publication mode: a ticked box
+/// (`on`) or a link's `true`, `1`, `yes`, `ja`, in any case.
+pub fn publication_of(text: Option<&str>) -> bool {
+    text.is_some_and(|v| {
+        ["on", "true", "1", "yes", "ja"]
+            .iter()
+            .any(|t| v.eq_ignore_ascii_case(t))
+    })
+}

@@ -25,27 +25,13 @@ pub struct Choice {
 }
 
 impl Choice {
-    /// The year asked for; by default the last whole year before `today`. A year that
-    /// is not one is refused naming the field.
+    /// The year asked for; by default the last whole year before `today`.
     fn year(&self, today: chrono::NaiveDate) -> Result<i32, AppError> {
-        match self.year.as_deref().map(str::trim) {
-            None | Some("") => Ok(today.year() - 1),
-            Some(text) => text.parse().map_err(|_| {
-                AppError::field(
-                    "year",
-                    format!("{text:?} is geen jaar; kies er een uit de lijst"),
-                )
-            }),
-        }
+        super::forms::year_of(self.year.as_deref(), today.year() - 1)
     }
 
-    /// A ticked box (`on`) or a link's `true`, `1`, `yes`, in any case.
     fn publication(&self) -> bool {
-        self.publication.as_deref().is_some_and(|v| {
-            ["on", "true", "1", "yes", "ja"]
-                .iter()
-                .any(|t| v.eq_ignore_ascii_case(t))
-        })
+        super::forms::publication_of(self.publication.as_deref())
     }
 
     /// The unit: an analyst's own; national staff's choice, by default the first.
