@@ -29,8 +29,10 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 /// Key of the PostgreSQL advisory lock held while migrating, so replicas never race.
 const MIGRATION_LOCK: i64 = 0x0d1a_0001;
 /// Key of the PostgreSQL advisory lock a retention run's transaction holds, so runs of
-/// several replicas never overlap (`crate::retention`).
-pub const RETENTION_LOCK: i64 = 0x0d1a_0002;
+/// several replicas never overlap (`crate::retention`): the two-part key
+/// (`0x0d1a0002`, the schema's hash) as SQL arguments, so that each dira schema of a
+/// database (the tests keep many in one) has a lock of its own.
+pub const RETENTION_LOCK: &str = "219807746, hashtext(current_schema())";
 
 #[derive(diesel::MultiConnection)]
 pub enum AnyConnection {
