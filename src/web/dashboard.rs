@@ -11,7 +11,6 @@ use serde::Deserialize;
 use super::{dutch, layout, PageError};
 use crate::auth::{Principal, Role};
 use crate::dashboard::{Dashboard, Registrations, Screening};
-use crate::error::AppError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -324,25 +323,10 @@ pub async fn page(
     };
     let d = match result {
         Ok(d) => d,
-        // A unit or year that cannot be shown: the form again, with what is wrong (a
-        // unit outside the scope too: the form offers only what may be chosen).
-        Err(e @ (AppError::Validation(_) | AppError::Forbidden(..))) => {
-            let status = actix_web::ResponseError::status_code(&e);
-            let errors = match e {
-                AppError::Validation(errors) | AppError::Forbidden(_, errors) => errors,
-                _ => Vec::new(),
-            };
-            let body = html! {
-                h1 { "Dashboard" }
-                (layout::field_errors(&errors))
-                (choice_form(&state, &principal, asked.as_deref(), today.year()))
-            };
-            return Ok(layout::with_status(
-                status,
-                layout::page("Dashboard", Some(&principal), &req, body),
-            ));
+        Err(e) => {
+            let form = choice_form(&state, &principal, asked.as_deref(), today.year());
+            return Ok(layout::asked_again(e, "Dashboard", &principal, &req, form)?);
         }
-        Err(e) => return Err(e.into()),
     };
     let body = html! {
         h1 { "Dashboard " (d.unit_label) " " (d.year) }

@@ -152,6 +152,32 @@ pub fn field_errors(errors: &[FieldError]) -> Markup {
     }
 }
 
+/// The answer of a report page that cannot show what was asked (a unit or year it
+/// cannot show): its heading, the problems with links to the fields, and its `form`
+/// again, with the status of the refusal. Any other error is returned as it is.
+pub fn asked_again(
+    e: crate::error::AppError,
+    title: &str,
+    principal: &Principal,
+    req: &HttpRequest,
+    form: Markup,
+) -> Result<HttpResponse, crate::error::AppError> {
+    use crate::error::AppError;
+    let status = actix_web::ResponseError::status_code(&e);
+    let errors = match e {
+        AppError::Validation(errors) | AppError::Forbidden(_, errors) if !errors.is_empty() => {
+            errors
+        }
+        other => return Err(other),
+    };
+    let body = html! {
+        h1 { (title) }
+        (field_errors(&errors))
+        (form)
+    };
+    Ok(with_status(status, page(title, Some(principal), req, body)))
+}
+
 /// A message that the previous action worked.
 pub fn notice(text: &str) -> Markup {
     html! { p.notice role="status" { (text) } }

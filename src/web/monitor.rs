@@ -66,6 +66,41 @@ fn note(req: &HttpRequest, m: &Monitor) {
     )));
 }
 
+/// The choice of unit (national staff), year and publication mode.
+fn choice_form(
+    state: &AppState,
+    principal: &Principal,
+    unit: Option<&str>,
+    year: i32,
+    publication: bool,
+) -> maud::Markup {
+    let this_year = state.clock.today().year();
+    html! {
+        form method="get" action="/monitor" {
+            div.grid {
+                @if principal.role == Role::National {
+                    div {
+                        label for="unit" { "Eenheid" }
+                        select id="unit" name="unit" {
+                            @for u in state.catalog.list("unit") {
+                                option value=(u.code) selected[Some(u.code.as_str()) == unit] { (u.label_nl) }
+                            }
+                        }
+                    }
+                }
+                div { (super::forms::year_select(this_year, year.min(this_year))) }
+                div {
+                    label.choice {
+                        input type="checkbox" name="publication" checked[publication];
+                        "Publicatieversie (politieaantallen 1 tot 4 als <5, ter bescherming weggelaten cellen als x)"
+                    }
+                }
+            }
+            p { button type="submit" { "Toon monitor" } }
+        }
+    }
+}
+
 pub async fn page(
     state: web::Data<AppState>,
     principal: Principal,
@@ -73,40 +108,25 @@ pub async fn page(
     choice: web::Query<Choice>,
 ) -> Result<HttpResponse, PageError> {
     let choice = choice.into_inner();
-    let m = monitor(&state, &principal, &choice).await?;
-    note(&req, &m);
     let this_year = state.clock.today().year();
+    let m = match monitor(&state, &principal, &choice).await {
+        Ok(m) => m,
+        Err(e) => {
+            let year = this_year - 1;
+            let form = choice_form(&state, &principal, choice.unit.as_deref(), year, false);
+            return Ok(layout::asked_again(e, "Monitor", &principal, &req, form)?);
+        }
+    };
+    note(&req, &m);
     let query = format!(
         "unit={}&year={}{}",
         m.unit,
         m.year,
         if m.publication { "&publication=on" } else { "" }
     );
-    let units = state.catalog.list("unit");
     let body = html! {
         (html_heading(&m))
-        form method="get" action="/monitor" {
-            div.grid {
-                @if principal.role == Role::National {
-                    div {
-                        label for="unit" { "Eenheid" }
-                        select id="unit" name="unit" {
-                            @for u in units {
-                                option value=(u.code) selected[u.code == m.unit] { (u.label_nl) }
-                            }
-                        }
-                    }
-                }
-                div { (super::forms::year_select(this_year, m.year)) }
-                div {
-                    label.choice {
-                        input type="checkbox" name="publication" checked[m.publication];
-                        "Publicatieversie (politieaantallen 1 tot 4 als <5, ter bescherming weggelaten cellen als x)"
-                    }
-                }
-            }
-            p { button type="submit" { "Toon monitor" } }
-        }
+        (choice_form(&state, &principal, Some(&m.unit), m.year, m.publication))
         p.downloads {
             a.button href=(format!("/monitor/download?{query}&format=xlsx")) download { "Download Excel" }
             a.button href=(format!("/monitor/download?{query}&format=csv")) download { "Download CSV" }

@@ -52,6 +52,24 @@ async fn report(
         .await
 }
 
+/// The choice of year and publication mode.
+fn choice_form(this_year: i32, year: i32, publication: bool) -> maud::Markup {
+    html! {
+        form method="get" action="/poldis" {
+            div.grid {
+                div { (super::forms::year_select(this_year, year.min(this_year))) }
+                div {
+                    label.choice {
+                        input type="checkbox" name="publication" checked[publication];
+                        "Publicatieversie (aantallen 1 tot 4 als <5, ter bescherming weggelaten cellen als x)"
+                    }
+                }
+            }
+            p { button type="submit" { "Toon rapport" } }
+        }
+    }
+}
+
 pub async fn page(
     state: web::Data<AppState>,
     principal: Principal,
@@ -59,8 +77,14 @@ pub async fn page(
     choice: web::Query<Choice>,
 ) -> Result<HttpResponse, PageError> {
     let choice = choice.into_inner();
-    let report = report(&state, &principal, &choice).await?;
     let this_year = state.clock.today().year();
+    let report = match report(&state, &principal, &choice).await {
+        Ok(report) => report,
+        Err(e) => {
+            let form = choice_form(this_year, this_year - 1, false);
+            return Ok(layout::asked_again(e, "Poldis", &principal, &req, form)?);
+        }
+    };
     let query = format!(
         "year={}{}",
         report.year,
@@ -71,18 +95,7 @@ pub async fn page(
         }
     );
     let body = html! {
-        form method="get" action="/poldis" {
-            div.grid {
-                div { (super::forms::year_select(this_year, report.year)) }
-                div {
-                    label.choice {
-                        input type="checkbox" name="publication" checked[report.publication];
-                        "Publicatieversie (aantallen 1 tot 4 als <5, ter bescherming weggelaten cellen als x)"
-                    }
-                }
-            }
-            p { button type="submit" { "Toon rapport" } }
-        }
+        (choice_form(this_year, report.year, report.publication))
         p.downloads {
             a.button href=(format!("/poldis/download?{query}&format=csv")) download { "Download CSV" }
             a.button href=(format!("/poldis/download?{query}&format=json")) download { "Download JSON" }

@@ -493,7 +493,9 @@ fn the_monitor_page_shows_the_figures_with_charts(app: &TestApp) {
     let wrong = crate::web::request(app, "GET", "/monitor?year=abc", Some(&cookie), &[]);
     assert_eq!(wrong.status, 422);
     assert!(
-        wrong.body.contains("<html") && wrong.body.contains("geen jaar"),
+        wrong.body.contains("<html")
+            && wrong.body.contains("geen jaar")
+            && wrong.body.contains("Toon monitor"),
         "{}",
         wrong.body
     );
