@@ -74,6 +74,24 @@ impl Catalog {
         })
     }
 
+    /// The current code of `code` in `list`: `replaced_by` followed to its end
+    /// (GELOOF → GODSDIENST), at most 10 steps; `code` itself when it is current.
+    pub fn successor<'a>(&'a self, list: &str, code: &'a str) -> &'a str {
+        let mut current = code;
+        for _ in 0..10 {
+            let next = self
+                .list(list)
+                .iter()
+                .find(|c| c.code == current)
+                .and_then(|c| c.replaced_by.as_deref());
+            match next {
+                Some(next) => current = next,
+                None => break,
+            }
+        }
+        current
+    }
+
     pub fn lists(&self) -> &BTreeMap<String, Vec<Code>> {
         &self.lists
     }

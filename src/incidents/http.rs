@@ -114,19 +114,11 @@ pub async fn read(
     let reason = AccessReason::parse(query.reason.as_deref())?;
     let id = id.into_inner();
     let restricted = state.restricted_before(&principal);
-    let first_term_ends = state.first_term_ends();
-    let (view, past) = state
+    let view = state
         .db
-        .run(move |db| {
-            let mut conn = db.conn()?;
-            let row = store::get_reachable(&mut conn, &principal, &id, restricted)?;
-            let past = past_first_term(row.registered_at, first_term_ends);
-            Ok::<_, AppError>((store::view(&mut conn, row, &principal)?, past))
-        })
+        .run(move |db| store::read_visible(&mut *db.conn()?, &principal, &id, restricted))
         .await?;
-    if past {
-        audit_restricted(&req, vec![view.id.clone()], reason.as_ref());
-    }
+    crate::http::restricted::note_read(&req, &state, &view, reason.as_ref());
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", view.version)))
         .json(view))

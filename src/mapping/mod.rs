@@ -238,6 +238,12 @@ pub fn load_fixture(conn: &mut AnyConnection) -> anyhow::Result<()> {
         .select(code_mappings::scheme)
         .distinct()
         .load(conn)?;
+    if Scheme::ALL
+        .iter()
+        .all(|s| stored.iter().any(|t| t == s.as_str()))
+    {
+        return Ok(());
+    }
     let catalog = crate::codes::Catalog::load(conn)?;
     let shipped = parse(FIXTURE_CSV.as_bytes(), &catalog).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();

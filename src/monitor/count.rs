@@ -132,7 +132,7 @@ impl Input<'_> {
             if c.valid_from > last || c.valid_to.is_some_and(|to| to < first) {
                 continue;
             }
-            let key = successor(self.catalog, list, &c.code);
+            let key = self.catalog.successor(list, &c.code).to_owned();
             if !keys.contains(&key) {
                 keys.push(key);
             }
@@ -154,28 +154,11 @@ impl Input<'_> {
     }
 }
 
-/// The current code of `code` in `list` (following `replaced_by`).
-fn successor(catalog: &Catalog, list: &str, code: &str) -> String {
-    let mut current = code.to_owned();
-    for _ in 0..10 {
-        match catalog
-            .list(list)
-            .iter()
-            .find(|c| c.code == current)
-            .and_then(|c| c.replaced_by.clone())
-        {
-            Some(next) => current = next,
-            None => break,
-        }
-    }
-    current
-}
-
 /// An incident's grounds under their successor (GELOOF → GODSDIENST), each once.
 fn current_grounds(catalog: &Catalog, i: &CountedIncident) -> Vec<String> {
     let mut grounds: Vec<String> = Vec::new();
     for g in &i.grounds {
-        let current = successor(catalog, "ground", g);
+        let current = catalog.successor("ground", g).to_owned();
         if !grounds.contains(&current) {
             grounds.push(current);
         }
@@ -208,7 +191,7 @@ fn adv_rows<'m>(
             .mapping
             .targets(adv_list, &c.code)
             .iter()
-            .map(|t| successor(input.catalog, police_list, t))
+            .map(|t| input.catalog.successor(police_list, t).to_owned())
             .filter(|t| keys.contains(t))
             .collect();
         if targets.is_empty() {

@@ -73,22 +73,13 @@ pub struct Frames {
 
 /// Follows `replaced_by` to the current code (GELOOF → GODSDIENST).
 pub(super) fn successors(catalog: &Catalog) -> HashMap<String, String> {
-    let direct: HashMap<&str, &str> = catalog
+    catalog
         .list("ground")
         .iter()
-        .filter_map(|c| c.replaced_by.as_deref().map(|s| (c.code.as_str(), s)))
-        .collect();
-    direct
-        .keys()
-        .map(|code| {
-            let mut current = *code;
-            for _ in 0..10 {
-                match direct.get(current) {
-                    Some(next) => current = next,
-                    None => break,
-                }
-            }
-            (code.to_string(), current.to_owned())
+        .filter(|c| c.replaced_by.is_some())
+        .map(|c| {
+            let current = catalog.successor("ground", &c.code);
+            (c.code.clone(), current.to_owned())
         })
         .collect()
 }

@@ -148,9 +148,7 @@ pub async fn promote(
             crate::auth::guard::audit_created(&req, &incident.id, &id);
             // The incident of a candidate registered more than a year ago is past the
             // first term: taking it over is the reason it is shown.
-            let past = crate::dates::parse_timestamp(&incident.registered_at).is_ok_and(|at| {
-                crate::retention::access::past_first_term(at.naive_utc(), state.first_term_ends())
-            });
+            let past = crate::http::restricted::is_past(&state, &incident.registered_at);
             let reason = if past {
                 "&reden=Kandidaat+overgenomen"
             } else {

@@ -172,3 +172,15 @@ pub fn publication_of(text: Option<&str>) -> bool {
             .any(|t| v.eq_ignore_ascii_case(t))
     })
 }
+
+/// The "Eenheid" select of the report pages for national staff, `selected` chosen.
+pub fn unit_select(catalog: &Catalog, selected: Option<&str>) -> Markup {
+    html! {
+        label for="unit" { "Eenheid" }
+        select id="unit" name="unit" {
+            @for u in catalog.list("unit") {
+                option value=(u.code) selected[Some(u.code.as_str()) == selected] { (u.label_nl) }
+            }
+        }
+    }
+}

@@ -11,9 +11,10 @@ use super::{cookie, layout, PageError};
 use crate::auth::guard::audit_restricted;
 use crate::auth::{Principal, Role};
 use crate::error::{AppError, FieldError};
+use crate::http::restricted::is_past;
 use crate::incidents::{store, Incident, Status};
 use crate::rdo::{update_prosecution, ProsecutionUpdate};
-use crate::retention::access::{past_first_term, AccessReason, MAX_REASON_CHARS};
+use crate::retention::access::{AccessReason, MAX_REASON_CHARS};
 use crate::screening::{decide as apply_decision, Decision, Outcome};
 use crate::state::AppState;
 
@@ -261,17 +262,11 @@ async fn show(
 ) -> Result<HttpResponse, PageError> {
     let who = principal.clone();
     let restricted = state.restricted_before(&who);
-    let first_term_ends = state.first_term_ends();
-    let (incident, past) = state
+    let incident = state
         .db
-        .run(move |db| {
-            let mut conn = db.conn()?;
-            let row = store::get_reachable(&mut conn, &who, &id, restricted)?;
-            let past = past_first_term(row.registered_at, first_term_ends);
-            Ok::<_, AppError>((store::view(&mut conn, row, &who)?, past))
-        })
+        .run(move |db| store::read_visible(&mut *db.conn()?, &who, &id, restricted))
         .await?;
-    if past {
+    if is_past(state, &incident.registered_at) {
         let Some(reason) = access.reason() else {
             // A failed form keeps its 422; a reason that is not one, too.
             let status = match access.0 {

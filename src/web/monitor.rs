@@ -79,14 +79,7 @@ fn choice_form(
         form method="get" action="/monitor" {
             div.grid {
                 @if principal.role == Role::National {
-                    div {
-                        label for="unit" { "Eenheid" }
-                        select id="unit" name="unit" {
-                            @for u in state.catalog.list("unit") {
-                                option value=(u.code) selected[Some(u.code.as_str()) == unit] { (u.label_nl) }
-                            }
-                        }
-                    }
+                    div { (super::forms::unit_select(&state.catalog, unit)) }
                 }
                 div { (super::forms::year_select(this_year, year.min(this_year))) }
                 div {
